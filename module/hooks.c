@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: attaching to nvme-core's tracepoints.
+ *
+ * nvme_setup_cmd and nvme_complete_rq are not exported, so csd finds them
+ * through the tracepoint module notifier, which also replays modules that
+ * were loaded before csd. csd attaches when nvme_core comes, detaches when
+ * it goes, and attaches again when it comes back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/tracepoint.h>
+
+#include "csd.h"
+
+#define CSD_NVME_MODULE		"nvme_core"
+
+static DEFINE_MUTEX(csd_hooks_mutex);
+static struct tracepoint *csd_tp_setup;
+static struct tracepoint *csd_tp_complete;
+
+/* Submission: once per dispatch of a command to the driver. */
+static void csd_probe_setup(void *data, struct request *rq,
+			    struct nvme_command *cmd)
+{
+	struct request_queue *q = rq->q;
+	struct csd_ns *ns;
+
+	if (unlikely(!q->disk)) {
+		/* admin, fabrics connect: no namespace */
+		this_cpu_inc(csd_global->admin_submitted);
+		return;
+	}
+
+	rcu_read_lock();
+	ns = csd_ns_lookup(q);
+	if (unlikely(!ns))
+		ns = csd_ns_get_or_create(q, le32_to_cpu(cmd->common.nsid));
+	if (likely(ns))
+		this_cpu_inc(ns->pcpu->submitted);
+	else if (!test_bit(GD_DEAD, &q->disk->state))
+		this_cpu_inc(csd_global->untracked);
+	rcu_read_unlock();
+}
+
+/* Completion: also fires on the batched completion path. */
+static void csd_probe_complete(void *data, struct request *rq)
+{
+	struct request_queue *q = rq->q;
+	struct csd_ns *ns;
+
+	if (unlikely(!q->disk)) {
+		this_cpu_inc(csd_global->admin_completed);
+		return;
+	}
+
+	rcu_read_lock();
+	ns = csd_ns_lookup(q);
+	if (likely(ns))
+		this_cpu_inc(ns->pcpu->completed);
+	rcu_read_unlock();
+}
+
+static int csd_tp_attach(struct tracepoint **slot, struct tracepoint *tp,
+			 void *probe)
+{
+	int ret;
+
+	if (*slot)
+		return 0;
+	ret = tracepoint_probe_register(tp, probe, NULL);
+	if (ret) {
+		pr_err("cannot attach to tracepoint %s: %d\n", tp->name, ret);
+		return ret;
+	}
+	*slot = tp;
+	return 0;
+}
+
+static void csd_tp_detach(struct tracepoint **slot, void *probe)
+{
+	if (!*slot)
+		return;
+	tracepoint_probe_unregister(*slot, probe, NULL);
+	*slot = NULL;
+}
+
+static void csd_hooks_detach_all(void)
+{
+	csd_tp_detach(&csd_tp_setup, csd_probe_setup);
+	csd_tp_detach(&csd_tp_complete, csd_probe_complete);
+}
+
+static void csd_hooks_attach(struct module *mod)
+{
+	unsigned int i;
+
+	for (i = 0; i < mod->num_tracepoints; i++) {
+		struct tracepoint *tp = tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]);
+
+		if (!strcmp(tp->name, "nvme_setup_cmd"))
+			csd_tp_attach(&csd_tp_setup, tp, csd_probe_setup);
+		else if (!strcmp(tp->name, "nvme_complete_rq"))
+			csd_tp_attach(&csd_tp_complete, tp, csd_probe_complete);
+	}
+
+	if (!csd_tp_setup || !csd_tp_complete) {
+		pr_err("%s lacks the nvme_setup_cmd/nvme_complete_rq tracepoints\n",
+		       mod->name);
+		/* Both or neither: half the pair would skew every count. */
+		csd_hooks_detach_all();
+		return;
+	}
+	pr_info("attached to %s\n", mod->name);
+}
+
+static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
+				void *data)
+{
+	struct tp_module *tp_mod = data;
+	struct module *mod = tp_mod->mod;
+
+	if (strcmp(mod->name, CSD_NVME_MODULE))
+		return NOTIFY_OK;
+
+	mutex_lock(&csd_hooks_mutex);
+	switch (val) {
+	case MODULE_STATE_COMING:
+		csd_hooks_attach(mod);
+		break;
+	case MODULE_STATE_GOING:
+		if (csd_tp_setup || csd_tp_complete)
+			pr_info("detached from %s\n", mod->name);
+		csd_hooks_detach_all();
+		break;
+	}
+	mutex_unlock(&csd_hooks_mutex);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block csd_tp_module_nb = {
+	.notifier_call = csd_tp_module_notify,
+};
+
+unsigned int csd_hooks_attached(void)
+{
+	unsigned int n;
+
+	mutex_lock(&csd_hooks_mutex);
+	n = !!csd_tp_setup + !!csd_tp_complete;
+	mutex_unlock(&csd_hooks_mutex);
+	return n;
+}
+
+int csd_hooks_init(void)
+{
+	return register_tracepoint_module_notifier(&csd_tp_module_nb);
+}
+
+/* Detach everywhere and wait until no probe runs any more. */
+void csd_hooks_exit(void)
+{
+	unregister_tracepoint_module_notifier(&csd_tp_module_nb);
+	tracepoint_synchronize_unregister();
+}

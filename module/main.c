@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: NVMe/ZNS latency accounting and verified BPF offload.
+ *
+ * Module entry: sets up the namespace table, /dev/csd, debugfs, and then
+ * the NVMe hooks, which start feeding the table. Teardown runs in reverse:
+ * no probe runs once csd_hooks_exit() returns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/percpu.h>
+
+#include "csd.h"
+
+struct csd_global_pcpu __percpu *csd_global;
+
+static int __init csd_init(void)
+{
+	int ret;
+
+	csd_global = alloc_percpu(struct csd_global_pcpu);
+	if (!csd_global)
+		return -ENOMEM;
+
+	ret = csd_ns_init();
+	if (ret)
+		goto err_free;
+
+	ret = csd_chardev_init();
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", CSD_DEVICE_NAME, ret);
+		goto err_ns;
+	}
+
+	csd_debugfs_init();
+
+	ret = csd_hooks_init();
+	if (ret) {
+		pr_err("cannot watch for nvme-core: %d\n", ret);
+		goto err_debugfs;
+	}
+
+	pr_info("loaded, version %s\n", CSD_VERSION);
+	return 0;
+
+err_debugfs:
+	csd_debugfs_exit();
+	csd_chardev_exit();
+err_ns:
+	csd_ns_exit();
+err_free:
+	free_percpu(csd_global);
+	return ret;
+}
+
+static void __exit csd_exit(void)
+{
+	csd_hooks_exit();
+	csd_debugfs_exit();
+	csd_chardev_exit();
+	csd_ns_exit();
+	free_percpu(csd_global);
+	pr_info("unloaded\n");
+}
+
+module_init(csd_init);
+module_exit(csd_exit);
+
+MODULE_DESCRIPTION("NVMe/ZNS latency accounting and verified BPF offload");
+MODULE_AUTHOR("The csd developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(CSD_VERSION);

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest initramfs in two parts:
+#   base.cpio.zst  busybox, the kernel's NVMe/null_blk/nvmet modules
+#                  (decompressed), nvme-cli and fio with their libraries.
+#                  Cached per kernel and rebuilt only when its inputs change.
+#   overlay cpio   csd.ko, csdctl, the selftests, the guest init and the
+#                  user's script: built for every run (small).
+# The kernel unpacks both, concatenated.
+#
+#   initramfs.sh base KCACHE           print the path of the base archive
+#   initramfs.sh overlay OUT SCRIPT    write the overlay for this tree
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+say() { echo "csd-initramfs: $*" >&2; }
+
+# Modules the guest may load, with their dependencies resolved by depmod.
+MODULES="nvme nvme-core nvme-fabrics nvme-auth nvme-keyring nvmet nvme-loop
+	 null_blk configfs"
+# Host programs copied with their shared libraries.
+PROGRAMS="/usr/sbin/nvme /usr/bin/fio"
+
+copy_with_libs() {
+	local root=$1 bin=$2 lib
+	install -D -m 0755 "$bin" "$root$bin"
+	for lib in $(ldd "$bin" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+build_base() {
+	local kc=$1 v out stamp key root m f rel
+	v=$(basename "$kc")
+	out=$kc/base.cpio.zst
+	stamp=$kc/base.key
+	key=$( (sha256sum "$0" "$kc/vmlinuz" /bin/busybox $PROGRAMS;
+		dpkg-query -W nvme-cli fio libnvme1 2>/dev/null) | sha256sum | cut -d' ' -f1)
+	if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
+		echo "$out"
+		return
+	fi
+	say "building the base initramfs for $v"
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,root,mnt}
+	mkdir -p "$root/lib/modules/$v"
+	install -m 0755 /bin/busybox "$root/bin/busybox"
+	for m in $MODULES; do
+		f=$(modinfo -b "$kc/image" -k "$v" -n "$m")
+		rel=${f#"$kc/image"}
+		mkdir -p "$root$(dirname "$rel")"
+		xz -dc "$f" > "$root${rel%.xz}"
+	done
+	cp "$kc/image/lib/modules/$v/modules.builtin"* "$root/lib/modules/$v/" 2>/dev/null || true
+	depmod -b "$root" "$v"
+	for f in $PROGRAMS; do
+		copy_with_libs "$root" "$f"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 --no-check -o "$out.tmp" -f)
+	mv "$out.tmp" "$out"
+	echo "$key" > "$stamp"
+	say "base initramfs: $(du -h "$out" | cut -f1)"
+	echo "$out"
+}
+
+build_overlay() {
+	local out=$1 script=$2 root
+	root=$(mktemp -d)
+	mkdir -p "$root/csd/bin" "$root/csd/selftests"
+	install -m 0755 "$TOP/tools/vm/init" "$root/init"
+	install -m 0755 "$script" "$root/csd/script"
+	[ -f "$TOP/module/csd.ko" ] && install -m 0644 "$TOP/module/csd.ko" "$root/csd/csd.ko"
+	install -m 0755 "$TOP/tools/csdctl/csdctl" "$root/csd/bin/csdctl"
+	install -m 0755 "$TOP/selftests/csd/run_tests.sh" "$root/csd/selftests/run_tests.sh"
+	for f in "$TOP"/selftests/csd/*_test; do
+		[ -x "$f" ] && install -m 0755 "$f" "$root/csd/selftests/"
+	done
+	(cd "$root" && find . | cpio -o -H newc --quiet > "$out")
+	rm -rf "$root"
+}
+
+case "${1:-}" in
+base) build_base "$2" ;;
+overlay) build_overlay "$2" "$3" ;;
+*) echo "usage: $0 base KCACHE | overlay OUT SCRIPT" >&2; exit 2 ;;
+esac

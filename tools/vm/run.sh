@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the csd test guest and run one script in it.
+#
+#   tools/vm/run.sh [OPTIONS] SCRIPT
+#
+# The guest has an emulated NVMe controller with a zoned namespace
+# (/dev/nvme0n1, $CSD_ZNS_DEV in the script) and a conventional one
+# (/dev/nvme0n2, $CSD_CONV_DEV). csd.ko is loaded before the script unless
+# --no-load; csdctl, nvme, fio and the selftests are on PATH. The script's
+# output is streamed here, and its exit status becomes ours. A guest that
+# times out, panics or stops without finishing the script exits 125 with
+# a message that names the console log.
+#
+# Options:
+#   --no-load       do not insmod csd.ko before the script
+#   --no-nvme       do not load the nvme driver before the script
+#   --check-dmesg   fail (exit 1) if the kernel log shows a WARNING, BUG,
+#                   Oops, lockdep splat or hung task, even if the script passed
+#   --gdb           start QEMU with its gdb stub on :1234 (-s) and nokaslr
+#   --timeout S     give up after S seconds (default $CSD_TIMEOUT or 900)
+#
+# Environment:
+#   CSD_ACCEL=tcg|kvm     accelerator (default tcg; kvm is opt-in)
+#   CSD_CPUS, CSD_MEM     vCPUs (2) and memory (1G)
+#   CSD_ZNS_SIZE          zoned namespace size (64M)
+#   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
+#   CSD_CONV_SIZE         conventional namespace size (64M)
+#   CSD_QEMU_EXTRA        extra QEMU arguments (word-split)
+#   CSD_CACHE             download cache (default ~/.cache/csd)
+#   CSD_VM_DIR            where logs go (default <tree>/.vm); the console log
+#                         is $CSD_VM_DIR/console.log
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+VM=$TOP/tools/vm
+say() { echo "csd-vm: $*" >&2; }
+
+load=1 nvme=1 check_dmesg=0 gdb=0
+timeout=${CSD_TIMEOUT:-900}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-load) load=0 ;;
+	--no-nvme) nvme=0 ;;
+	--check-dmesg) check_dmesg=1 ;;
+	--gdb) gdb=1 ;;
+	--timeout) timeout=$2; shift ;;
+	-h|--help) sed -n '3,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 0 ;;
+	-*) say "unknown option $1"; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -eq 1 ] || { say "usage: $0 [OPTIONS] SCRIPT (see --help)"; exit 2; }
+script=$1
+[ -f "$script" ] || { say "no such script: $script"; exit 2; }
+
+accel=${CSD_ACCEL:-tcg}
+cpus=${CSD_CPUS:-2}
+mem=${CSD_MEM:-1G}
+zns_size=${CSD_ZNS_SIZE:-64M}
+zone_size=${CSD_ZONE_SIZE:-4M}
+zone_cap=${CSD_ZONE_CAP:-$zone_size}
+conv_size=${CSD_CONV_SIZE:-64M}
+
+kc=$("$VM/kernel.sh" dir)
+base=$("$VM/initramfs.sh" base "$kc")
+
+dir=${CSD_VM_DIR:-$TOP/.vm}
+mkdir -p "$dir"
+run=$(mktemp -d "$dir/run.XXXXXX")
+console=$dir/console.log
+out=$run/output
+: > "$console"
+: > "$out"
+cleanup() {
+	[ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null
+	rm -rf "$run"
+}
+trap cleanup EXIT
+
+"$VM/initramfs.sh" overlay "$run/overlay.cpio" "$script"
+cat "$run/overlay.cpio" "$base" > "$run/initrd"
+truncate -s "$zns_size" "$run/zns.img"
+truncate -s "$conv_size" "$run/conv.img"
+
+nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=7"
+append+=" csd.nonce=$nonce csd.load=$load csd.nvme=$nvme"
+
+case "$accel" in
+tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) say "CSD_ACCEL must be tcg or kvm"; exit 2 ;;
+esac
+gdb_args=()
+if [ $gdb = 1 ]; then
+	gdb_args=(-s)
+	append+=" nokaslr"
+fi
+
+lba=logical_block_size=4096,physical_block_size=4096
+qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
+	"${accel_args[@]}" -smp "$cpus" -m "$mem"
+	-kernel "$kc/vmlinuz" -initrd "$run/initrd" -append "$append"
+	-serial "file:$console" -serial "file:$out"
+	-drive "file=$run/zns.img,if=none,format=raw,id=zns"
+	-drive "file=$run/conv.img,if=none,format=raw,id=conv"
+	-device nvme,serial=csd0001,id=nvme0
+	-device "nvme-ns,drive=zns,bus=nvme0,nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
+	-device "nvme-ns,drive=conv,bus=nvme0,nsid=2,$lba"
+	"${gdb_args[@]}")
+# shellcheck disable=SC2206
+[ -n "${CSD_QEMU_EXTRA:-}" ] && qemu+=($CSD_QEMU_EXTRA)
+
+start=$(date +%s)
+timeout -k 5 "$timeout" "${qemu[@]}" < /dev/null &
+qpid=$!
+tail -n +1 -F --pid=$qpid "$out" 2>/dev/null | grep -av --line-buffered "^CSD-EXIT-$nonce: " || true
+qrc=0
+wait $qpid || qrc=$?
+qpid=
+secs=$(( $(date +%s) - start ))
+
+splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|kmemleak'
+splats=$(grep -aE "$splat_re" "$console" || true)
+
+marker=$(grep -a "^CSD-EXIT-$nonce: " "$out" | tail -n1 || true)
+if [ -z "$marker" ]; then
+	if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+		say "FAIL: the guest did not finish within ${timeout}s"
+	elif grep -aq "Kernel panic" "$console"; then
+		say "FAIL: the guest kernel panicked"
+	else
+		say "FAIL: the guest stopped before the script finished (qemu exit $qrc)"
+	fi
+	say "last lines of the console log $console:"
+	tail -n 40 "$console" | sed 's/^/  | /' >&2
+	exit 125
+fi
+rc=${marker##*: }
+rc=${rc//[^0-9]/}
+say "guest finished in ${secs}s, script exit status $rc; console log: $console"
+
+if [ -n "$splats" ]; then
+	say "the guest kernel log has warnings or errors:"
+	echo "$splats" | sed 's/^/  | /' >&2
+	if [ $check_dmesg = 1 ]; then
+		say "FAIL: kernel log not clean (see $console)"
+		[ "$rc" = 0 ] && rc=1
+	fi
+fi
+exit "$rc"
