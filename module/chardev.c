@@ -22,10 +22,17 @@
 
 /* Upper bound on entries one LIST_NS call fills, to bound the kernel copy. */
 #define CSD_LIST_MAX	4096
+/* Largest entry stride accepted: a future entry, not a runaway size. */
+#define CSD_ENTRY_MAX	4096
 
-static_assert(sizeof(struct csd_info) == CSD_INFO_SIZE_VER0);
-static_assert(sizeof(struct csd_ns_entry) == CSD_NS_ENTRY_SIZE_VER0);
-static_assert(sizeof(struct csd_ns_list) == CSD_NS_LIST_SIZE_VER0);
+static_assert(sizeof(struct csd_info) == CSD_INFO_SIZE_VER1);
+static_assert(offsetofend(struct csd_info, features) == CSD_INFO_SIZE_VER0);
+static_assert(sizeof(struct csd_ns_entry) == CSD_NS_ENTRY_SIZE_VER1);
+static_assert(offsetofend(struct csd_ns_entry, completed) ==
+	      CSD_NS_ENTRY_SIZE_VER0);
+static_assert(sizeof(struct csd_ns_list) == CSD_NS_LIST_SIZE_VER1);
+static_assert(offsetofend(struct csd_ns_list, entries) ==
+	      CSD_NS_LIST_SIZE_VER0);
 
 /*
  * Read a size-versioned argument: its leading __u32 size must cover at
@@ -115,10 +122,11 @@ static long csd_ioc_list_ns(void __user *uarg)
 	ret = csd_arg_in(&arg, sizeof(arg), CSD_NS_LIST_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if (arg.flags || arg.pad || arg.total ||
+	if (arg.flags || arg.pad ||
 	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
-	if (arg.count && arg.entry_size < CSD_NS_ENTRY_SIZE_VER0)
+	if (arg.count && (arg.entry_size < CSD_NS_ENTRY_SIZE_VER0 ||
+			  arg.entry_size > CSD_ENTRY_MAX))
 		return -EINVAL;
 	if (arg.count && !arg.entries)
 		return -EFAULT;

@@ -61,6 +61,7 @@ int csd_ns_init(void);
 void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid);
+void csd_ns_forget_all(void);
 unsigned int csd_ns_count(void);
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e);
 void csd_ns_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum);

@@ -133,9 +133,18 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 		csd_hooks_attach(mod);
 		break;
 	case MODULE_STATE_GOING:
-		if (csd_tp_setup || csd_tp_complete)
-			pr_info("detached from %s\n", mod->name);
+		if (!csd_tp_setup && !csd_tp_complete)
+			break;
 		csd_hooks_detach_all();
+		/*
+		 * nvme_core's exit has run, its memory is not freed yet. Wait
+		 * for running probes, then drop every namespace: their disks
+		 * point into nvme_core (disk->fops), so csd must not hold them
+		 * past this point.
+		 */
+		tracepoint_synchronize_unregister();
+		csd_ns_forget_all();
+		pr_info("detached from %s\n", mod->name);
 		break;
 	}
 	mutex_unlock(&csd_hooks_mutex);

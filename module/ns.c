@@ -213,6 +213,12 @@ static void csd_ns_reap(struct work_struct *work)
 		schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);
 }
 
+/* Drop every namespace now; no probe may run (see the nvme_core GOING path). */
+void csd_ns_forget_all(void)
+{
+	csd_ns_remove_if(csd_ns_any);
+}
+
 int csd_ns_init(void)
 {
 	schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);
@@ -224,5 +230,5 @@ void csd_ns_exit(void)
 {
 	WRITE_ONCE(csd_ns_closing, true);
 	cancel_delayed_work_sync(&csd_reap_work);
-	csd_ns_remove_if(csd_ns_any);
+	csd_ns_forget_all();
 }

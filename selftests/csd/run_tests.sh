@@ -1,2 +1,59 @@
 #!/bin/sh
-echo none
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run csd's selftests in the guest: every *_test binary (or the ones named),
+# each printing kselftest TAP, then a check of the kernel log. Ends with
+# the line "N passed, N failed, N skipped" and exits non-zero on failure.
+#
+#   run_tests.sh                  all tests
+#   run_tests.sh io_test          one binary
+#   run_tests.sh io_test -t direct_reads_exact   harness arguments pass through
+cd /csd/selftests 2>/dev/null || cd "$(dirname "$0")"
+
+pass=0 fail=0 skip=0
+
+run_one() {
+	t=$1
+	shift
+	[ -x "./$t" ] || { echo "not ok - $t: no such test"; fail=$((fail + 1)); return; }
+	echo "# === $t $*"
+	{ "./$t" "$@"; echo $? > /tmp/rc.$t; } 2>&1 | tee /tmp/out.$t
+	rc=$(cat /tmp/rc.$t)
+	totals=$(grep '^# Totals:' /tmp/out.$t | tail -n1)
+	if [ -z "$totals" ]; then
+		echo "not ok - $t exited $rc without a TAP summary"
+		fail=$((fail + 1))
+		return
+	fi
+	p=$(echo "$totals" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+	s=$(echo "$totals" | sed -n 's/.* skip:\([0-9]*\).*/\1/p')
+	e=$(echo "$totals" | sed -n 's/.* error:\([0-9]*\).*/\1/p')
+	pass=$((pass + p)) fail=$((fail + f + ${e:-0})) skip=$((skip + s))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ] && [ "${e:-0}" = 0 ]; then
+		echo "not ok - $t exited $rc"
+		fail=$((fail + 1))
+	fi
+}
+
+if [ $# -gt 0 ]; then
+	run_one "$@"
+else
+	for t in *_test; do
+		run_one "$t"
+	done
+fi
+
+# The kernel log must be clean: no warning, BUG, oops, lockdep or hung task.
+splats=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|possible (recursive|circular) locking|inconsistent lock state|INFO: task .* blocked for more than|soft lockup|UBSAN:|KASAN:' || true)
+if [ -n "$splats" ]; then
+	echo "not ok - kernel log is clean"
+	echo "$splats" | sed 's/^/# /'
+	fail=$((fail + 1))
+else
+	echo "ok - kernel log is clean"
+	pass=$((pass + 1))
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -10,7 +10,7 @@
 # The kernel unpacks both, concatenated.
 #
 #   initramfs.sh base KCACHE           print the path of the base archive
-#   initramfs.sh overlay OUT SCRIPT    write the overlay for this tree
+#   initramfs.sh overlay OUT SCRIPT [ARGS]  write the overlay for this tree
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,9 +22,8 @@ MODULES="nvme nvme-core nvme-fabrics nvme-auth nvme-keyring nvmet nvme-loop
 # Host programs copied with their shared libraries.
 PROGRAMS="/usr/sbin/nvme /usr/bin/fio"
 
-copy_with_libs() {
+copy_libs() {
 	local root=$1 bin=$2 lib
-	install -D -m 0755 "$bin" "$root$bin"
 	for lib in $(ldd "$bin" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done
@@ -56,7 +55,8 @@ build_base() {
 	cp "$kc/image/lib/modules/$v/modules.builtin"* "$root/lib/modules/$v/" 2>/dev/null || true
 	depmod -b "$root" "$v"
 	for f in $PROGRAMS; do
-		copy_with_libs "$root" "$f"
+		install -D -m 0755 "$f" "$root$f"
+		copy_libs "$root" "$f"
 	done
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
@@ -68,16 +68,21 @@ build_base() {
 }
 
 build_overlay() {
-	local out=$1 script=$2 root
+	local out=$1 script=$2 root a
+	shift 2
 	root=$(mktemp -d)
 	mkdir -p "$root/csd/bin" "$root/csd/selftests"
 	install -m 0755 "$TOP/tools/vm/init" "$root/init"
 	install -m 0755 "$script" "$root/csd/script"
+	for a in "$@"; do printf '%s\n' "$a"; done > "$root/csd/args"
 	[ -f "$TOP/module/csd.ko" ] && install -m 0644 "$TOP/module/csd.ko" "$root/csd/csd.ko"
 	install -m 0755 "$TOP/tools/csdctl/csdctl" "$root/csd/bin/csdctl"
+	copy_libs "$root" "$TOP/tools/csdctl/csdctl"
 	install -m 0755 "$TOP/selftests/csd/run_tests.sh" "$root/csd/selftests/run_tests.sh"
 	for f in "$TOP"/selftests/csd/*_test; do
-		[ -x "$f" ] && install -m 0755 "$f" "$root/csd/selftests/"
+		[ -x "$f" ] || continue
+		install -m 0755 "$f" "$root/csd/selftests/"
+		copy_libs "$root" "$f"
 	done
 	(cd "$root" && find . | cpio -o -H newc --quiet > "$out")
 	rm -rf "$root"
@@ -85,6 +90,6 @@ build_overlay() {
 
 case "${1:-}" in
 base) build_base "$2" ;;
-overlay) build_overlay "$2" "$3" ;;
+overlay) shift; build_overlay "$@" ;;
 *) echo "usage: $0 base KCACHE | overlay OUT SCRIPT" >&2; exit 2 ;;
 esac

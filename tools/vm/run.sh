@@ -3,7 +3,7 @@
 #
 # Boot the csd test guest and run one script in it.
 #
-#   tools/vm/run.sh [OPTIONS] SCRIPT
+#   tools/vm/run.sh [OPTIONS] SCRIPT [ARGS...]
 #
 # The guest has an emulated NVMe controller with a zoned namespace
 # (/dev/nvme0n1, $CSD_ZNS_DEV in the script) and a conventional one
@@ -52,8 +52,9 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ $# -eq 1 ] || { say "usage: $0 [OPTIONS] SCRIPT (see --help)"; exit 2; }
+[ $# -ge 1 ] || { say "usage: $0 [OPTIONS] SCRIPT [ARGS] (see --help)"; exit 2; }
 script=$1
+shift
 [ -f "$script" ] || { say "no such script: $script"; exit 2; }
 
 accel=${CSD_ACCEL:-tcg}
@@ -80,7 +81,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$VM/initramfs.sh" overlay "$run/overlay.cpio" "$script"
+"$VM/initramfs.sh" overlay "$run/overlay.cpio" "$script" "$@"
 cat "$run/overlay.cpio" "$base" > "$run/initrd"
 truncate -s "$zns_size" "$run/zns.img"
 truncate -s "$conv_size" "$run/conv.img"

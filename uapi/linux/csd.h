@@ -6,26 +6,29 @@
  * "__u32 size" and "__u32 flags":
  *
  *  - size: in, the size of the struct as the caller knows it. The kernel
- *    accepts any size from the struct's first published size (the
- *    CSD_*_SIZE_VER0 constants) up: fields the caller does not know are
- *    treated as zero, and a caller struct that is larger than the kernel's
- *    must have only zero bytes past the kernel's end, else the ioctl fails
- *    with E2BIG. On return, size holds the kernel's struct size; only
- *    min(caller size, kernel size) bytes were written back.
+ *    accepts any size from the struct's smallest size (CSD_*_SIZE_VER0)
+ *    up: fields the caller does not pass are treated as zero, and a caller
+ *    struct that is larger than the kernel's must have only zero bytes past
+ *    the kernel's end, else the ioctl fails with E2BIG. On return, size
+ *    holds the kernel's struct size (CSD_*_SIZE_VER<latest>); only
+ *    min(caller size, kernel size) bytes were written back. A new field is
+ *    only ever appended, with a new CSD_*_SIZE_VER<n>.
  *  - flags: in, CSD_*_F_* bits; unknown bits fail with EINVAL.
  *  - reserved and pad fields must be zero (EINVAL otherwise); the kernel
- *    writes them back as zero.
+ *    writes them back as zero. Fields documented as "out" only are
+ *    ignored on input, so a struct can be passed again as returned.
  *
- * The size bits encoded in the ioctl numbers are those of the version 0
+ * The size bits encoded in the ioctl numbers are those of the ABI 1
  * structs. The kernel ignores them and uses the size field, so a caller
  * built against a newer header keeps working on an older kernel and vice
  * versa. Unknown ioctl numbers fail with ENOTTY. Pointers are passed as
  * __u64 (u64_to_user_ptr()); a bad pointer fails with EFAULT.
  *
  * Errors, in the order they are checked: EFAULT (argument not readable),
- * EINVAL (size below the version 0 size, unknown flags, non-zero reserved
- * fields, bad ranges), E2BIG (caller struct larger than the kernel's with
- * non-zero bytes in the tail).
+ * EINVAL (size below CSD_*_SIZE_VER0), E2BIG (caller struct larger than
+ * the kernel's with non-zero bytes in the tail), EINVAL (unknown flags,
+ * non-zero reserved fields, bad ranges), EFAULT (a pointer inside the
+ * struct is bad). Nothing changes in the kernel when an ioctl fails.
  */
 #ifndef _UAPI_LINUX_CSD_H
 #define _UAPI_LINUX_CSD_H
@@ -85,7 +88,8 @@ struct csd_info {
 	__u64 reserved[8];
 };
 
-#define CSD_INFO_SIZE_VER0	216
+#define CSD_INFO_SIZE_VER0	24	/* size .. features: the least accepted */
+#define CSD_INFO_SIZE_VER1	216	/* all of the above (ABI 1) */
 
 /* struct csd_ns_entry.flags */
 #define CSD_NS_F_ZONED		(1U << 0)	/* host-managed zoned (ZNS) */
@@ -127,7 +131,8 @@ struct csd_ns_entry {
 	__u64 reserved[4];
 };
 
-#define CSD_NS_ENTRY_SIZE_VER0	152
+#define CSD_NS_ENTRY_SIZE_VER0	120	/* id .. completed: the least accepted */
+#define CSD_NS_ENTRY_SIZE_VER1	152	/* all of the above (ABI 1) */
 
 /**
  * struct csd_ns_list - argument of CSD_IOC_LIST_NS.
@@ -135,10 +140,11 @@ struct csd_ns_entry {
  * @flags: in: must be 0.
  * @count: in: number of entries the buffer at @entries holds (may be 0 to
  *	ask for @total only); out: entries written.
- * @total: out: namespaces tracked. When @total > @count, call again with a
- *	larger buffer.
+ * @total: out: namespaces tracked (ignored on input). When @total >
+ *	@count, call again with a larger buffer.
  * @entry_size: in: size of one entry as the caller knows it, at least
- *	CSD_NS_ENTRY_SIZE_VER0 (EINVAL below); out: kernel's entry size. The
+ *	CSD_NS_ENTRY_SIZE_VER0 and at most 4096 (EINVAL otherwise); out:
+ *	kernel's entry size. The
  *	caller's array has a stride of @entry_size; each entry gets
  *	min(@entry_size, kernel's) bytes, the rest of it is zeroed.
  * @pad: must be zero.
@@ -156,7 +162,8 @@ struct csd_ns_list {
 	__u64 reserved[4];
 };
 
-#define CSD_NS_LIST_SIZE_VER0	64
+#define CSD_NS_LIST_SIZE_VER0	32	/* size .. entries: the least accepted */
+#define CSD_NS_LIST_SIZE_VER1	64	/* all of the above (ABI 1) */
 
 #define CSD_IOC_MAGIC		0xC5
 

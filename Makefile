@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# csd top-level Makefile.
+#
+#   make              build module/csd.ko, tools/csdctl/csdctl and the selftests
+#   make check        install what is missing, build, boot the guest, run every test
+#   make demo         boot the guest and show csd at work on an emulated ZNS drive
+#   make vm-run SCRIPT=path/to/script.sh [VMFLAGS=--no-load]
+#                     run your own script in the guest
+#   make deps         install build and test dependencies (apt-get, as root)
+#   make checkpatch   checkpatch.pl --strict on module/ and uapi/
+#   make clean
+#
+# KDIR defaults to the headers of the guest kernel (linux-headers-6.12-amd64);
+# KDIR=/lib/modules/$(uname -r)/build builds for the running kernel instead.
+
+VM := tools/vm
+KVER ?= $(shell $(VM)/kernel.sh kver 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+CSD_CACHE ?= $(HOME)/.cache/csd
+KCACHE := $(CSD_CACHE)/$(KVER)
+KSFT_DIR ?= $(KCACHE)/src/tools/testing/selftests
+CHECKPATCH := $(KCACHE)/src/scripts/checkpatch.pl
+
+export CSD_CACHE
+
+all: module csdctl selftests
+
+module:
+	@test -d "$(KDIR)" || { echo "csd: no kernel headers at '$(KDIR)': run 'make deps' (or set KDIR=)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+csdctl:
+	$(MAKE) -C tools/csdctl
+
+kernel-cache:
+	@$(VM)/kernel.sh fetch
+
+selftests: kernel-cache
+	$(MAKE) -C selftests/csd KSFT_DIR=$(KSFT_DIR)
+
+deps:
+	@$(VM)/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(VM)/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(VM)/run.sh --check-dmesg $(VM)/demo.sh
+
+vm-run: deps
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=path/to/script.sh [VMFLAGS=...]"; exit 2; }
+	@$(MAKE) --no-print-directory all
+	@$(VM)/run.sh $(VMFLAGS) $(SCRIPT)
+
+checkpatch: kernel-cache
+	perl $(CHECKPATCH) --no-tree --strict --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f module/*.c module/*.h uapi/linux/*.h
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/csdctl clean
+	$(MAKE) -C selftests/csd clean KSFT_DIR=.
+	rm -rf .vm
+
+.PHONY: all module csdctl kernel-cache selftests deps check demo vm-run checkpatch clean

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by csd's selftests. They run in the test guest, as root,
+ * against the real csd.ko, the real nvme driver and QEMU's emulated NVMe
+ * controller (zoned nvme0n1, conventional nvme0n2).
+ */
+#ifndef CSD_LIB_H
+#define CSD_LIB_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/csd.h>
+
+#define CSD_KO_DEFAULT	"/csd/csd.ko"
+
+static inline const char *csd_ko_path(void)
+{
+	const char *p = getenv("CSD_KO");
+
+	return p ? p : CSD_KO_DEFAULT;
+}
+
+static inline int csd_open(void)
+{
+	return open(CSD_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+}
+
+static inline int csd_info(int fd, struct csd_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, CSD_IOC_GET_INFO, info);
+}
+
+/* Fill @e with the entry for @disk ("nvme0n1"); returns 0, or -1 if absent. */
+static inline int csd_find_ns(int fd, const char *disk, struct csd_ns_entry *e)
+{
+	struct csd_ns_entry ents[64];
+	struct csd_ns_list arg = {
+		.size = sizeof(arg),
+		.count = 64,
+		.entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
+		return -1;
+	for (i = 0; i < arg.count; i++) {
+		if (!strcmp(ents[i].disk, disk)) {
+			*e = ents[i];
+			return 0;
+		}
+	}
+	memset(e, 0, sizeof(*e));
+	return -1;
+}
+
+static inline bool csd_module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static inline int csd_insmod(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+/* rmmod, retrying while the module is busy for a moment. */
+static inline int csd_rmmod(const char *name)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static inline bool csd_wait_path(const char *path, bool present, int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if ((access(path, F_OK) == 0) == present)
+			return true;
+		usleep(20000);
+	}
+	return (access(path, F_OK) == 0) == present;
+}
+
+static inline int csd_run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Issue exactly @n O_DIRECT reads of @bs bytes at byte offset @off. */
+static inline int csd_direct_reads(const char *dev, int n, size_t bs, off_t off)
+{
+	void *buf;
+	int fd, i;
+
+	if (posix_memalign(&buf, 4096, bs))
+		return -1;
+	fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pread(fd, buf, bs, off) != (ssize_t)bs)
+			break;
+	}
+	close(fd);
+	free(buf);
+	return i == n ? 0 : -1;
+}
+
+/*
+ * The emulated controller's namespaces. Their names depend on scan order,
+ * so find them by their properties: the zoned one and the conventional one.
+ */
+struct csd_nvme_ns {
+	char disk[256];		/* "nvme0n1" */
+	char path[272];		/* "/dev/nvme0n1" */
+	unsigned int nsid;
+};
+
+static inline int csd_sysfs_read(const char *disk, const char *attr,
+				 char *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/%s", disk, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* Find the first NVMe namespace disk (not a multipath path) that is zoned or not. */
+static inline int csd_nvme_find(bool zoned, struct csd_nvme_ns *ns)
+{
+	struct dirent *de;
+	char buf[64];
+	DIR *d;
+	int ret = -1;
+
+	d = opendir("/sys/block");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		unsigned int c, n;
+		char tail;
+
+		if (sscanf(de->d_name, "nvme%un%u%c", &c, &n, &tail) != 2)
+			continue;
+		if (csd_sysfs_read(de->d_name, "queue/zoned", buf, sizeof(buf)))
+			continue;
+		if (!strcmp(buf, "host-managed") != zoned)
+			continue;
+		snprintf(ns->disk, sizeof(ns->disk), "%s", de->d_name);
+		snprintf(ns->path, sizeof(ns->path), "/dev/%s", de->d_name);
+		if (csd_sysfs_read(de->d_name, "nsid", buf, sizeof(buf)))
+			break;
+		ns->nsid = strtoul(buf, NULL, 0);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+static inline const struct csd_nvme_ns *csd_zns(void)
+{
+	static struct csd_nvme_ns ns;
+
+	if (csd_nvme_find(true, &ns))
+		memset(&ns, 0, sizeof(ns));
+	return &ns;
+}
+
+static inline const struct csd_nvme_ns *csd_conv(void)
+{
+	static struct csd_nvme_ns ns;
+
+	if (csd_nvme_find(false, &ns))
+		memset(&ns, 0, sizeof(ns));
+	return &ns;
+}
+
+/*
+ * Wait until the kernel's own I/O on the new namespaces (partition scan,
+ * zone revalidation) is over: no request in flight and no new completion
+ * for 500 ms, as the block layer's own statistics say.
+ */
+static inline void csd_nvme_settle(void)
+{
+	char prev[2][256] = { "", "" }, cur[256];
+	const struct csd_nvme_ns *ns[2] = { csd_zns(), csd_conv() };
+	int stable = 0, i, changed;
+
+	for (i = 0; i < 200 && stable < 5; i++) {
+		int k;
+
+		changed = 0;
+		for (k = 0; k < 2; k++) {
+			if (!ns[k]->disk[0] ||
+			    csd_sysfs_read(ns[k]->disk, "stat", cur, sizeof(cur)))
+				cur[0] = 0;
+			if (strcmp(cur, prev[k]))
+				changed = 1;
+			snprintf(prev[k], sizeof(prev[k]), "%s", cur);
+		}
+		stable = changed ? 0 : stable + 1;
+		usleep(100000);
+	}
+}
+
+/* Load the nvme driver and wait for both emulated namespaces. */
+static inline int csd_nvme_up(void)
+{
+	int i;
+
+	if (csd_run("modprobe nvme"))
+		return -1;
+	for (i = 0; i < 1000; i++) {
+		if (csd_zns()->disk[0] && csd_conv()->disk[0])
+			break;
+		usleep(20000);
+	}
+	if (!csd_zns()->disk[0] || !csd_conv()->disk[0])
+		return -1;
+	csd_nvme_settle();
+	return 0;
+}
+
+/* Unload the nvme driver and nvme-core; the namespaces disappear. */
+static inline int csd_nvme_down(void)
+{
+	if (csd_module_loaded("nvme") && csd_rmmod("nvme"))
+		return -1;
+	if (csd_module_loaded("nvme_core") && csd_rmmod("nvme_core"))
+		return -1;
+	return 0;
+}
+
+#endif /* CSD_LIB_H */
