@@ -4,6 +4,7 @@
 #
 #   make              build module/csd.ko, tools/csdctl/csdctl and the selftests
 #   make check        install what is missing, build, boot the guest, run every test
+#                     (TESTS="io_test -t direct_reads_exact" runs one)
 #   make demo         boot the guest and show csd at work on an emulated ZNS drive
 #   make vm-run SCRIPT=path/to/script.sh [VMFLAGS=--no-load]
 #                     run your own script in the guest
@@ -43,8 +44,9 @@ deps:
 	@$(VM)/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(VM)/check.sh
+	@$(MAKE) --no-print-directory all W=1 KCFLAGS=-Werror
+	@$(MAKE) --no-print-directory checkpatch
+	@$(VM)/check.sh $(TESTS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -56,8 +58,9 @@ vm-run: deps
 	@$(VM)/run.sh $(VMFLAGS) $(SCRIPT)
 
 checkpatch: kernel-cache
-	perl $(CHECKPATCH) --no-tree --strict --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f module/*.c module/*.h uapi/linux/*.h
+	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f $(filter-out %.mod.c,$(wildcard module/*.c)) module/*.h uapi/linux/*.h
+	@echo "checkpatch: clean"
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -33,6 +33,7 @@
 #ifndef _UAPI_LINUX_CSD_H
 #define _UAPI_LINUX_CSD_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -46,10 +47,10 @@
 #define CSD_RELEASE_LEN		64
 
 /* struct csd_info.features */
-#define CSD_FEAT_NVME_HOOKS	(1ULL << 0)	/* NVMe tracepoints attached */
-#define CSD_FEAT_ZONED		(1ULL << 1)	/* built with BLK_DEV_ZONED */
-#define CSD_FEAT_MODULE_BTF	(1ULL << 2)	/* csd.ko was built with BTF */
-#define CSD_FEAT_BPF		(1ULL << 3)	/* BPF struct_ops and kfuncs */
+#define CSD_FEAT_NVME_HOOKS	_BITULL(0)	/* NVMe tracepoints attached */
+#define CSD_FEAT_ZONED		_BITULL(1)	/* built with BLK_DEV_ZONED */
+#define CSD_FEAT_MODULE_BTF	_BITULL(2)	/* csd.ko was built with BTF */
+#define CSD_FEAT_BPF		_BITULL(3)	/* BPF struct_ops and kfuncs */
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
@@ -92,8 +93,8 @@ struct csd_info {
 #define CSD_INFO_SIZE_VER1	216	/* all of the above (ABI 1) */
 
 /* struct csd_ns_entry.flags */
-#define CSD_NS_F_ZONED		(1U << 0)	/* host-managed zoned (ZNS) */
-#define CSD_NS_F_DEAD		(1U << 1)	/* disk removed; entry goes soon */
+#define CSD_NS_F_ZONED		_BITUL(0)	/* host-managed zoned (ZNS) */
+#define CSD_NS_F_DEAD		_BITUL(1)	/* disk removed; entry goes soon */
 
 /**
  * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array.
