@@ -28,6 +28,9 @@ TEST(unprivileged_open_is_denied)
 
 		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 			_exit(2);
+		/* The path is reachable (so EACCES is /dev/csd's own mode)... */
+		if (access("/dev/null", R_OK))
+			_exit(3);
 		fd = open(CSD_DEVICE_PATH, O_RDONLY);
 		_exit(fd < 0 && errno == EACCES ? 0 : 1);
 	}

@@ -42,6 +42,7 @@ build_base() {
 	fi
 	say "building the base initramfs for $v"
 	root=$(mktemp -d)
+	chmod 0755 "$root"
 	trap 'rm -rf "$root"' RETURN
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,root,mnt}
 	mkdir -p "$root/lib/modules/$v"
@@ -71,6 +72,7 @@ build_overlay() {
 	local out=$1 script=$2 root a
 	shift 2
 	root=$(mktemp -d)
+	chmod 0755 "$root"
 	mkdir -p "$root/csd/bin" "$root/csd/selftests"
 	install -m 0755 "$TOP/tools/vm/init" "$root/init"
 	install -m 0755 "$script" "$root/csd/script"
