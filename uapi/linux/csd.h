@@ -27,8 +27,10 @@
  * Errors, in the order they are checked: EFAULT (argument not readable),
  * EINVAL (size below CSD_*_SIZE_VER0), E2BIG (caller struct larger than
  * the kernel's with non-zero bytes in the tail), EINVAL (unknown flags,
- * non-zero reserved fields, bad ranges), EFAULT (a pointer inside the
- * struct is bad). Nothing changes in the kernel when an ioctl fails.
+ * non-zero reserved fields, bad sizes inside the struct), ENODEV (no such
+ * namespace), ERANGE (zone or region out of range), EPERM (a
+ * state-changing ioctl without CAP_SYS_ADMIN), EFAULT (a pointer inside
+ * the struct is bad). Nothing changes in the kernel when an ioctl fails.
  */
 #ifndef _UAPI_LINUX_CSD_H
 #define _UAPI_LINUX_CSD_H
@@ -71,6 +73,10 @@
  * @kernel_release: out: NUL-terminated release of the kernel csd.ko was
  *	built for (UTS_RELEASE), e.g. "6.12.117+deb12-amd64".
  * @module_version: out: NUL-terminated csd module version.
+ * @mem_bytes: out: memory csd holds for its tables, all namespaces.
+ * @nr_cpus: out: CPUs csd keeps per-CPU counters for (nr_cpu_ids).
+ * @hist_buckets: out: buckets of a per-opcode latency histogram
+ *	(CSD_HIST_BUCKETS).
  * @reserved: in and out: must be zero.
  */
 struct csd_info {
@@ -86,15 +92,19 @@ struct csd_info {
 	__u32 reserved0;
 	char kernel_release[CSD_RELEASE_LEN];
 	char module_version[CSD_NAME_LEN];
+	__u64 mem_bytes;
+	__u32 nr_cpus;
+	__u32 hist_buckets;
 	__u64 reserved[8];
 };
 
 #define CSD_INFO_SIZE_VER0	24	/* size .. features: the least accepted */
-#define CSD_INFO_SIZE_VER1	216	/* all of the above (ABI 1) */
+#define CSD_INFO_SIZE_VER1	232	/* all of the above (ABI 1) */
 
 /* struct csd_ns_entry.flags */
 #define CSD_NS_F_ZONED		_BITUL(0)	/* host-managed zoned (ZNS) */
 #define CSD_NS_F_DEAD		_BITUL(1)	/* disk removed; entry goes soon */
+#define CSD_NS_F_DISABLED	_BITUL(2)	/* tracking off (CSD_IOC_CONFIG) */
 
 /**
  * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array.
@@ -110,12 +120,19 @@ struct csd_info {
  * @zone_sectors: zone size in 512-byte sectors, 0 if not zoned.
  * @nr_zones: number of zones, 0 if not zoned.
  * @submitted: commands submitted to this namespace's queue (every
- *	dispatch to the driver counts once, including passthrough).
- * @completed: commands completed on this namespace's queue.
+ *	dispatch to the driver counts once, including passthrough and
+ *	retries) since csd saw the namespace or since the last reset.
+ * @completed: of those, commands completed.
+ * @aborted: of those, commands that left the driver without a completion
+ *	(failed in the driver after setup; csd sees their tag reused).
+ * @region_sectors: size of a zone, or of an accounting region on a
+ *	conventional namespace, in 512-byte sectors.
+ * @nr_regions: zones or regions csd keeps per-zone statistics for.
+ * @mem_bytes: memory csd holds for this namespace.
  * @reserved: zero.
  *
- * submitted - completed is the number of commands in flight, give or take
- * those that were in flight when csd was attached.
+ * In flight = submitted - completed - aborted. Commands that were already
+ * in flight when csd attached are not counted at all.
  */
 struct csd_ns_entry {
 	__u32 id;
@@ -129,11 +146,15 @@ struct csd_ns_entry {
 	__u64 nr_zones;
 	__u64 submitted;
 	__u64 completed;
+	__u64 aborted;
+	__u64 region_sectors;
+	__u64 nr_regions;
+	__u64 mem_bytes;
 	__u64 reserved[4];
 };
 
 #define CSD_NS_ENTRY_SIZE_VER0	120	/* id .. completed: the least accepted */
-#define CSD_NS_ENTRY_SIZE_VER1	152	/* all of the above (ABI 1) */
+#define CSD_NS_ENTRY_SIZE_VER1	184	/* all of the above (ABI 1) */
 
 /**
  * struct csd_ns_list - argument of CSD_IOC_LIST_NS.
@@ -166,11 +187,395 @@ struct csd_ns_list {
 #define CSD_NS_LIST_SIZE_VER0	32	/* size .. entries: the least accepted */
 #define CSD_NS_LIST_SIZE_VER1	64	/* all of the above (ABI 1) */
 
+
+/*
+ * Operation classes: the rows of csd's tables. Zone management send is
+ * split by zone send action; every opcode csd does not name is
+ * CSD_OP_OTHER, and keeps its opcode in the statistics rows.
+ */
+enum csd_op {
+	CSD_OP_READ		= 0,	/* 0x02 */
+	CSD_OP_WRITE		= 1,	/* 0x01 */
+	CSD_OP_APPEND		= 2,	/* 0x7d zone append */
+	CSD_OP_FLUSH		= 3,	/* 0x00 */
+	CSD_OP_WRITE_UNCOR	= 4,	/* 0x04 write uncorrectable */
+	CSD_OP_COMPARE		= 5,	/* 0x05 */
+	CSD_OP_WRITE_ZEROES	= 6,	/* 0x08 */
+	CSD_OP_DSM		= 7,	/* 0x09 dataset management */
+	CSD_OP_VERIFY		= 8,	/* 0x0c */
+	CSD_OP_COPY		= 9,	/* 0x19 */
+	CSD_OP_ZONE_CLOSE	= 10,	/* 0x79, action 1 */
+	CSD_OP_ZONE_FINISH	= 11,	/* 0x79, action 2 */
+	CSD_OP_ZONE_OPEN	= 12,	/* 0x79, action 3 */
+	CSD_OP_ZONE_RESET	= 13,	/* 0x79, action 4 */
+	CSD_OP_ZONE_OFFLINE	= 14,	/* 0x79, action 5 */
+	CSD_OP_ZONE_SEND_OTHER	= 15,	/* 0x79, any other action */
+	CSD_OP_ZONE_RECV	= 16,	/* 0x7a zone management receive */
+	CSD_OP_OTHER		= 17,	/* anything else */
+	CSD_OP_NR		= 18,
+	CSD_OP_ALL		= 0xffff,	/* CSD_IOC_GET_HIST: every class */
+};
+
+/*
+ * Size classes: bytes a command addresses (number of logical blocks times
+ * the block size; 0 for commands without an LBA range).
+ */
+enum csd_size_class {
+	CSD_SZ_NONE	= 0,	/* 0 bytes */
+	CSD_SZ_4K	= 1,	/* 1 B .. 4 KiB */
+	CSD_SZ_16K	= 2,	/* .. 16 KiB */
+	CSD_SZ_64K	= 3,	/* .. 64 KiB */
+	CSD_SZ_256K	= 4,	/* .. 256 KiB */
+	CSD_SZ_1M	= 5,	/* .. 1 MiB */
+	CSD_SZ_BIG	= 6,	/* more than 1 MiB */
+	CSD_SZ_NR	= 7,
+	CSD_SZ_ALL	= 0xffff,	/* CSD_IOC_GET_HIST: every class */
+};
+
+/*
+ * Latency histograms are log-linear, in nanoseconds. A layout has a first
+ * octave shift F, sub-bucket bits B and the last octave 2^CSD_HIST_MAX_SHIFT:
+ *
+ *   buckets 0 .. 2^B - 1      split [0, 2^F) evenly
+ *   then for each octave k = F .. CSD_HIST_MAX_SHIFT - 1,
+ *             2^B buckets     split [2^k, 2^(k+1)) evenly
+ *   last bucket               [2^CSD_HIST_MAX_SHIFT, infinity)
+ *
+ * Per-opcode histograms: F = B = 6, 1985 buckets, 1 ns wide below 64 ns,
+ * and no wider than 1/64 of their lower bound above: a bucket's midpoint is
+ * within 0.8% of any value in it, from 64 ns to 68.7 s. Per-zone
+ * histograms: F = 10, B = 1, 55 buckets: within 25% from 1 us.
+ */
+#define CSD_HIST_MAX_SHIFT	36
+#define CSD_HIST_FIRST_SHIFT	6
+#define CSD_HIST_SUB_BITS	6
+#define CSD_HIST_BUCKETS	((1 << CSD_HIST_SUB_BITS) * \
+				 (CSD_HIST_MAX_SHIFT - CSD_HIST_FIRST_SHIFT + 1) + 1)
+#define CSD_ZHIST_FIRST_SHIFT	10
+#define CSD_ZHIST_SUB_BITS	1
+#define CSD_ZHIST_BUCKETS	((1 << CSD_ZHIST_SUB_BITS) * \
+				 (CSD_HIST_MAX_SHIFT - CSD_ZHIST_FIRST_SHIFT + 1) + 1)
+
+/* Percentiles reported in struct csd_stat_row.pct_ns, in this order. */
+#define CSD_PCT_NR		5	/* p50, p90, p99, p99.9, p99.99 */
+
+/* struct csd_stat_row.flags */
+#define CSD_ROW_F_HIST		_BITUL(0)	/* pct_ns valid (histogram kept) */
+
+/**
+ * struct csd_stat_row - one (operation class, size class) row.
+ * @op: CSD_OP_*.
+ * @size_class: CSD_SZ_*.
+ * @opcode: the NVMe opcode; for CSD_OP_OTHER rows, the opcode the row
+ *	counts (CSD_OP_OTHER has one row per opcode, size class CSD_SZ_NONE,
+ *	and only @count, @bytes, @errors).
+ * @pad: zero.
+ * @flags: CSD_ROW_F_*.
+ * @count: commands completed.
+ * @bytes: bytes those commands addressed.
+ * @errors: of those, completed with a non-zero NVMe status.
+ * @retries: of those, dispatches that were retries of a failed command.
+ * @unbinned: completions counted here but not in the histogram (it was
+ *	still being allocated: the first commands of a row).
+ * @lat_sum_ns: sum of latencies (submission to completion), for the mean.
+ * @lat_min_ns: smallest latency.
+ * @lat_max_ns: largest latency.
+ * @pct_ns: p50, p90, p99, p99.9 and p99.99 latency, each the midpoint of
+ *	the histogram bucket holding that rank (see CSD_HIST_*).
+ * @reserved: zero.
+ */
+struct csd_stat_row {
+	__u16 op;
+	__u8 size_class;
+	__u8 opcode;
+	__u32 flags;
+	__u64 count;
+	__u64 bytes;
+	__u64 errors;
+	__u64 retries;
+	__u64 unbinned;
+	__u64 lat_sum_ns;
+	__u64 lat_min_ns;
+	__u64 lat_max_ns;
+	__u64 pct_ns[CSD_PCT_NR];
+	__u64 reserved[2];
+};
+
+#define CSD_STAT_ROW_SIZE_VER0	128
+
+/**
+ * struct csd_status_entry - commands completed with one NVMe status.
+ * @op: CSD_OP_* of the commands.
+ * @opcode: their NVMe opcode.
+ * @pad: zero.
+ * @status: status code type and status code: (SCT << 8) | SC.
+ * @pad2: zero.
+ * @count: number of completions with that status.
+ */
+struct csd_status_entry {
+	__u16 op;
+	__u8 opcode;
+	__u8 pad;
+	__u16 status;
+	__u16 pad2;
+	__u64 count;
+};
+
+#define CSD_STATUS_ENTRY_SIZE_VER0	16
+
+/**
+ * struct csd_ns_stats - argument of CSD_IOC_NS_STATS: a namespace's
+ * statistics rows and error statuses.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: must be 0.
+ * @ns_id: in: the namespace, as csd_ns_entry.id (ENODEV if unknown).
+ * @row_count: in: rows the buffer at @rows holds; out: rows written.
+ * @row_total: out: rows the namespace has (only rows with commands).
+ * @row_size: in: caller's struct csd_stat_row size (at least
+ *	CSD_STAT_ROW_SIZE_VER0, at most 4096); out: kernel's.
+ * @rows: in: user pointer to @row_count rows of @row_size bytes.
+ * @status_count: in: entries the buffer at @statuses holds; out: written.
+ * @status_total: out: distinct (opcode, status) pairs seen.
+ * @status_size: in: caller's struct csd_status_entry size (at least
+ *	CSD_STATUS_ENTRY_SIZE_VER0, at most 4096); out: kernel's.
+ * @pad: zero.
+ * @statuses: in: user pointer to @status_count entries.
+ * @submitted: out: as csd_ns_entry.submitted.
+ * @completed: out: as csd_ns_entry.completed.
+ * @aborted: out: as csd_ns_entry.aborted.
+ * @errors_other: out: errors not in @statuses (the status table was full).
+ * @since_ns: out: CLOCK_MONOTONIC time counting started (namespace seen
+ *	or last reset), for rates.
+ * @now_ns: out: CLOCK_MONOTONIC time of this snapshot.
+ * @reserved: zero.
+ */
+struct csd_ns_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 row_count;
+	__u32 row_total;
+	__u32 row_size;
+	__u64 rows;
+	__u32 status_count;
+	__u32 status_total;
+	__u32 status_size;
+	__u32 pad;
+	__u64 statuses;
+	__u64 submitted;
+	__u64 completed;
+	__u64 aborted;
+	__u64 errors_other;
+	__u64 since_ns;
+	__u64 now_ns;
+	__u64 reserved[6];
+};
+
+#define CSD_NS_STATS_SIZE_VER0	152
+
+/* struct csd_hist.flags */
+#define CSD_HIST_F_ZONE		_BITUL(0)	/* one zone's histogram */
+
+/**
+ * struct csd_hist - argument of CSD_IOC_GET_HIST: a latency histogram.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: CSD_HIST_F_*.
+ * @ns_id: in: the namespace (ENODEV if unknown).
+ * @op: in: CSD_OP_* or CSD_OP_ALL. With CSD_HIST_F_ZONE: CSD_OP_READ,
+ *	CSD_OP_WRITE, CSD_OP_APPEND or CSD_OP_ALL.
+ * @size_class: in: CSD_SZ_* or CSD_SZ_ALL; CSD_SZ_ALL with a zone.
+ * @zone: in: zone (or region) index, with CSD_HIST_F_ZONE (ERANGE past
+ *	the last one).
+ * @nr_buckets: in: __u64 slots at @buckets (0 asks for the layout only);
+ *	out: buckets of the layout. EINVAL if in > 0 and less than out.
+ * @first_shift: out: the layout's F (see CSD_HIST_*).
+ * @sub_bits: out: the layout's B.
+ * @max_shift: out: CSD_HIST_MAX_SHIFT.
+ * @buckets: in: user pointer to @nr_buckets __u64 counts.
+ * @count: out: sum of the buckets.
+ * @reserved: zero.
+ */
+struct csd_hist {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 op;
+	__u32 size_class;
+	__u32 zone;
+	__u32 nr_buckets;
+	__u32 first_shift;
+	__u32 sub_bits;
+	__u32 max_shift;
+	__u64 buckets;
+	__u64 count;
+	__u64 reserved[4];
+};
+
+#define CSD_HIST_SIZE_VER0	88
+
+/* Per-zone I/O classes in struct csd_zone_entry.io and zone histograms. */
+#define CSD_ZIO_READ		0
+#define CSD_ZIO_WRITE		1
+#define CSD_ZIO_APPEND		2
+#define CSD_ZIO_NR		3
+
+/**
+ * struct csd_zone_io - one I/O class of one zone.
+ * @count: commands completed.
+ * @bytes: bytes they addressed.
+ * @lat_sum_ns: sum of their latencies.
+ * @lat_max_ns: largest latency.
+ * @p99_ns: 99th percentile latency (per-zone precision: within 25%).
+ */
+struct csd_zone_io {
+	__u64 count;
+	__u64 bytes;
+	__u64 lat_sum_ns;
+	__u64 lat_max_ns;
+	__u64 p99_ns;
+};
+
+/**
+ * struct csd_zone_entry - one zone, or one region of a conventional
+ * namespace.
+ * @index: zone (region) index.
+ * @pad: zero.
+ * @start_sector: first 512-byte sector.
+ * @io: read, write and append (CSD_ZIO_*).
+ * @opens: zone open actions (explicit).
+ * @closes: zone close actions.
+ * @finishes: zone finish actions.
+ * @resets: zone reset actions.
+ * @offlines: zone offline actions.
+ * @errors: commands on this zone that completed with an error status.
+ * @reserved: zero.
+ *
+ * A zone management command with "select all" counts on every zone.
+ */
+struct csd_zone_entry {
+	__u32 index;
+	__u32 pad;
+	__u64 start_sector;
+	struct csd_zone_io io[CSD_ZIO_NR];
+	__u32 opens;
+	__u32 closes;
+	__u32 finishes;
+	__u32 resets;
+	__u32 offlines;
+	__u32 errors;
+	__u64 reserved[2];
+};
+
+#define CSD_ZONE_ENTRY_SIZE_VER0	176
+
+/**
+ * struct csd_zone_stats - argument of CSD_IOC_ZONE_STATS: per-zone (or
+ * per-region) statistics, paged.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: must be 0.
+ * @ns_id: in: the namespace (ENODEV if unknown).
+ * @start: in: first zone index (ERANGE if >= @total, unless @count is 0).
+ * @count: in: entries the buffer holds; out: entries written.
+ * @total: out: zones (regions) of the namespace.
+ * @entry_size: in: caller's struct csd_zone_entry size (at least
+ *	CSD_ZONE_ENTRY_SIZE_VER0, at most 4096); out: kernel's.
+ * @pad: zero.
+ * @region_sectors: out: zone or region size in 512-byte sectors.
+ * @entries: in: user pointer to @count entries.
+ * @reserved: zero.
+ */
+struct csd_zone_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 start;
+	__u32 count;
+	__u32 total;
+	__u32 entry_size;
+	__u32 pad;
+	__u64 region_sectors;
+	__u64 entries;
+	__u64 reserved[4];
+};
+
+#define CSD_ZONE_STATS_SIZE_VER0	80
+
+/**
+ * struct csd_reset - argument of CSD_IOC_RESET: zero a namespace's
+ * statistics (all of them with @ns_id 0). Needs CAP_SYS_ADMIN.
+ * @size: in: caller's struct size.
+ * @flags: in: must be 0.
+ * @ns_id: in: the namespace, or 0 for all (ENODEV if unknown).
+ * @pad: zero.
+ * @reserved: zero.
+ *
+ * Commands in flight across a reset are not counted in the new epoch.
+ */
+struct csd_reset {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+#define CSD_RESET_SIZE_VER0	48
+
+/* struct csd_config.flags */
+#define CSD_CFG_F_REGION	_BITUL(0)	/* set @region_sectors */
+#define CSD_CFG_F_ENABLE	_BITUL(1)	/* turn tracking on */
+#define CSD_CFG_F_DISABLE	_BITUL(2)	/* turn tracking off */
+
+/* Limits of CSD_IOC_CONFIG's region size. */
+#define CSD_REGION_MIN_SECTORS	2048		/* 1 MiB */
+#define CSD_REGIONS_MAX		65536
+
+/**
+ * struct csd_config - argument of CSD_IOC_CONFIG. Needs CAP_SYS_ADMIN.
+ * @size: in: caller's struct size.
+ * @flags: in: CSD_CFG_F_* (at least one; ENABLE and DISABLE exclude each
+ *	other).
+ * @ns_id: in: the namespace (ENODEV if unknown).
+ * @pad: zero.
+ * @region_sectors: in, with CSD_CFG_F_REGION: the accounting region size
+ *	of a conventional namespace in 512-byte sectors: a multiple of the
+ *	logical block size, at least CSD_REGION_MIN_SECTORS, and giving at
+ *	most CSD_REGIONS_MAX regions (ERANGE otherwise). Zoned namespaces
+ *	keep their zones (EINVAL). Changing it zeroes the per-region
+ *	statistics.
+ * @reserved: zero.
+ *
+ * A disabled namespace is not counted at all until enabled again.
+ */
+struct csd_config {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 pad;
+	__u64 region_sectors;
+	__u64 reserved[4];
+};
+
+#define CSD_CONFIG_SIZE_VER0	56
+
+/* Default region size of conventional namespaces: 256 MiB. */
+#define CSD_REGION_DEFAULT_SECTORS	(256 * 2048)
+
 #define CSD_IOC_MAGIC		0xC5
 
 /* Discovery: ABI version, features, kernel, global counters. */
 #define CSD_IOC_GET_INFO	_IOWR(CSD_IOC_MAGIC, 0x00, struct csd_info)
 /* The namespaces csd tracks, with their counters. */
 #define CSD_IOC_LIST_NS		_IOWR(CSD_IOC_MAGIC, 0x01, struct csd_ns_list)
+/* A namespace's rows (operation x size class) and error statuses. */
+#define CSD_IOC_NS_STATS	_IOWR(CSD_IOC_MAGIC, 0x02, struct csd_ns_stats)
+/* One latency histogram: a row, an operation, a namespace or a zone. */
+#define CSD_IOC_GET_HIST	_IOWR(CSD_IOC_MAGIC, 0x03, struct csd_hist)
+/* Per-zone (per-region) statistics, paged. */
+#define CSD_IOC_ZONE_STATS	_IOWR(CSD_IOC_MAGIC, 0x04, struct csd_zone_stats)
+/* Zero statistics. CAP_SYS_ADMIN. */
+#define CSD_IOC_RESET		_IOWR(CSD_IOC_MAGIC, 0x05, struct csd_reset)
+/* Region size and tracking on/off per namespace. CAP_SYS_ADMIN. */
+#define CSD_IOC_CONFIG		_IOWR(CSD_IOC_MAGIC, 0x06, struct csd_config)
 
 #endif /* _UAPI_LINUX_CSD_H */
