@@ -187,7 +187,6 @@ struct csd_ns_list {
 #define CSD_NS_LIST_SIZE_VER0	32	/* size .. entries: the least accepted */
 #define CSD_NS_LIST_SIZE_VER1	64	/* all of the above (ABI 1) */
 
-
 /*
  * Operation classes: the rows of csd's tables. Zone management send is
  * split by zone send action; every opcode csd does not name is
