@@ -27,8 +27,12 @@ export CSD_CACHE
 
 all: module csdctl selftests
 
-module:
+# The kernel release of KDIR (for KDIR= builds of other kernels).
+MOD_KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 	@test -d "$(KDIR)" || { echo "csd: no kernel headers at '$(KDIR)': run 'make deps' (or set KDIR=)"; exit 1; }
+	@module/gen-nvme-layout.sh $(KDIR) $(MOD_KVER) module/nvme_layout.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 csdctl:
@@ -59,13 +63,13 @@ vm-run: deps
 
 checkpatch: kernel-cache
 	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(filter-out %.mod.c,$(wildcard module/*.c)) module/*.h uapi/linux/*.h
+		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h
 	@echo "checkpatch: clean"
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/csdctl clean
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
-	rm -rf .vm
+	rm -rf .vm module/nvme_layout.h
 
 .PHONY: all module csdctl kernel-cache selftests deps check demo vm-run checkpatch clean

@@ -11,6 +11,7 @@
 
 #include <generated/utsrelease.h>
 #include <linux/build_bug.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -20,7 +21,7 @@
 
 #include "csd.h"
 
-/* Upper bound on entries one LIST_NS call fills, to bound the kernel copy. */
+/* Upper bound on entries one array call fills, to bound the kernel copy. */
 #define CSD_LIST_MAX	4096
 /* Largest entry stride accepted: a future entry, not a runaway size. */
 #define CSD_ENTRY_MAX	4096
@@ -33,6 +34,14 @@ static_assert(offsetofend(struct csd_ns_entry, completed) ==
 static_assert(sizeof(struct csd_ns_list) == CSD_NS_LIST_SIZE_VER1);
 static_assert(offsetofend(struct csd_ns_list, entries) ==
 	      CSD_NS_LIST_SIZE_VER0);
+static_assert(sizeof(struct csd_stat_row) == CSD_STAT_ROW_SIZE_VER0);
+static_assert(sizeof(struct csd_status_entry) == CSD_STATUS_ENTRY_SIZE_VER0);
+static_assert(sizeof(struct csd_ns_stats) == CSD_NS_STATS_SIZE_VER0);
+static_assert(sizeof(struct csd_hist) == CSD_HIST_SIZE_VER0);
+static_assert(sizeof(struct csd_zone_entry) == CSD_ZONE_ENTRY_SIZE_VER0);
+static_assert(sizeof(struct csd_zone_stats) == CSD_ZONE_STATS_SIZE_VER0);
+static_assert(sizeof(struct csd_reset) == CSD_RESET_SIZE_VER0);
+static_assert(sizeof(struct csd_config) == CSD_CONFIG_SIZE_VER0);
 
 /*
  * Read a size-versioned argument: its leading __u32 size must cover at
@@ -41,16 +50,11 @@ static_assert(offsetofend(struct csd_ns_list, entries) ==
 static int csd_arg_in(void *karg, size_t ksize, size_t min,
 		      const void __user *uarg, u32 *usize)
 {
-	int ret;
-
 	if (get_user(*usize, (const u32 __user *)uarg))
 		return -EFAULT;
 	if (*usize < min)
 		return -EINVAL;
-	ret = copy_struct_from_user(karg, ksize, uarg, *usize);
-	if (ret)
-		return ret;
-	return 0;
+	return copy_struct_from_user(karg, ksize, uarg, *usize);
 }
 
 /* Write back min(caller, kernel) bytes, with size set to the kernel's. */
@@ -65,6 +69,35 @@ static int csd_arg_out(void __user *uarg, void *karg, size_t ksize, u32 usize)
 static bool csd_zeroed(const void *p, size_t len)
 {
 	return !memchr_inv(p, 0, len);
+}
+
+/* Check a caller's array description: @count entries of @stride at @ptr. */
+static int csd_array_check(u32 count, u32 stride, u32 min, u64 ptr)
+{
+	if (!count)
+		return 0;
+	if (stride < min || stride > CSD_ENTRY_MAX)
+		return -EINVAL;
+	if (!ptr)
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy @n kernel entries of @ksize to the caller's array of @stride. */
+static int csd_array_out(u64 ptr, u32 stride, const void *src, size_t ksize,
+			 u32 n)
+{
+	u8 __user *dst = u64_to_user_ptr(ptr);
+	size_t len = min_t(size_t, stride, ksize);
+	u32 i;
+
+	for (i = 0; i < n; i++, dst += stride, src += ksize) {
+		if (copy_to_user(dst, src, len))
+			return -EFAULT;
+		if (stride > len && clear_user(dst + len, stride - len))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 static u64 csd_features(void)
@@ -107,6 +140,9 @@ static long csd_ioc_get_info(void __user *uarg)
 	info.hook_attached = csd_hooks_attached();
 	strscpy(info.kernel_release, UTS_RELEASE, sizeof(info.kernel_release));
 	strscpy(info.module_version, CSD_VERSION, sizeof(info.module_version));
+	info.mem_bytes = csd_mem_total();
+	info.nr_cpus = nr_cpu_ids;
+	info.hist_buckets = CSD_HIST_BUCKETS;
 	return csd_arg_out(uarg, &info, sizeof(info), usize);
 }
 
@@ -114,8 +150,7 @@ static long csd_ioc_list_ns(void __user *uarg)
 {
 	struct csd_ns_entry *ents = NULL;
 	struct csd_ns_list arg;
-	u32 usize, n = 0, total = 0, want, i;
-	u8 __user *dst;
+	u32 usize, n = 0, total = 0, want;
 	struct csd_ns *ns;
 	int ret;
 
@@ -125,11 +160,10 @@ static long csd_ioc_list_ns(void __user *uarg)
 	if (arg.flags || arg.pad ||
 	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
-	if (arg.count && (arg.entry_size < CSD_NS_ENTRY_SIZE_VER0 ||
-			  arg.entry_size > CSD_ENTRY_MAX))
-		return -EINVAL;
-	if (arg.count && !arg.entries)
-		return -EFAULT;
+	ret = csd_array_check(arg.count, arg.entry_size, CSD_NS_ENTRY_SIZE_VER0,
+			      arg.entries);
+	if (ret)
+		return ret;
 
 	want = min_t(u32, arg.count, CSD_LIST_MAX);
 	if (want) {
@@ -146,25 +180,391 @@ static long csd_ioc_list_ns(void __user *uarg)
 	}
 	rcu_read_unlock();
 
-	/* Each caller entry gets our entry, truncated or zero-extended. */
-	dst = u64_to_user_ptr(arg.entries);
-	for (i = 0; i < n; i++, dst += arg.entry_size) {
-		size_t len = min_t(size_t, arg.entry_size, sizeof(*ents));
+	ret = csd_array_out(arg.entries, arg.entry_size, ents, sizeof(*ents), n);
+	if (!ret) {
+		arg.count = n;
+		arg.total = total;
+		arg.entry_size = sizeof(*ents);
+		ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
+	}
+	kvfree(ents);
+	return ret;
+}
 
-		if (copy_to_user(dst, &ents[i], len) ||
-		    (arg.entry_size > len &&
-		     clear_user(dst + len, arg.entry_size - len))) {
-			ret = -EFAULT;
-			goto out;
+/* The NVMe opcode of an operation class (0 for CSD_OP_OTHER). */
+static u8 csd_op_opcode(unsigned int op)
+{
+	static const u8 opc[CSD_OP_NR] = {
+		[CSD_OP_READ] = 0x02, [CSD_OP_WRITE] = 0x01,
+		[CSD_OP_APPEND] = 0x7d, [CSD_OP_FLUSH] = 0x00,
+		[CSD_OP_WRITE_UNCOR] = 0x04, [CSD_OP_COMPARE] = 0x05,
+		[CSD_OP_WRITE_ZEROES] = 0x08, [CSD_OP_DSM] = 0x09,
+		[CSD_OP_VERIFY] = 0x0c, [CSD_OP_COPY] = 0x19,
+		[CSD_OP_ZONE_CLOSE] = 0x79, [CSD_OP_ZONE_FINISH] = 0x79,
+		[CSD_OP_ZONE_OPEN] = 0x79, [CSD_OP_ZONE_RESET] = 0x79,
+		[CSD_OP_ZONE_OFFLINE] = 0x79, [CSD_OP_ZONE_SEND_OTHER] = 0x79,
+		[CSD_OP_ZONE_RECV] = 0x7a,
+	};
+
+	return op < CSD_OP_NR ? opc[op] : 0;
+}
+
+/* Statuses of @s into @out (up to @max); returns the number found. */
+static u32 csd_collect_status(const struct csd_stats *s,
+			      struct csd_status_entry *out, u32 max)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < CSD_STATUS_SLOTS; i++) {
+		int key = atomic_read(&s->status[i].key);
+
+		if (!key)
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].op = (key >> 19) & 0xff;
+			out[n].opcode = (key >> 11) & 0xff;
+			out[n].status = key & 0x7ff;
+			out[n].count = atomic64_read(&s->status[i].count);
 		}
+		n++;
+	}
+	return n;
+}
+
+/* Rows with commands: fixed classes, then CSD_OP_OTHER by opcode. */
+static u32 csd_collect_rows(const struct csd_stats *s, struct csd_stat_row *out,
+			    u32 max, u64 *tmp,
+			    const struct csd_status_entry *st, u32 nst)
+{
+	struct csd_row_pcpu sum;
+	u32 row, n = 0, i, opc;
+
+	for (row = 0; row < CSD_NR_ROWS; row++) {
+		if (row / CSD_SZ_NR == CSD_OP_OTHER)
+			continue;
+		csd_row_sum(s, row, &sum);
+		if (!sum.count)
+			continue;
+		if (n < max) {
+			csd_fill_row(s, row, tmp, &out[n]);
+			out[n].opcode = csd_op_opcode(row / CSD_SZ_NR);
+		}
+		n++;
+	}
+	for (opc = 0; opc < 256; opc++) {
+		u64 cnt = csd_other_count(s, opc);
+
+		if (!cnt)
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].op = CSD_OP_OTHER;
+			out[n].opcode = opc;
+			out[n].size_class = CSD_SZ_NONE;
+			out[n].count = cnt;
+			for (i = 0; i < nst; i++)
+				if (st[i].op == CSD_OP_OTHER && st[i].opcode == opc)
+					out[n].errors += st[i].count;
+		}
+		n++;
+	}
+	return n;
+}
+
+static long csd_ioc_ns_stats(void __user *uarg)
+{
+	struct csd_status_entry *st = NULL;
+	struct csd_stat_row *rows = NULL;
+	const struct csd_stats *s;
+	u32 usize, nrows = 0, nst = 0, want_rows, want_st;
+	struct csd_ns_stats arg;
+	struct csd_ns *ns;
+	u64 *tmp = NULL;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_NS_STATS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = csd_array_check(arg.row_count, arg.row_size,
+			      CSD_STAT_ROW_SIZE_VER0, arg.rows);
+	if (!ret)
+		ret = csd_array_check(arg.status_count, arg.status_size,
+				      CSD_STATUS_ENTRY_SIZE_VER0, arg.statuses);
+	if (ret)
+		return ret;
+
+	want_rows = min_t(u32, arg.row_count, CSD_NR_ROWS + 256);
+	want_st = min_t(u32, arg.status_count, CSD_STATUS_SLOTS);
+	rows = kvcalloc(CSD_NR_ROWS + 256, sizeof(*rows), GFP_KERNEL);
+	st = kcalloc(CSD_STATUS_SLOTS, sizeof(*st), GFP_KERNEL);
+	tmp = kvmalloc_array(CSD_HIST_BUCKETS, sizeof(u64), GFP_KERNEL);
+	if (!rows || !st || !tmp) {
+		ret = -ENOMEM;
+		goto out;
 	}
 
+	mutex_lock(&csd_ns_mutex);
+	ns = csd_ns_find_id(arg.ns_id);
+	if (!ns) {
+		mutex_unlock(&csd_ns_mutex);
+		ret = -ENODEV;
+		goto out;
+	}
+	arg.submitted = 0;
+	arg.completed = 0;
+	arg.aborted = 0;
+	arg.errors_other = 0;
+	arg.since_ns = 0;
+	s = rcu_access_pointer(ns->stats);
+	if (s) {
+		nst = csd_collect_status(s, st, CSD_STATUS_SLOTS);
+		nrows = csd_collect_rows(s, rows, CSD_NR_ROWS + 256, tmp, st, nst);
+		csd_stats_totals(s, &arg.submitted, &arg.completed, &arg.aborted);
+		arg.errors_other = atomic64_read(&s->errors_other);
+		arg.since_ns = s->since_ns;
+	}
+	arg.now_ns = ktime_get_ns();
+	mutex_unlock(&csd_ns_mutex);
+
+	ret = csd_array_out(arg.rows, arg.row_size, rows, sizeof(*rows),
+			    min(nrows, want_rows));
+	if (!ret)
+		ret = csd_array_out(arg.statuses, arg.status_size, st, sizeof(*st),
+				    min(nst, want_st));
+	if (ret)
+		goto out;
+	arg.row_count = min(nrows, want_rows);
+	arg.row_total = nrows;
+	arg.row_size = sizeof(*rows);
+	arg.status_count = min(nst, want_st);
+	arg.status_total = nst;
+	arg.status_size = sizeof(*st);
+	ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
+out:
+	kvfree(tmp);
+	kfree(st);
+	kvfree(rows);
+	return ret;
+}
+
+static long csd_ioc_get_hist(void __user *uarg)
+{
+	const struct csd_stats *s;
+	unsigned int op, sc, nb, i;
+	struct csd_hist arg;
+	struct csd_ns *ns;
+	bool zone;
+	u64 *b;
+	u32 usize;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_HIST_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	zone = arg.flags & CSD_HIST_F_ZONE;
+	if ((arg.flags & ~CSD_HIST_F_ZONE) ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (zone) {
+		if (arg.op != CSD_OP_READ && arg.op != CSD_OP_WRITE &&
+		    arg.op != CSD_OP_APPEND && arg.op != CSD_OP_ALL)
+			return -EINVAL;
+		if (arg.size_class != CSD_SZ_ALL)
+			return -EINVAL;
+	} else {
+		if (arg.op >= CSD_OP_NR && arg.op != CSD_OP_ALL)
+			return -EINVAL;
+		if (arg.size_class >= CSD_SZ_NR && arg.size_class != CSD_SZ_ALL)
+			return -EINVAL;
+		if (arg.zone)
+			return -EINVAL;
+	}
+	nb = zone ? CSD_ZHIST_BUCKETS : CSD_HIST_BUCKETS;
+	if (arg.nr_buckets && arg.nr_buckets < nb)
+		return -EINVAL;
+	if (arg.nr_buckets && !arg.buckets)
+		return -EFAULT;
+
+	b = kvcalloc(CSD_HIST_BUCKETS, sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+
+	mutex_lock(&csd_ns_mutex);
+	ns = csd_ns_find_id(arg.ns_id);
+	if (!ns) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	s = rcu_access_pointer(ns->stats);
+	if (zone) {
+		int zio;
+
+		if (!s || arg.zone >= s->nr_regions) {
+			ret = -ERANGE;
+			goto unlock;
+		}
+		for (zio = 0; zio < CSD_ZIO_NR; zio++) {
+			if (arg.op != CSD_OP_ALL && arg.op != (u32)zio)
+				continue;	/* CSD_OP_READ..APPEND == CSD_ZIO_* */
+			for (i = 0; i < nb; i++)
+				b[i] += (u32)atomic_read(&s->zones[arg.zone].hist[zio][i]);
+		}
+	} else if (s) {
+		for (op = 0; op < CSD_OP_NR; op++) {
+			if (arg.op != CSD_OP_ALL && arg.op != op)
+				continue;
+			for (sc = 0; sc < CSD_SZ_NR; sc++)
+				if (arg.size_class == CSD_SZ_ALL || arg.size_class == sc)
+					csd_row_hist(s, op * CSD_SZ_NR + sc, b);
+		}
+	}
+	mutex_unlock(&csd_ns_mutex);
+
+	arg.count = 0;
+	for (i = 0; i < nb; i++)
+		arg.count += b[i];
+	if (arg.nr_buckets &&
+	    copy_to_user(u64_to_user_ptr(arg.buckets), b, nb * sizeof(*b))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	arg.nr_buckets = nb;
+	arg.first_shift = zone ? CSD_ZHIST_FIRST_SHIFT : CSD_HIST_FIRST_SHIFT;
+	arg.sub_bits = zone ? CSD_ZHIST_SUB_BITS : CSD_HIST_SUB_BITS;
+	arg.max_shift = CSD_HIST_MAX_SHIFT;
+	ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
+	goto out;
+unlock:
+	mutex_unlock(&csd_ns_mutex);
+out:
+	kvfree(b);
+	return ret;
+}
+
+static_assert(CSD_OP_READ == CSD_ZIO_READ && CSD_OP_WRITE == CSD_ZIO_WRITE &&
+	      CSD_OP_APPEND == CSD_ZIO_APPEND);
+
+static long csd_ioc_zone_stats(void __user *uarg)
+{
+	struct csd_zone_entry *ents = NULL;
+	const struct csd_stats *s;
+	struct csd_zone_stats arg;
+	u32 usize, n = 0, i;
+	struct csd_ns *ns;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_ZONE_STATS_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = csd_array_check(arg.count, arg.entry_size,
+			      CSD_ZONE_ENTRY_SIZE_VER0, arg.entries);
+	if (ret)
+		return ret;
+	if (arg.count) {
+		ents = kvcalloc(min_t(u32, arg.count, CSD_LIST_MAX),
+				sizeof(*ents), GFP_KERNEL);
+		if (!ents)
+			return -ENOMEM;
+	}
+
+	mutex_lock(&csd_ns_mutex);
+	ns = csd_ns_find_id(arg.ns_id);
+	if (!ns) {
+		mutex_unlock(&csd_ns_mutex);
+		ret = -ENODEV;
+		goto out;
+	}
+	s = rcu_access_pointer(ns->stats);
+	arg.total = s ? s->nr_regions : 0;
+	arg.region_sectors = s ? s->region_sectors : 0;
+	if (arg.count && arg.start >= arg.total) {
+		mutex_unlock(&csd_ns_mutex);
+		ret = -ERANGE;
+		goto out;
+	}
+	if (arg.count) {
+		n = min3(arg.count, (u32)CSD_LIST_MAX, arg.total - arg.start);
+		for (i = 0; i < n; i++)
+			csd_fill_zone(s, arg.start + i, &ents[i]);
+	}
+	mutex_unlock(&csd_ns_mutex);
+
+	ret = csd_array_out(arg.entries, arg.entry_size, ents, sizeof(*ents), n);
+	if (ret)
+		goto out;
 	arg.count = n;
-	arg.total = total;
 	arg.entry_size = sizeof(*ents);
 	ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
 out:
 	kvfree(ents);
+	return ret;
+}
+
+static long csd_ioc_reset(void __user *uarg)
+{
+	struct csd_reset arg;
+	struct csd_ns *ns;
+	u32 usize;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_RESET_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	mutex_lock(&csd_ns_mutex);
+	if (arg.ns_id) {
+		ns = csd_ns_find_id(arg.ns_id);
+		ret = ns ? csd_ns_reset(ns) : -ENODEV;
+	} else {
+		list_for_each_entry(ns, &csd_ns_list, node) {
+			ret = csd_ns_reset(ns);
+			if (ret == -EAGAIN)
+				ret = 0;	/* nothing counted yet */
+			if (ret)
+				break;
+		}
+	}
+	mutex_unlock(&csd_ns_mutex);
+	return ret;
+}
+
+static long csd_ioc_config(void __user *uarg)
+{
+	const u32 known = CSD_CFG_F_REGION | CSD_CFG_F_ENABLE | CSD_CFG_F_DISABLE;
+	struct csd_config arg;
+	struct csd_ns *ns;
+	u32 usize;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_CONFIG_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (!arg.flags || (arg.flags & ~known) || arg.pad ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if ((arg.flags & CSD_CFG_F_ENABLE) && (arg.flags & CSD_CFG_F_DISABLE))
+		return -EINVAL;
+	if (!(arg.flags & CSD_CFG_F_REGION) && arg.region_sectors)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	mutex_lock(&csd_ns_mutex);
+	ns = csd_ns_find_id(arg.ns_id);
+	ret = ns ? csd_ns_configure(ns, &arg) : -ENODEV;
+	mutex_unlock(&csd_ns_mutex);
 	return ret;
 }
 
@@ -182,6 +582,16 @@ static long csd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return csd_ioc_get_info(uarg);
 	case _IOC_NR(CSD_IOC_LIST_NS):
 		return csd_ioc_list_ns(uarg);
+	case _IOC_NR(CSD_IOC_NS_STATS):
+		return csd_ioc_ns_stats(uarg);
+	case _IOC_NR(CSD_IOC_GET_HIST):
+		return csd_ioc_get_hist(uarg);
+	case _IOC_NR(CSD_IOC_ZONE_STATS):
+		return csd_ioc_zone_stats(uarg);
+	case _IOC_NR(CSD_IOC_RESET):
+		return csd_ioc_reset(uarg);
+	case _IOC_NR(CSD_IOC_CONFIG):
+		return csd_ioc_config(uarg);
 	}
 	return -ENOTTY;
 }

@@ -5,28 +5,114 @@
 #ifndef _CSD_H
 #define _CSD_H
 
+#include <linux/atomic.h>
 #include <linux/blkdev.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/csd.h>
 
-#define CSD_VERSION	"0.1.0"
+struct nvme_command;
 
-/* Hot counters of one namespace, one copy per CPU. */
-struct csd_ns_pcpu {
+#define CSD_VERSION	"0.2.0"
+
+#define CSD_NR_ROWS	(CSD_OP_NR * CSD_SZ_NR)
+#define CSD_STATUS_SLOTS	64
+
+/* Counters of one (operation, size class) row, one copy per CPU. */
+struct csd_row_pcpu {
+	u64 count;
+	u64 bytes;
+	u64 errors;
+	u64 retries;
+	u64 unbinned;
+	u64 lat_sum;
+	u64 lat_min;
+	u64 lat_max;
+};
+
+/* A per-opcode latency histogram, one copy per CPU. */
+struct csd_hist_pcpu {
+	u64 b[CSD_HIST_BUCKETS];
+};
+
+/* Epoch counters of a namespace, one copy per CPU. */
+struct csd_tot_pcpu {
 	u64 submitted;
 	u64 completed;
+	u64 aborted;
+	u64 other_opcode[256];	/* CSD_OP_OTHER completions by opcode */
+};
+
+/* One (op, opcode, status) error counter, filled in by cmpxchg. */
+struct csd_status_slot {
+	atomic_t key;		/* 0: free; else 1 << 31 | op << 19 | opcode << 11 | status */
+	atomic64_t count;
+};
+
+/* One zone (or region): shared, updated with atomics. At most 1 KiB. */
+struct csd_zone {
+	atomic64_t count[CSD_ZIO_NR];
+	atomic64_t bytes[CSD_ZIO_NR];
+	atomic64_t lat_sum[CSD_ZIO_NR];
+	atomic64_t lat_max[CSD_ZIO_NR];
+	atomic_t hist[CSD_ZIO_NR][CSD_ZHIST_BUCKETS];
+	atomic_t opens;
+	atomic_t closes;
+	atomic_t finishes;
+	atomic_t resets;
+	atomic_t offlines;
+	atomic_t errors;
+};
+
+/*
+ * One epoch of a namespace's statistics. Reset and region changes publish
+ * a new one with RCU; commands submitted in an older epoch are not counted
+ * in the new one (their slot carries the epoch's generation).
+ */
+struct csd_stats {
+	u32 gen;
+	u64 since_ns;
+	struct csd_tot_pcpu __percpu *tot;
+	struct csd_row_pcpu __percpu *rows;	/* [CSD_NR_ROWS] */
+	struct csd_hist_pcpu __percpu __rcu *hist[CSD_NR_ROWS];
+	unsigned long hist_want[BITS_TO_LONGS(CSD_NR_ROWS)];
+	struct work_struct hist_work;
+	struct csd_status_slot status[CSD_STATUS_SLOTS];
+	atomic64_t errors_other;
+	u64 region_sectors;
+	unsigned int region_shift;
+	u32 nr_regions;
+	struct csd_zone __rcu *zones;		/* [nr_regions], maybe later */
+	atomic64_t mem;				/* bytes held by this epoch */
+	struct csd_ns *ns;
+};
+
+/* What csd remembers of a command between submission and completion. */
+struct csd_slot {
+	u64 start_ns;	/* 0: free */
+	u32 gen;	/* epoch it was counted in; 0: not counted */
+	u32 pad;
+};
+
+/* Namespace counters outside any epoch, one copy per CPU. */
+struct csd_ns_pcpu {
+	u64 early;	/* submissions before the tables were ready */
+	u64 unmatched;	/* completions of commands not seen submitted */
+	u64 stale;	/* completions of commands of an older epoch */
 };
 
 /*
  * One NVMe namespace csd has seen I/O on, keyed by its request queue.
  *
  * Entries are created by the submission probe the first time a queue shows
- * up (so no request is missed), published with RCU in csd_ns_hash and
- * csd_ns_list, and freed by the reaper once their disk is dead. Each entry
- * holds a reference on its disk, so @q can never be freed and reused by a
- * new queue while the entry exists.
+ * up, published with RCU in csd_ns_hash and csd_ns_list, and get their
+ * tables (statistics, command slots) from a work item right after. They are
+ * freed by the reaper once their disk is dead, or when nvme_core goes. Each
+ * entry holds a reference on its disk, so @q can never be freed and reused
+ * by a new queue while the entry exists.
  */
 struct csd_ns {
 	struct hlist_node hnode;	/* csd_ns_hash, RCU */
@@ -38,13 +124,25 @@ struct csd_ns {
 	u32 nsid;
 	bool zoned;
 	bool dead;			/* seen dead by the reaper once */
+	bool disabled;			/* CSD_IOC_CONFIG */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
 	u64 nr_zones;
+	u64 region_sectors;		/* wanted region size (conventional) */
 	char disk_name[CSD_NAME_LEN];
 	char ctrl_name[CSD_NAME_LEN];
 	struct csd_ns_pcpu __percpu *pcpu;
+
+	/* Tables, set up by setup_work, read by the probes under RCU. */
+	struct csd_stats __rcu *stats;
+	struct csd_slot __rcu **slots;	/* [nr_hctx][depth] */
+	u32 nr_hctx;
+	u32 depth;
+	u32 next_gen;
+	struct work_struct setup_work;
+	struct mutex lock;		/* serializes table changes */
+	struct dentry *dbg;
 };
 
 /* Counters that belong to no namespace. */
@@ -56,17 +154,62 @@ struct csd_global_pcpu {
 
 extern struct csd_global_pcpu __percpu *csd_global;
 
+/* Histogram layout (see uapi/linux/csd.h). */
+static __always_inline unsigned int csd_hist_index(u64 v, unsigned int first,
+						   unsigned int sub)
+{
+	unsigned int k;
+
+	if (v < (1ULL << first))
+		return v >> (first - sub);
+	k = fls64(v) - 1;
+	if (k >= CSD_HIST_MAX_SHIFT)
+		return (CSD_HIST_MAX_SHIFT - first + 1) << sub;
+	return ((k - first + 1) << sub) + ((v >> (k - sub)) & ((1U << sub) - 1));
+}
+
+u64 csd_hist_mid(unsigned int b, unsigned int first, unsigned int sub);
+u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
+		 unsigned int sub, u32 num, u32 den);
+
+/* stats.c */
+struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
+				  gfp_t gfp);
+int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp);
+void csd_stats_free(struct csd_stats *s);
+void csd_stats_free_atomic(struct csd_stats *s);
+void csd_account_setup(struct csd_ns *ns, struct request *rq,
+		       struct nvme_command *cmd);
+void csd_account_complete(struct csd_ns *ns, struct request *rq);
+void csd_stats_totals(const struct csd_stats *s, u64 *submitted,
+		      u64 *completed, u64 *aborted);
+void csd_row_sum(const struct csd_stats *s, unsigned int row,
+		 struct csd_row_pcpu *sum);
+int csd_row_hist(const struct csd_stats *s, unsigned int row, u64 *out);
+void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
+		  struct csd_stat_row *r);
+u64 csd_other_count(const struct csd_stats *s, unsigned int opcode);
+void csd_fill_zone(const struct csd_stats *s, u32 z, struct csd_zone_entry *e);
+const char *csd_op_name(unsigned int op);
+const char *csd_sz_name(unsigned int sc);
+
 /* ns.c */
 int csd_ns_init(void);
 void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid);
-void csd_ns_forget_all(void);
+struct csd_ns *csd_ns_find_id(u32 id);
 unsigned int csd_ns_count(void);
+void csd_ns_forget_all(void);
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e);
-void csd_ns_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum);
 void csd_global_sum(struct csd_global_pcpu *sum);
+u64 csd_ns_mem(const struct csd_ns *ns);
+u64 csd_mem_total(void);
+int csd_ns_reset(struct csd_ns *ns);
+int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg);
+void csd_ns_put_ref(struct csd_ns *ns);
 extern struct list_head csd_ns_list;
+extern struct mutex csd_ns_mutex;
 
 /* hooks.c */
 int csd_hooks_init(void);
@@ -80,5 +223,7 @@ void csd_chardev_exit(void);
 /* debugfs.c */
 void csd_debugfs_init(void);
 void csd_debugfs_exit(void);
+void csd_debugfs_add_ns(struct csd_ns *ns);
+void csd_debugfs_remove_ns(struct csd_ns *ns);
 
 #endif /* _CSD_H */

@@ -2,14 +2,23 @@
 /*
  * csd: /sys/kernel/debug/csd/.
  *
- *   info        module version, hooks, global counters
- *   namespaces  one line per tracked namespace, with its counters
+ *   info               module version, hooks, global counters, memory
+ *   namespaces         one line per tracked namespace, with its counters
+ *   <disk>/latency     one line per (operation, size class) row
+ *   <disk>/status      error completions by (operation, opcode, status)
+ *   <disk>/zones       one line per zone (region) with activity
+ *   <disk>/diag        counters outside the statistics epochs
+ *
+ * The numbers are those of the ioctls, in nanoseconds and bytes. Readers
+ * use RCU only: a namespace's directory is removed, and its readers
+ * drained, before the namespace is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "csd.h"
 
@@ -27,6 +36,7 @@ static int csd_info_show(struct seq_file *m, void *v)
 	seq_printf(m, "admin_submitted: %llu\n", g.admin_submitted);
 	seq_printf(m, "admin_completed: %llu\n", g.admin_completed);
 	seq_printf(m, "untracked:       %llu\n", g.untracked);
+	seq_printf(m, "mem_bytes:       %llu\n", csd_mem_total());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(csd_info);
@@ -36,20 +46,169 @@ static int csd_namespaces_show(struct seq_file *m, void *v)
 	struct csd_ns_entry e;
 	struct csd_ns *ns;
 
-	seq_puts(m, "id disk ctrl nsid zoned lba_size capacity_sectors zone_sectors nr_zones submitted completed\n");
+	seq_puts(m, "id disk ctrl nsid zoned lba_size capacity_sectors zone_sectors nr_zones submitted completed aborted mem_bytes\n");
 	rcu_read_lock();
 	list_for_each_entry_rcu(ns, &csd_ns_list, node) {
 		csd_ns_fill_entry(ns, &e);
-		seq_printf(m, "%u %s %s %u %u %u %llu %llu %llu %llu %llu\n",
+		seq_printf(m, "%u %s %s %u %u %u %llu %llu %llu %llu %llu %llu %llu\n",
 			   e.id, e.disk, e.ctrl, e.nsid,
 			   !!(e.flags & CSD_NS_F_ZONED), 1U << e.lba_shift,
 			   e.capacity, e.zone_sectors, e.nr_zones,
-			   e.submitted, e.completed);
+			   e.submitted, e.completed, e.aborted, e.mem_bytes);
 	}
 	rcu_read_unlock();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(csd_namespaces);
+
+static int csd_latency_show(struct seq_file *m, void *v)
+{
+	struct csd_ns *ns = m->private;
+	struct csd_row_pcpu sum;
+	const struct csd_stats *s;
+	struct csd_stat_row r;
+	unsigned int row;
+	u64 *tmp;
+
+	tmp = kvmalloc_array(CSD_HIST_BUCKETS, sizeof(u64), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	seq_puts(m, "op size count bytes errors retries unbinned min_ns mean_ns p50_ns p90_ns p99_ns p99.9_ns p99.99_ns max_ns\n");
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	for (row = 0; s && row < CSD_NR_ROWS; row++) {
+		csd_row_sum(s, row, &sum);
+		if (!sum.count)
+			continue;
+		csd_fill_row(s, row, tmp, &r);
+		seq_printf(m, "%s %s %llu %llu %llu %llu %llu %llu %llu",
+			   csd_op_name(r.op), csd_sz_name(r.size_class),
+			   r.count, r.bytes, r.errors, r.retries, r.unbinned,
+			   r.lat_min_ns, div64_u64(r.lat_sum_ns, r.count));
+		if (r.flags & CSD_ROW_F_HIST)
+			seq_printf(m, " %llu %llu %llu %llu %llu", r.pct_ns[0],
+				   r.pct_ns[1], r.pct_ns[2], r.pct_ns[3],
+				   r.pct_ns[4]);
+		else
+			seq_puts(m, " - - - - -");
+		seq_printf(m, " %llu\n", r.lat_max_ns);
+	}
+	rcu_read_unlock();
+	kvfree(tmp);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(csd_latency);
+
+static int csd_status_show(struct seq_file *m, void *v)
+{
+	struct csd_ns *ns = m->private;
+	const struct csd_stats *s;
+	unsigned int i;
+
+	seq_puts(m, "op opcode status count\n");
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	for (i = 0; s && i < CSD_STATUS_SLOTS; i++) {
+		int key = atomic_read(&s->status[i].key);
+
+		if (!key)
+			continue;
+		seq_printf(m, "%s 0x%02x 0x%03x %lld\n",
+			   csd_op_name((key >> 19) & 0xff), (key >> 11) & 0xff,
+			   key & 0x7ff, atomic64_read(&s->status[i].count));
+	}
+	if (s && atomic64_read(&s->errors_other))
+		seq_printf(m, "- - other %lld\n", atomic64_read(&s->errors_other));
+	rcu_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(csd_status);
+
+static void csd_zone_io_show(struct seq_file *m, const struct csd_zone_io *io)
+{
+	seq_printf(m, " %llu %llu %llu %llu", io->count,
+		   io->count ? div64_u64(io->lat_sum_ns, io->count) : 0,
+		   io->p99_ns, io->lat_max_ns);
+}
+
+static int csd_zones_show(struct seq_file *m, void *v)
+{
+	struct csd_ns *ns = m->private;
+	const struct csd_stats *s;
+	struct csd_zone_entry e;
+	u32 i;
+
+	seq_puts(m, "zone start_sector reads r_mean_ns r_p99_ns r_max_ns writes w_mean_ns w_p99_ns w_max_ns appends a_mean_ns a_p99_ns a_max_ns opens closes finishes resets offlines errors\n");
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	for (i = 0; s && i < s->nr_regions; i++) {
+		csd_fill_zone(s, i, &e);
+		if (!e.io[0].count && !e.io[1].count && !e.io[2].count &&
+		    !e.opens && !e.closes && !e.finishes && !e.resets &&
+		    !e.offlines && !e.errors)
+			continue;
+		seq_printf(m, "%u %llu", e.index, e.start_sector);
+		csd_zone_io_show(m, &e.io[CSD_ZIO_READ]);
+		csd_zone_io_show(m, &e.io[CSD_ZIO_WRITE]);
+		csd_zone_io_show(m, &e.io[CSD_ZIO_APPEND]);
+		seq_printf(m, " %u %u %u %u %u %u\n", e.opens, e.closes,
+			   e.finishes, e.resets, e.offlines, e.errors);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(csd_zones);
+
+static int csd_diag_show(struct seq_file *m, void *v)
+{
+	struct csd_ns *ns = m->private;
+	u64 early = 0, unmatched = 0, stale = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct csd_ns_pcpu *c = per_cpu_ptr(ns->pcpu, cpu);
+
+		early += READ_ONCE(c->early);
+		unmatched += READ_ONCE(c->unmatched);
+		stale += READ_ONCE(c->stale);
+	}
+	seq_printf(m, "early:     %llu\n", early);
+	seq_printf(m, "unmatched: %llu\n", unmatched);
+	seq_printf(m, "stale:     %llu\n", stale);
+	seq_printf(m, "hctx:      %u\n", ns->nr_hctx);
+	seq_printf(m, "depth:     %u\n", ns->depth);
+	seq_printf(m, "mem_bytes: %llu\n", csd_ns_mem(ns));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(csd_diag);
+
+void csd_debugfs_add_ns(struct csd_ns *ns)
+{
+	struct dentry *old;
+	char name[CSD_NAME_LEN + 12];
+
+	if (IS_ERR_OR_NULL(csd_debugfs_root))
+		return;
+	/* A removed namespace of the same name may still be reaped. */
+	old = debugfs_lookup(ns->disk_name, csd_debugfs_root);
+	if (old) {
+		dput(old);
+		snprintf(name, sizeof(name), "%s-%u", ns->disk_name, ns->id);
+	} else {
+		strscpy(name, ns->disk_name, sizeof(name));
+	}
+	ns->dbg = debugfs_create_dir(name, csd_debugfs_root);
+	debugfs_create_file("latency", 0400, ns->dbg, ns, &csd_latency_fops);
+	debugfs_create_file("status", 0400, ns->dbg, ns, &csd_status_fops);
+	debugfs_create_file("zones", 0400, ns->dbg, ns, &csd_zones_fops);
+	debugfs_create_file("diag", 0400, ns->dbg, ns, &csd_diag_fops);
+}
+
+void csd_debugfs_remove_ns(struct csd_ns *ns)
+{
+	debugfs_remove_recursive(ns->dbg);
+	ns->dbg = NULL;
+}
 
 void csd_debugfs_init(void)
 {

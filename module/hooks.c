@@ -40,10 +40,12 @@ static void csd_probe_setup(void *data, struct request *rq,
 	ns = csd_ns_lookup(q);
 	if (unlikely(!ns))
 		ns = csd_ns_get_or_create(q, le32_to_cpu(cmd->common.nsid));
-	if (likely(ns))
-		this_cpu_inc(ns->pcpu->submitted);
-	else if (!test_bit(GD_DEAD, &q->disk->state))
+	if (likely(ns)) {
+		if (likely(!READ_ONCE(ns->disabled)))
+			csd_account_setup(ns, rq, cmd);
+	} else if (!test_bit(GD_DEAD, &q->disk->state)) {
 		this_cpu_inc(csd_global->untracked);
+	}
 	rcu_read_unlock();
 }
 
@@ -61,7 +63,7 @@ static void csd_probe_complete(void *data, struct request *rq)
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns))
-		this_cpu_inc(ns->pcpu->completed);
+		csd_account_complete(ns, rq);
 	rcu_read_unlock();
 }
 

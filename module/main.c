@@ -2,7 +2,7 @@
 /*
  * csd: NVMe/ZNS latency accounting and verified BPF offload.
  *
- * Module entry: sets up the namespace table, /dev/csd, debugfs, and then
+ * Module entry: sets up debugfs, the namespace table, /dev/csd, and then
  * the NVMe hooks, which start feeding the table. Teardown runs in reverse:
  * no probe runs once csd_hooks_exit() returns.
  */
@@ -23,9 +23,11 @@ static int __init csd_init(void)
 	if (!csd_global)
 		return -ENOMEM;
 
+	csd_debugfs_init();
+
 	ret = csd_ns_init();
 	if (ret)
-		goto err_free;
+		goto err_debugfs;
 
 	ret = csd_chardev_init();
 	if (ret) {
@@ -33,23 +35,21 @@ static int __init csd_init(void)
 		goto err_ns;
 	}
 
-	csd_debugfs_init();
-
 	ret = csd_hooks_init();
 	if (ret) {
 		pr_err("cannot watch for nvme-core: %d\n", ret);
-		goto err_debugfs;
+		goto err_chardev;
 	}
 
 	pr_info("loaded, version %s\n", CSD_VERSION);
 	return 0;
 
-err_debugfs:
-	csd_debugfs_exit();
+err_chardev:
 	csd_chardev_exit();
 err_ns:
 	csd_ns_exit();
-err_free:
+err_debugfs:
+	csd_debugfs_exit();
 	free_percpu(csd_global);
 	return ret;
 }
@@ -57,9 +57,9 @@ err_free:
 static void __exit csd_exit(void)
 {
 	csd_hooks_exit();
-	csd_debugfs_exit();
 	csd_chardev_exit();
 	csd_ns_exit();
+	csd_debugfs_exit();
 	free_percpu(csd_global);
 	pr_info("unloaded\n");
 }

@@ -3,15 +3,19 @@
  * csd: the namespace table.
  *
  * Lookups run in the NVMe probes (any context, including hard IRQ) under
- * RCU. Writers hold csd_ns_lock with interrupts disabled. The table never
- * shrinks on the I/O path: dead namespaces are reaped from a work item.
+ * RCU. Adding and removing entries takes csd_ns_lock with interrupts off.
+ * Everything that sleeps (table allocation, ioctls, the reaper) runs in
+ * process context under csd_ns_mutex, so an ioctl's namespace cannot be
+ * freed under it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blk-mq.h>
 #include <linux/hash.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "csd.h"
@@ -21,6 +25,8 @@
 
 static struct hlist_head csd_ns_hash[1 << CSD_NS_HASH_BITS];
 LIST_HEAD(csd_ns_list);
+/* Serializes sleeping users of namespaces: ioctls, table changes, the reaper. */
+DEFINE_MUTEX(csd_ns_mutex);
 static DEFINE_SPINLOCK(csd_ns_lock);
 static unsigned int csd_ns_nr;
 static u32 csd_ns_next_id = 1;
@@ -44,12 +50,120 @@ struct csd_ns *csd_ns_lookup(const struct request_queue *q)
 	return NULL;
 }
 
+/* Under csd_ns_mutex: the entry stays until the mutex is dropped. */
+struct csd_ns *csd_ns_find_id(u32 id)
+{
+	struct csd_ns *ns;
+
+	lockdep_assert_held(&csd_ns_mutex);
+	list_for_each_entry(ns, &csd_ns_list, node)
+		if (ns->id == id)
+			return ns;
+	return NULL;
+}
+
+static void csd_slots_free(struct csd_slot **slots, u32 nr)
+{
+	u32 i;
+
+	if (!slots)
+		return;
+	for (i = 0; i < nr; i++)
+		kvfree(slots[i]);
+	kfree(slots);
+}
+
 static void csd_ns_free(struct csd_ns *ns)
 {
+	cancel_work_sync(&ns->setup_work);
+	csd_debugfs_remove_ns(ns);
+	csd_stats_free(rcu_access_pointer(ns->stats));
+	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
 	if (ns->disk)
 		put_device(disk_to_dev(ns->disk));
 	free_percpu(ns->pcpu);
 	kfree(ns);
+}
+
+/* The default region of a namespace: its zones, or 256 MiB regions. */
+static u64 csd_ns_default_region(const struct csd_ns *ns)
+{
+	if (ns->zoned)
+		return ns->zone_sectors;
+	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
+		     roundup_pow_of_two(DIV_ROUND_UP_ULL(ns->capacity,
+							 CSD_REGIONS_MAX)));
+}
+
+static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
+{
+	struct csd_slot **slots;
+	u32 i;
+
+	slots = kcalloc(nr, sizeof(*slots), gfp);
+	if (!slots)
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		if (gfpflags_allow_blocking(gfp))
+			slots[i] = kvcalloc(depth, sizeof(**slots), gfp);
+		else
+			slots[i] = kcalloc(depth, sizeof(**slots), gfp);
+		if (!slots[i]) {
+			csd_slots_free(slots, nr);
+			return NULL;
+		}
+	}
+	return slots;
+}
+
+/*
+ * Give @ns its tables: command slots and the first epoch. From the probe
+ * (GFP_ATOMIC, so that not even the first command goes uncounted) and, for
+ * what that could not allocate, from setup_work. Serialized by ns->lock in
+ * the work; the probe runs before the entry is published.
+ */
+static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
+{
+	struct request_queue *q = ns->q;
+	struct csd_slot **slots;
+	struct csd_stats *s;
+
+	if (!rcu_access_pointer(ns->slots)) {
+		u32 nr = q->nr_hw_queues;
+		u32 depth = q->tag_set ? q->tag_set->queue_depth : 0;
+
+		if (!nr || !depth)
+			return;
+		slots = csd_slots_alloc(nr, depth, gfp);
+		if (!slots)
+			return;
+		ns->nr_hctx = nr;
+		ns->depth = depth;
+		rcu_assign_pointer(ns->slots, slots);
+	}
+	s = rcu_dereference_protected(ns->stats, true);
+	if (!s) {
+		s = csd_stats_alloc(ns, ns->region_sectors, gfp);
+		if (!s)
+			return;
+		s->gen = ++ns->next_gen;
+		rcu_assign_pointer(ns->stats, s);
+	}
+	if (gfpflags_allow_blocking(gfp))
+		csd_stats_alloc_zones(s, gfp);
+}
+
+static void csd_ns_setup(struct work_struct *work)
+{
+	struct csd_ns *ns = container_of(work, struct csd_ns, setup_work);
+
+	mutex_lock(&ns->lock);
+	csd_ns_alloc_tables(ns, GFP_KERNEL);
+	if (!rcu_access_pointer(ns->stats))
+		pr_warn("%s: cannot allocate statistics; counting totals only\n",
+			ns->disk_name);
+	mutex_unlock(&ns->lock);
+	csd_debugfs_add_ns(ns);
 }
 
 static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
@@ -68,6 +182,7 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 		ns->zone_sectors = q->limits.chunk_sectors;
 		ns->nr_zones = disk->nr_zones;
 	}
+	ns->region_sectors = csd_ns_default_region(ns);
 	strscpy(ns->disk_name, disk->disk_name, sizeof(ns->disk_name));
 	strscpy(ns->ctrl_name, parent ? dev_name(parent) : "",
 		sizeof(ns->ctrl_name));
@@ -75,8 +190,9 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 
 /*
  * Called from the submission probe on the first request of a queue, in
- * atomic context: allocate with GFP_ATOMIC. Losing the race to another CPU
- * is fine; the loser frees its copy. Failure is counted by the caller.
+ * atomic context: allocate the small entry with GFP_ATOMIC and leave the
+ * tables to a work item. Losing the race to another CPU is fine; the loser
+ * frees its copy. Failure is counted by the caller.
  */
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 {
@@ -94,14 +210,20 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 		kfree(ns);
 		return NULL;
 	}
+	mutex_init(&ns->lock);
+	INIT_WORK(&ns->setup_work, csd_ns_setup);
 	csd_ns_describe(ns, q, nsid);
+	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN);
 
 	spin_lock_irqsave(&csd_ns_lock, flags);
 	old = csd_ns_lookup(q);
 	if (old || csd_ns_closing) {
 		spin_unlock_irqrestore(&csd_ns_lock, flags);
-		ns->disk = NULL;
-		csd_ns_free(ns);
+		/* No work queued, no reference, no debugfs: free in place. */
+		csd_stats_free_atomic(rcu_access_pointer(ns->stats));
+		csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
+		free_percpu(ns->pcpu);
+		kfree(ns);
 		return old;
 	}
 	get_device(disk_to_dev(ns->disk));
@@ -109,6 +231,7 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 	csd_ns_nr++;
 	hlist_add_head_rcu(&ns->hnode, csd_ns_bucket(q));
 	list_add_tail_rcu(&ns->node, &csd_ns_list);
+	queue_work(system_wq, &ns->setup_work);
 	spin_unlock_irqrestore(&csd_ns_lock, flags);
 	return ns;
 }
@@ -116,19 +239,6 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 unsigned int csd_ns_count(void)
 {
 	return READ_ONCE(csd_ns_nr);
-}
-
-void csd_ns_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum)
-{
-	int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct csd_ns_pcpu *c = per_cpu_ptr(ns->pcpu, cpu);
-
-		sum->submitted += READ_ONCE(c->submitted);
-		sum->completed += READ_ONCE(c->completed);
-	}
 }
 
 void csd_global_sum(struct csd_global_pcpu *sum)
@@ -145,24 +255,118 @@ void csd_global_sum(struct csd_global_pcpu *sum)
 	}
 }
 
+u64 csd_ns_mem(const struct csd_ns *ns)
+{
+	const struct csd_stats *s;
+	u64 mem = sizeof(*ns) + sizeof(struct csd_ns_pcpu) * nr_cpu_ids;
+
+	mem += (u64)ns->nr_hctx * (sizeof(void *) + ns->depth * sizeof(struct csd_slot));
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	if (s)
+		mem += atomic64_read(&s->mem);
+	rcu_read_unlock();
+	return mem;
+}
+
+u64 csd_mem_total(void)
+{
+	struct csd_ns *ns;
+	u64 mem = sizeof(struct csd_global_pcpu) * nr_cpu_ids;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ns, &csd_ns_list, node)
+		mem += csd_ns_mem(ns);
+	rcu_read_unlock();
+	return mem;
+}
+
+/* Called under RCU or csd_ns_mutex. */
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 {
-	struct csd_ns_pcpu sum;
+	const struct csd_stats *s;
 
 	memset(e, 0, sizeof(*e));
-	csd_ns_sum(ns, &sum);
 	e->id = ns->id;
 	e->nsid = ns->nsid;
 	strscpy(e->disk, ns->disk_name, sizeof(e->disk));
 	strscpy(e->ctrl, ns->ctrl_name, sizeof(e->ctrl));
 	e->flags = (ns->zoned ? CSD_NS_F_ZONED : 0) |
-		   (test_bit(GD_DEAD, &ns->disk->state) ? CSD_NS_F_DEAD : 0);
+		   (test_bit(GD_DEAD, &ns->disk->state) ? CSD_NS_F_DEAD : 0) |
+		   (READ_ONCE(ns->disabled) ? CSD_NS_F_DISABLED : 0);
 	e->lba_shift = ns->lba_shift;
 	e->capacity = ns->capacity;
 	e->zone_sectors = ns->zone_sectors;
 	e->nr_zones = ns->nr_zones;
-	e->submitted = sum.submitted;
-	e->completed = sum.completed;
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	if (s) {
+		csd_stats_totals(s, &e->submitted, &e->completed, &e->aborted);
+		e->region_sectors = s->region_sectors;
+		e->nr_regions = s->nr_regions;
+	} else {
+		e->flags |= CSD_NS_F_PENDING;
+	}
+	rcu_read_unlock();
+	e->mem_bytes = csd_ns_mem(ns);
+}
+
+/* Replace the epoch: new statistics, optionally with a new region size. */
+static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
+{
+	struct csd_stats *old, *s;
+
+	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_lock(&ns->lock);
+	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
+	if (!old) {
+		/* Tables not set up yet: nothing to reset. */
+		mutex_unlock(&ns->lock);
+		csd_stats_free(s);
+		return -EAGAIN;
+	}
+	s->gen = ++ns->next_gen;
+	ns->region_sectors = region_sectors;
+	rcu_assign_pointer(ns->stats, s);
+	mutex_unlock(&ns->lock);
+	synchronize_rcu();
+	csd_stats_free(old);
+	return 0;
+}
+
+int csd_ns_reset(struct csd_ns *ns)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(ns->pcpu, cpu), 0, sizeof(struct csd_ns_pcpu));
+	return csd_ns_new_epoch(ns, ns->region_sectors);
+}
+
+int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
+{
+	int ret = 0;
+
+	if (cfg->flags & CSD_CFG_F_REGION) {
+		u64 r = cfg->region_sectors;
+
+		if (ns->zoned)
+			return -EINVAL;
+		if (r < CSD_REGION_MIN_SECTORS || !is_power_of_2(r) ||
+		    r < (1ULL << (ns->lba_shift - SECTOR_SHIFT)) ||
+		    DIV_ROUND_UP_ULL(ns->capacity, r) > CSD_REGIONS_MAX)
+			return -ERANGE;
+		ret = csd_ns_new_epoch(ns, r);
+		if (ret)
+			return ret;
+	}
+	if (cfg->flags & CSD_CFG_F_ENABLE)
+		WRITE_ONCE(ns->disabled, false);
+	if (cfg->flags & CSD_CFG_F_DISABLE)
+		WRITE_ONCE(ns->disabled, true);
+	return 0;
 }
 
 /* Unlink every entry for which @pred holds; free them after a grace period. */
@@ -172,6 +376,7 @@ static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns))
 	unsigned long flags;
 	LIST_HEAD(gone);
 
+	mutex_lock(&csd_ns_mutex);
 	spin_lock_irqsave(&csd_ns_lock, flags);
 	list_for_each_entry_safe(ns, tmp, &csd_ns_list, node) {
 		if (!pred(ns))
@@ -183,12 +388,13 @@ static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns))
 	}
 	spin_unlock_irqrestore(&csd_ns_lock, flags);
 
-	if (list_empty(&gone))
-		return;
-	/* Probes and readers may still hold the entries. */
-	synchronize_rcu();
-	list_for_each_entry_safe(ns, tmp, &gone, reap_node)
-		csd_ns_free(ns);
+	if (!list_empty(&gone)) {
+		/* Probes and readers may still hold the entries. */
+		synchronize_rcu();
+		list_for_each_entry_safe(ns, tmp, &gone, reap_node)
+			csd_ns_free(ns);
+	}
+	mutex_unlock(&csd_ns_mutex);
 }
 
 static bool csd_ns_dead_twice(struct csd_ns *ns)

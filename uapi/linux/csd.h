@@ -105,6 +105,7 @@ struct csd_info {
 #define CSD_NS_F_ZONED		_BITUL(0)	/* host-managed zoned (ZNS) */
 #define CSD_NS_F_DEAD		_BITUL(1)	/* disk removed; entry goes soon */
 #define CSD_NS_F_DISABLED	_BITUL(2)	/* tracking off (CSD_IOC_CONFIG) */
+#define CSD_NS_F_PENDING	_BITUL(3)	/* tables not allocated yet */
 
 /**
  * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array.
@@ -126,7 +127,7 @@ struct csd_info {
  * @aborted: of those, commands that left the driver without a completion
  *	(failed in the driver after setup; csd sees their tag reused).
  * @region_sectors: size of a zone, or of an accounting region on a
- *	conventional namespace, in 512-byte sectors.
+ *	conventional namespace (a power of two), in 512-byte sectors.
  * @nr_regions: zones or regions csd keeps per-zone statistics for.
  * @mem_bytes: memory csd holds for this namespace.
  * @reserved: zero.
@@ -537,11 +538,11 @@ struct csd_reset {
  * @ns_id: in: the namespace (ENODEV if unknown).
  * @pad: zero.
  * @region_sectors: in, with CSD_CFG_F_REGION: the accounting region size
- *	of a conventional namespace in 512-byte sectors: a multiple of the
- *	logical block size, at least CSD_REGION_MIN_SECTORS, and giving at
- *	most CSD_REGIONS_MAX regions (ERANGE otherwise). Zoned namespaces
- *	keep their zones (EINVAL). Changing it zeroes the per-region
- *	statistics.
+ *	of a conventional namespace in 512-byte sectors: a power of two, at
+ *	least CSD_REGION_MIN_SECTORS and the logical block size, and giving
+ *	at most CSD_REGIONS_MAX regions (ERANGE otherwise). Zoned namespaces
+ *	keep their zones (EINVAL). Changing it starts a new epoch: all the
+ *	namespace's statistics are zeroed, as by CSD_IOC_RESET.
  * @reserved: zero.
  *
  * A disabled namespace is not counted at all until enabled again.

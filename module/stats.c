@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: per-request accounting.
+ *
+ * The submission probe stamps a per-tag slot with the time and the epoch;
+ * the completion probe finds the slot again, computes the latency and
+ * updates the epoch's per-CPU row (operation x size class), the row's
+ * per-CPU histogram, the zone, and on error the status table. Nothing
+ * here sleeps, allocates or takes a lock: per-CPU adds, a few atomics on
+ * the zone, and RCU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/log2.h>
+#include <linux/nvme.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+
+#include "csd.h"
+#include "nvme_layout.h"
+
+#define CSD_NVME_CMD_COPY	0x19
+
+static_assert(sizeof(struct csd_zone) <= 1024);
+
+static const char * const csd_op_names[CSD_OP_NR] = {
+	[CSD_OP_READ]		= "read",
+	[CSD_OP_WRITE]		= "write",
+	[CSD_OP_APPEND]		= "append",
+	[CSD_OP_FLUSH]		= "flush",
+	[CSD_OP_WRITE_UNCOR]	= "write-uncor",
+	[CSD_OP_COMPARE]	= "compare",
+	[CSD_OP_WRITE_ZEROES]	= "write-zeroes",
+	[CSD_OP_DSM]		= "dsm",
+	[CSD_OP_VERIFY]		= "verify",
+	[CSD_OP_COPY]		= "copy",
+	[CSD_OP_ZONE_CLOSE]	= "zone-close",
+	[CSD_OP_ZONE_FINISH]	= "zone-finish",
+	[CSD_OP_ZONE_OPEN]	= "zone-open",
+	[CSD_OP_ZONE_RESET]	= "zone-reset",
+	[CSD_OP_ZONE_OFFLINE]	= "zone-offline",
+	[CSD_OP_ZONE_SEND_OTHER] = "zone-send",
+	[CSD_OP_ZONE_RECV]	= "zone-recv",
+	[CSD_OP_OTHER]		= "other",
+};
+
+static const char * const csd_sz_names[CSD_SZ_NR] = {
+	"-", "<=4K", "<=16K", "<=64K", "<=256K", "<=1M", ">1M",
+};
+
+const char *csd_op_name(unsigned int op)
+{
+	return op < CSD_OP_NR ? csd_op_names[op] : "?";
+}
+
+const char *csd_sz_name(unsigned int sc)
+{
+	return sc < CSD_SZ_NR ? csd_sz_names[sc] : "?";
+}
+
+/* What one command is, from its submission queue entry. */
+struct csd_cmd_info {
+	u8 op;
+	u8 sc;
+	u8 opcode;
+	bool ranged;		/* slba is meaningful */
+	bool select_all;	/* zone send to every zone */
+	u64 slba;
+	u64 bytes;
+};
+
+static u8 csd_size_class(u64 bytes)
+{
+	if (!bytes)
+		return CSD_SZ_NONE;
+	if (bytes <= SZ_4K)
+		return CSD_SZ_4K;
+	if (bytes <= SZ_16K)
+		return CSD_SZ_16K;
+	if (bytes <= SZ_64K)
+		return CSD_SZ_64K;
+	if (bytes <= SZ_256K)
+		return CSD_SZ_256K;
+	if (bytes <= SZ_1M)
+		return CSD_SZ_1M;
+	return CSD_SZ_BIG;
+}
+
+static void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
+		       struct csd_cmd_info *ci)
+{
+	bool rw = false;
+
+	ci->opcode = cmd->common.opcode;
+	ci->ranged = false;
+	ci->select_all = false;
+	ci->bytes = 0;
+	switch (ci->opcode) {
+	case nvme_cmd_read:
+		ci->op = CSD_OP_READ;
+		rw = true;
+		break;
+	case nvme_cmd_write:
+		ci->op = CSD_OP_WRITE;
+		rw = true;
+		break;
+	case nvme_cmd_zone_append:
+		ci->op = CSD_OP_APPEND;
+		rw = true;
+		break;
+	case nvme_cmd_flush:
+		ci->op = CSD_OP_FLUSH;
+		break;
+	case nvme_cmd_write_uncor:
+		ci->op = CSD_OP_WRITE_UNCOR;
+		rw = true;
+		break;
+	case nvme_cmd_compare:
+		ci->op = CSD_OP_COMPARE;
+		rw = true;
+		break;
+	case nvme_cmd_write_zeroes:
+		ci->op = CSD_OP_WRITE_ZEROES;
+		rw = true;
+		break;
+	case nvme_cmd_verify:
+		ci->op = CSD_OP_VERIFY;
+		rw = true;
+		break;
+	case nvme_cmd_dsm:
+		ci->op = CSD_OP_DSM;
+		break;
+	case CSD_NVME_CMD_COPY:
+		/* Destination range; the sources are in the data buffer. */
+		ci->op = CSD_OP_COPY;
+		ci->slba = le64_to_cpu(cmd->rw.slba);
+		ci->ranged = true;
+		break;
+	case nvme_cmd_zone_mgmt_send:
+		switch (cmd->zms.zsa) {
+		case NVME_ZONE_CLOSE:
+			ci->op = CSD_OP_ZONE_CLOSE;
+			break;
+		case NVME_ZONE_FINISH:
+			ci->op = CSD_OP_ZONE_FINISH;
+			break;
+		case NVME_ZONE_OPEN:
+			ci->op = CSD_OP_ZONE_OPEN;
+			break;
+		case NVME_ZONE_RESET:
+			ci->op = CSD_OP_ZONE_RESET;
+			break;
+		case NVME_ZONE_OFFLINE:
+			ci->op = CSD_OP_ZONE_OFFLINE;
+			break;
+		default:
+			ci->op = CSD_OP_ZONE_SEND_OTHER;
+			break;
+		}
+		ci->slba = le64_to_cpu(cmd->zms.slba);
+		ci->ranged = true;
+		ci->select_all = cmd->zms.select_all & 1;
+		break;
+	case nvme_cmd_zone_mgmt_recv:
+		ci->op = CSD_OP_ZONE_RECV;
+		ci->slba = le64_to_cpu(cmd->zmr.slba);
+		ci->ranged = true;
+		break;
+	default:
+		ci->op = CSD_OP_OTHER;
+		break;
+	}
+	if (rw) {
+		ci->slba = le64_to_cpu(cmd->rw.slba);
+		ci->bytes = ((u64)le16_to_cpu(cmd->rw.length) + 1) << ns->lba_shift;
+		ci->ranged = true;
+	}
+	ci->sc = csd_size_class(ci->bytes);
+}
+
+/* nvme-core's private struct nvme_request, at offsets checked against BTF. */
+static __always_inline void *csd_nvme_req(struct request *rq)
+{
+	return blk_mq_rq_to_pdu(rq);
+}
+
+static __always_inline struct nvme_command *csd_rq_cmd(struct request *rq)
+{
+	return *(struct nvme_command **)((u8 *)csd_nvme_req(rq) +
+					 CSD_NVME_REQ_CMD_OFF);
+}
+
+static __always_inline u16 csd_rq_status(struct request *rq)
+{
+	/* SC in bits 0-7, SCT in bits 8-10; CRD, MORE and DNR above. */
+	return *(u16 *)((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_STATUS_OFF) & 0x7ff;
+}
+
+static __always_inline u8 csd_rq_retries(struct request *rq)
+{
+	return *((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_RETRIES_OFF);
+}
+
+static struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+{
+	struct csd_slot **slots = rcu_dereference(ns->slots);
+	unsigned int h = rq->mq_hctx->queue_num;
+
+	if (unlikely(!slots || h >= ns->nr_hctx || rq->tag < 0 ||
+		     rq->tag >= ns->depth))
+		return NULL;
+	return &slots[h][rq->tag];
+}
+
+void csd_account_setup(struct csd_ns *ns, struct request *rq,
+		       struct nvme_command *cmd)
+{
+	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_slot *slot = csd_slot_of(ns, rq);
+
+	if (unlikely(!s || !slot)) {
+		this_cpu_inc(ns->pcpu->early);
+		return;
+	}
+	/* A slot still taken: its command left without a completion. */
+	if (unlikely(slot->start_ns) && slot->gen == s->gen)
+		this_cpu_inc(s->tot->aborted);
+	slot->gen = s->gen;
+	slot->start_ns = ktime_get_ns();
+	this_cpu_inc(s->tot->submitted);
+}
+
+static void csd_atomic64_max(atomic64_t *v, u64 x)
+{
+	s64 old = atomic64_read(v);
+
+	while ((u64)old < x && !atomic64_try_cmpxchg(v, &old, x))
+		;
+}
+
+static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
+{
+	u64 old;
+
+	old = this_cpu_read(r->lat_min);
+	while (lat < old) {
+		u64 prev = this_cpu_cmpxchg(r->lat_min, old, lat);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+	old = this_cpu_read(r->lat_max);
+	while (lat > old) {
+		u64 prev = this_cpu_cmpxchg(r->lat_max, old, lat);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
+
+static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,
+			     u16 status)
+{
+	int key = BIT(31) | ci->op << 19 | ci->opcode << 11 | status;
+	unsigned int i, h = hash_32(key, 6);
+
+	for (i = 0; i < CSD_STATUS_SLOTS; i++) {
+		struct csd_status_slot *e = &s->status[(h + i) % CSD_STATUS_SLOTS];
+		int cur = atomic_read(&e->key);
+
+		if (!cur && atomic_try_cmpxchg(&e->key, &cur, key))
+			cur = key;
+		if (cur == key) {
+			atomic64_inc(&e->count);
+			return;
+		}
+	}
+	atomic64_inc(&s->errors_other);
+}
+
+static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
+			     u64 lat, bool error)
+{
+	struct csd_zone *zones = rcu_dereference(s->zones);
+	struct csd_zone *z;
+	u64 sector;
+	u32 i, n;
+	int zio;
+
+	if (!zones || !ci->ranged)
+		return;
+
+	if (ci->select_all) {
+		i = 0;
+		n = s->nr_regions;
+	} else {
+		sector = ci->slba << (s->ns->lba_shift - SECTOR_SHIFT);
+		i = sector >> s->region_shift;
+		if (i >= s->nr_regions)
+			return;
+		n = i + 1;
+	}
+
+	for (; i < n; i++) {
+		z = &zones[i];
+		if (error)
+			atomic_inc(&z->errors);
+		switch (ci->op) {
+		case CSD_OP_READ:
+			zio = CSD_ZIO_READ;
+			break;
+		case CSD_OP_WRITE:
+			zio = CSD_ZIO_WRITE;
+			break;
+		case CSD_OP_APPEND:
+			zio = CSD_ZIO_APPEND;
+			break;
+		case CSD_OP_ZONE_OPEN:
+			atomic_inc(&z->opens);
+			continue;
+		case CSD_OP_ZONE_CLOSE:
+			atomic_inc(&z->closes);
+			continue;
+		case CSD_OP_ZONE_FINISH:
+			atomic_inc(&z->finishes);
+			continue;
+		case CSD_OP_ZONE_RESET:
+			atomic_inc(&z->resets);
+			continue;
+		case CSD_OP_ZONE_OFFLINE:
+			atomic_inc(&z->offlines);
+			continue;
+		default:
+			continue;
+		}
+		atomic64_inc(&z->count[zio]);
+		atomic64_add(ci->bytes, &z->bytes[zio]);
+		atomic64_add(lat, &z->lat_sum[zio]);
+		csd_atomic64_max(&z->lat_max[zio], lat);
+		atomic_inc(&z->hist[zio][csd_hist_index(lat, CSD_ZHIST_FIRST_SHIFT,
+							CSD_ZHIST_SUB_BITS)]);
+	}
+}
+
+void csd_account_complete(struct csd_ns *ns, struct request *rq)
+{
+	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_slot *slot = csd_slot_of(ns, rq);
+	struct csd_hist_pcpu __percpu *h;
+	struct csd_row_pcpu __percpu *r;
+	struct csd_cmd_info ci;
+	unsigned int row;
+	u64 start, lat;
+	u16 status;
+	u32 gen;
+
+	if (unlikely(!slot || !slot->start_ns)) {
+		this_cpu_inc(ns->pcpu->unmatched);
+		return;
+	}
+	start = slot->start_ns;
+	gen = slot->gen;
+	slot->start_ns = 0;
+	if (unlikely(READ_ONCE(ns->disabled)))
+		return;
+	if (unlikely(!s || gen != s->gen)) {
+		this_cpu_inc(ns->pcpu->stale);
+		return;
+	}
+	lat = ktime_get_ns() - start;
+	if (unlikely((s64)lat < 0))
+		lat = 0;
+
+	csd_decode(ns, csd_rq_cmd(rq), &ci);
+	status = csd_rq_status(rq);
+	row = ci.op * CSD_SZ_NR + ci.sc;
+	r = s->rows + row;
+
+	this_cpu_inc(s->tot->completed);
+	this_cpu_inc(r->count);
+	this_cpu_add(r->bytes, ci.bytes);
+	this_cpu_add(r->lat_sum, lat);
+	csd_this_cpu_min_max(r, lat);
+	if (unlikely(csd_rq_retries(rq)))
+		this_cpu_inc(r->retries);
+	if (unlikely(ci.op == CSD_OP_OTHER))
+		this_cpu_inc(s->tot->other_opcode[ci.opcode]);
+
+	h = rcu_dereference(s->hist[row]);
+	if (likely(h)) {
+		this_cpu_inc(h->b[csd_hist_index(lat, CSD_HIST_FIRST_SHIFT,
+						 CSD_HIST_SUB_BITS)]);
+	} else {
+		this_cpu_inc(r->unbinned);
+		if (!test_and_set_bit(row, s->hist_want))
+			queue_work(system_wq, &s->hist_work);
+	}
+
+	if (unlikely(status)) {
+		this_cpu_inc(r->errors);
+		csd_status_count(s, &ci, status);
+	}
+	csd_zone_account(s, &ci, lat, status);
+}
+
+/* Allocate the histograms the completion path asked for. */
+static void csd_hist_work(struct work_struct *work)
+{
+	struct csd_stats *s = container_of(work, struct csd_stats, hist_work);
+	unsigned int row;
+
+	for_each_set_bit(row, s->hist_want, CSD_NR_ROWS) {
+		struct csd_hist_pcpu __percpu *h;
+
+		if (rcu_access_pointer(s->hist[row]))
+			continue;
+		h = alloc_percpu(struct csd_hist_pcpu);
+		if (!h)
+			break;	/* try again on the next completion */
+		atomic64_add(sizeof(*h) * nr_cpu_ids, &s->mem);
+		rcu_assign_pointer(s->hist[row], h);
+	}
+}
+
+struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
+				  gfp_t gfp)
+{
+	struct csd_stats *s;
+	int cpu, i;
+
+	s = kzalloc(sizeof(*s), gfp);
+	if (!s)
+		return NULL;
+	s->ns = ns;
+	INIT_WORK(&s->hist_work, csd_hist_work);
+	s->tot = alloc_percpu_gfp(struct csd_tot_pcpu, gfp);
+	s->rows = __alloc_percpu_gfp(sizeof(struct csd_row_pcpu) * CSD_NR_ROWS,
+				     __alignof__(struct csd_row_pcpu), gfp);
+	if (!s->tot || !s->rows)
+		goto err;
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < CSD_NR_ROWS; i++)
+			per_cpu_ptr(s->rows, cpu)[i].lat_min = U64_MAX;
+
+	if (region_sectors) {
+		s->region_sectors = region_sectors;
+		s->region_shift = ilog2(region_sectors);
+		s->nr_regions = DIV_ROUND_UP_ULL(ns->capacity, region_sectors);
+	}
+	atomic64_set(&s->mem, sizeof(*s) +
+		     (sizeof(struct csd_tot_pcpu) +
+		      sizeof(struct csd_row_pcpu) * CSD_NR_ROWS) * nr_cpu_ids);
+	/* Zone tables too big for an atomic allocation come from a work item. */
+	if (gfpflags_allow_blocking(gfp) ||
+	    s->nr_regions * sizeof(struct csd_zone) <= SZ_64K)
+		csd_stats_alloc_zones(s, gfp);
+	s->since_ns = ktime_get_ns();
+	return s;
+err:
+	csd_stats_free_atomic(s);
+	return NULL;
+}
+
+/* Give @s its zone table, if it has none yet. */
+int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp)
+{
+	struct csd_zone *z;
+
+	if (!s->nr_regions || rcu_access_pointer(s->zones))
+		return 0;
+	if (gfpflags_allow_blocking(gfp))
+		z = kvcalloc(s->nr_regions, sizeof(*z), gfp);
+	else
+		z = kcalloc(s->nr_regions, sizeof(*z), gfp | __GFP_NOWARN);
+	if (!z)
+		return -ENOMEM;
+	atomic64_add((u64)s->nr_regions * sizeof(*z), &s->mem);
+	rcu_assign_pointer(s->zones, z);
+	return 0;
+}
+
+/*
+ * Free an epoch that was never published (any context): no work was
+ * queued and all its memory came from kmalloc or the per-CPU allocator.
+ */
+void csd_stats_free_atomic(struct csd_stats *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < CSD_NR_ROWS; i++)
+		free_percpu(rcu_access_pointer(s->hist[i]));
+	kvfree(rcu_access_pointer(s->zones));
+	free_percpu(s->rows);
+	free_percpu(s->tot);
+	kfree(s);
+}
+
+/* Free an epoch no probe can see any more (after an RCU grace period). */
+void csd_stats_free(struct csd_stats *s)
+{
+	if (!s)
+		return;
+	cancel_work_sync(&s->hist_work);
+	csd_stats_free_atomic(s);
+}
+
+void csd_stats_totals(const struct csd_stats *s, u64 *submitted,
+		      u64 *completed, u64 *aborted)
+{
+	int cpu;
+
+	*submitted = *completed = *aborted = 0;
+	for_each_possible_cpu(cpu) {
+		const struct csd_tot_pcpu *t = per_cpu_ptr(s->tot, cpu);
+
+		*submitted += READ_ONCE(t->submitted);
+		*completed += READ_ONCE(t->completed);
+		*aborted += READ_ONCE(t->aborted);
+	}
+}
+
+u64 csd_other_count(const struct csd_stats *s, unsigned int opcode)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(s->tot, cpu)->other_opcode[opcode]);
+	return n;
+}
+
+void csd_row_sum(const struct csd_stats *s, unsigned int row,
+		 struct csd_row_pcpu *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->lat_min = U64_MAX;
+	for_each_possible_cpu(cpu) {
+		const struct csd_row_pcpu *r = per_cpu_ptr(s->rows, cpu) + row;
+
+		sum->count += READ_ONCE(r->count);
+		sum->bytes += READ_ONCE(r->bytes);
+		sum->errors += READ_ONCE(r->errors);
+		sum->retries += READ_ONCE(r->retries);
+		sum->unbinned += READ_ONCE(r->unbinned);
+		sum->lat_sum += READ_ONCE(r->lat_sum);
+		sum->lat_min = min(sum->lat_min, READ_ONCE(r->lat_min));
+		sum->lat_max = max(sum->lat_max, READ_ONCE(r->lat_max));
+	}
+	if (!sum->count)
+		sum->lat_min = 0;
+}
+
+/* Add a row's histogram into @out (CSD_HIST_BUCKETS); -ENOENT if none. */
+int csd_row_hist(const struct csd_stats *s, unsigned int row, u64 *out)
+{
+	struct csd_hist_pcpu __percpu *h;
+	int cpu, i;
+
+	rcu_read_lock();
+	h = rcu_dereference(s->hist[row]);
+	if (!h) {
+		rcu_read_unlock();
+		return -ENOENT;
+	}
+	for_each_possible_cpu(cpu) {
+		const u64 *b = per_cpu_ptr(h, cpu)->b;
+
+		for (i = 0; i < CSD_HIST_BUCKETS; i++)
+			out[i] += READ_ONCE(b[i]);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+u64 csd_hist_mid(unsigned int b, unsigned int first, unsigned int sub)
+{
+	unsigned int last = (CSD_HIST_MAX_SHIFT - first + 1) << sub;
+	unsigned int j, k;
+	u64 low, width;
+
+	if (b >= last)
+		return 1ULL << CSD_HIST_MAX_SHIFT;
+	if (b < (1U << sub)) {
+		width = 1ULL << (first - sub);
+		return ((u64)b << (first - sub)) + width / 2;
+	}
+	j = b >> sub;
+	k = first + j - 1;
+	width = 1ULL << (k - sub);
+	low = (1ULL << k) + (u64)(b & ((1U << sub) - 1)) * width;
+	return low + width / 2;
+}
+
+/* The value at rank ceil(count * num / den): its bucket's midpoint. */
+u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
+		 unsigned int sub, u32 num, u32 den)
+{
+	u64 rank, cum = 0;
+	unsigned int i;
+
+	if (!count)
+		return 0;
+	rank = div64_u64(count * num + den - 1, den);
+	if (!rank)
+		rank = 1;
+	for (i = 0; i < n; i++) {
+		cum += b[i];
+		if (cum >= rank)
+			return csd_hist_mid(i, first, sub);
+	}
+	return csd_hist_mid(n - 1, first, sub);
+}
+
+static const u32 csd_pct_num[CSD_PCT_NR] = { 50, 90, 99, 999, 9999 };
+static const u32 csd_pct_den[CSD_PCT_NR] = { 100, 100, 100, 1000, 10000 };
+
+/* Fill a uapi row; @tmp holds CSD_HIST_BUCKETS u64s of scratch. */
+void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
+		  struct csd_stat_row *r)
+{
+	struct csd_row_pcpu sum;
+	u64 binned;
+	int i;
+
+	csd_row_sum(s, row, &sum);
+	memset(r, 0, sizeof(*r));
+	r->op = row / CSD_SZ_NR;
+	r->size_class = row % CSD_SZ_NR;
+	r->count = sum.count;
+	r->bytes = sum.bytes;
+	r->errors = sum.errors;
+	r->retries = sum.retries;
+	r->unbinned = sum.unbinned;
+	r->lat_sum_ns = sum.lat_sum;
+	r->lat_min_ns = sum.lat_min;
+	r->lat_max_ns = sum.lat_max;
+
+	memset(tmp, 0, sizeof(u64) * CSD_HIST_BUCKETS);
+	if (csd_row_hist(s, row, tmp))
+		return;
+	binned = 0;
+	for (i = 0; i < CSD_HIST_BUCKETS; i++)
+		binned += tmp[i];
+	if (!binned)
+		return;
+	r->flags |= CSD_ROW_F_HIST;
+	for (i = 0; i < CSD_PCT_NR; i++) {
+		u64 v = csd_hist_pct(tmp, CSD_HIST_BUCKETS, binned,
+				     CSD_HIST_FIRST_SHIFT, CSD_HIST_SUB_BITS,
+				     csd_pct_num[i], csd_pct_den[i]);
+
+		/* The true value lies within [min, max]: clamp the midpoint. */
+		r->pct_ns[i] = clamp(v, sum.lat_min, sum.lat_max);
+	}
+}
+
+/* Under RCU or with the epoch pinned by csd_ns_mutex. */
+void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
+{
+	const struct csd_zone *zones = rcu_dereference_check(s->zones, true);
+	const struct csd_zone *z;
+	u64 b[CSD_ZHIST_BUCKETS];
+	int i, k;
+
+	memset(e, 0, sizeof(*e));
+	e->index = zi;
+	e->start_sector = (u64)zi << s->region_shift;
+	if (!zones)
+		return;
+	z = &zones[zi];
+	for (i = 0; i < CSD_ZIO_NR; i++) {
+		struct csd_zone_io *io = &e->io[i];
+
+		io->count = atomic64_read(&z->count[i]);
+		io->bytes = atomic64_read(&z->bytes[i]);
+		io->lat_sum_ns = atomic64_read(&z->lat_sum[i]);
+		io->lat_max_ns = atomic64_read(&z->lat_max[i]);
+		if (!io->count)
+			continue;
+		for (k = 0; k < CSD_ZHIST_BUCKETS; k++)
+			b[k] = (u32)atomic_read(&z->hist[i][k]);
+		io->p99_ns = min(csd_hist_pct(b, CSD_ZHIST_BUCKETS, io->count,
+					      CSD_ZHIST_FIRST_SHIFT,
+					      CSD_ZHIST_SUB_BITS, 99, 100),
+				 io->lat_max_ns);
+	}
+	e->opens = atomic_read(&z->opens);
+	e->closes = atomic_read(&z->closes);
+	e->finishes = atomic_read(&z->finishes);
+	e->resets = atomic_read(&z->resets);
+	e->offlines = atomic_read(&z->offlines);
+	e->errors = atomic_read(&z->errors);
+}
