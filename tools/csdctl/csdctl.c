@@ -5,29 +5,29 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/csd.h>
 
+#include "csdctl.h"
 #include "json.h"
 
 #define CSDCTL_VERSION "0.1.0"
 
-struct opts {
-	bool json;
-	const char *dev_path;
-};
-
-static struct opts opts = {
+struct opts opts = {
 	.dev_path = CSD_DEVICE_PATH,
 };
 
-static const char *prog = "csdctl";
+const char *prog = "csdctl";
 
 static void usage(FILE *f)
 {
@@ -35,24 +35,54 @@ static void usage(FILE *f)
 "Usage: %s [OPTIONS] COMMAND [ARGS]\n"
 "\n"
 "Show what the csd kernel module sees on NVMe and zoned (ZNS) namespaces.\n"
+"DISK is a namespace's block device, e.g. nvme0n1 or /dev/nvme0n1.\n"
 "\n"
 "Commands:\n"
 "  info               module and ABI version, features, hooks, global counters\n"
 "  devices [DISK]     namespaces csd tracks, with submitted/completed counts\n"
+"  stats [DISK]       per operation and size class: count, bytes, IOPS, MB/s, latency\n"
+"                     min/mean/percentiles/max; then NVMe error statuses\n"
+"      -i, --interval SECONDS  IOPS and MB/s over SECONDS from now (default: since\n"
+"                              counting started)\n"
+"      --prometheus            Prometheus text format, with latency histograms\n"
+"      --class                 per-class statistics (needs csdctl prog attach)\n"
+"  hist DISK --op OP  latency histogram in power-of-two rows, with p50 and p99\n"
+"      --op OP                 read, write, append, flush, write-uncor, compare,\n"
+"                              write-zeroes, dsm, verify, copy, zone-close, zone-finish,\n"
+"                              zone-open, zone-reset, zone-offline, zone-send-other,\n"
+"                              zone-recv, other, or all\n"
+"      --size CLASS            none, 4K, 16K, 64K, 256K, 1M, big, or all (default)\n"
+"      --zone N                zone (region) N only; OP read, write, append or all\n"
+"  zones DISK         per zone (conventional: per region): condition, write pointer,\n"
+"                     reads/writes/appends with mean/p99/max latency, zone actions, errors\n"
+"      --from Z, --to Z        zones Z and up, up to Z (default: all)\n"
+"      --sort KEY              p99, reads, writes, appends, errors or resets, descending\n"
+"      --top N                 the first N zones only (after sorting)\n"
+"      --all                   also zones without any activity\n"
+"  top [DISK]         IOPS, MB/s and latency per operation over each interval, refreshed\n"
+"      -i, --interval SECONDS  interval (default 1)\n"
+"      -n, --iterations N      stop after N intervals (default: until Ctrl-C)\n"
+"  reset [DISK]       zero the statistics of DISK, or of every namespace (root)\n"
+"  config DISK        show DISK's accounting settings, or change them (root)\n"
+"      --region-size SIZE      region size of a conventional namespace, bytes with\n"
+"                              K, M or G suffix (at least 1M)\n"
+"      --enable, --disable     turn accounting of DISK on or off\n"
 "  help               this text\n"
 "\n"
 "Options:\n"
-"  -j, --json         print JSON instead of a table (one document per command)\n"
+"  -j, --json         print JSON instead of a table (one document per command;\n"
+"                     top: one per interval, one per line)\n"
 "  -d, --device PATH  control device (default %s)\n"
 "  -h, --help         this text\n"
 "  -V, --version      csdctl version\n"
 "\n"
+"Options may come before or after the command.\n"
 "csd must be loaded (insmod csd.ko) and /dev/csd is root-only.\n"
-"Documentation: Documentation/index.rst in the csd tree.\n",
+"Documentation: Documentation/csdctl.rst in the csd tree.\n",
 		prog, CSD_DEVICE_PATH);
 }
 
-static int csd_open(void)
+int csd_open(void)
 {
 	int fd = open(opts.dev_path, O_RDONLY | O_CLOEXEC);
 
@@ -70,6 +100,44 @@ static int csd_open(void)
 	return -1;
 }
 
+void ioctl_error(const char *name, const char *disk, int err)
+{
+	fprintf(stderr, "%s: %s", prog, name);
+	if (disk)
+		fprintf(stderr, " (%s)", disk);
+	fprintf(stderr, ": %s", strerror(err));
+	if (err == ENOTTY)
+		fprintf(stderr, " (the loaded csd module does not know this ioctl: is it older than csdctl?)");
+	fputc('\n', stderr);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		exit(1);
+	}
+	return p;
+}
+
+volatile sig_atomic_t stop_requested;
+
+bool sleep_secs(double secs)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)secs,
+		.tv_nsec = (long)((secs - (time_t)secs) * 1e9),
+	};
+
+	while (nanosleep(&ts, &ts)) {
+		if (errno != EINTR || stop_requested)
+			return false;
+	}
+	return !stop_requested;
+}
+
 static int csd_get_info(int fd, struct csd_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -82,7 +150,7 @@ static int csd_get_info(int fd, struct csd_info *info)
 }
 
 /* Fetch all namespace entries; caller frees *out. Returns count or -1. */
-static int csd_list_ns(int fd, struct csd_ns_entry **out)
+int csd_list_ns(int fd, struct csd_ns_entry **out)
 {
 	struct csd_ns_list arg;
 	struct csd_ns_entry *ents = NULL;
@@ -186,9 +254,49 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
-static const char *disk_arg(const char *a)
+const char *disk_arg(const char *a)
 {
 	return strncmp(a, "/dev/", 5) ? a : a + 5;
+}
+
+void no_such_disk(const char *disk)
+{
+	fprintf(stderr, "%s: csd has seen no I/O on %s (not an NVMe namespace, or idle since csd was loaded)\n",
+		prog, disk);
+}
+
+const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk)
+{
+	const struct csd_ns_entry *found = NULL;
+	int i;
+
+	disk = disk_arg(disk);
+	for (i = 0; i < n; i++) {
+		if (strcmp(ents[i].disk, disk))
+			continue;
+		/* A removed disk and its successor can share a name. */
+		if (!found || !(ents[i].flags & CSD_NS_F_DEAD))
+			found = &ents[i];
+	}
+	return found;
+}
+
+int csd_find_disk(int fd, const char *disk, struct csd_ns_entry *out)
+{
+	const struct csd_ns_entry *e;
+	struct csd_ns_entry *ents;
+	int n;
+
+	n = csd_list_ns(fd, &ents);
+	if (n < 0)
+		return 1;
+	e = ns_pick(ents, n, disk);
+	if (e)
+		*out = *e;
+	else
+		no_such_disk(disk_arg(disk));
+	free(ents);
+	return e ? 0 : 1;
 }
 
 static int cmd_devices(int argc, char **argv)
@@ -264,8 +372,7 @@ static int cmd_devices(int argc, char **argv)
 	}
 	free(ents);
 	if (only && !shown) {
-		fprintf(stderr, "%s: csd has seen no I/O on %s (not an NVMe namespace, or idle since csd was loaded)\n",
-			prog, only);
+		no_such_disk(only);
 		return 1;
 	}
 	return 0;
@@ -277,36 +384,188 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
-static const struct {
+static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	unsigned int opts;	/* OPT_* the command takes */
 } commands[] = {
-	{ "info", cmd_info },
-	{ "devices", cmd_devices },
-	{ "help", cmd_help },
+	{ "info", cmd_info, 0 },
+	{ "devices", cmd_devices, 0 },
+	{ "stats", cmd_stats, OPT_INTERVAL | OPT_CLASS | OPT_PROMETHEUS },
+	{ "hist", cmd_hist, OPT_OP | OPT_SIZE | OPT_ZONE },
+	{ "zones", cmd_zones, OPT_FROM | OPT_TO | OPT_SORT | OPT_TOP | OPT_ALL },
+	{ "top", cmd_top, OPT_INTERVAL | OPT_ITERATIONS },
+	{ "reset", cmd_reset, 0 },
+	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
+	{ "help", cmd_help, 0 },
 };
+
+/* Long options without a short one: 256 + the index of their OPT_* bit. */
+#define LONG_ONLY(bit)	(256 + __builtin_ctz(bit))
+
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "device", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "class", no_argument, NULL, LONG_ONLY(OPT_CLASS) },
+	{ "prometheus", no_argument, NULL, LONG_ONLY(OPT_PROMETHEUS) },
+	{ "op", required_argument, NULL, LONG_ONLY(OPT_OP) },
+	{ "size", required_argument, NULL, LONG_ONLY(OPT_SIZE) },
+	{ "zone", required_argument, NULL, LONG_ONLY(OPT_ZONE) },
+	{ "from", required_argument, NULL, LONG_ONLY(OPT_FROM) },
+	{ "to", required_argument, NULL, LONG_ONLY(OPT_TO) },
+	{ "sort", required_argument, NULL, LONG_ONLY(OPT_SORT) },
+	{ "top", required_argument, NULL, LONG_ONLY(OPT_TOP) },
+	{ "all", no_argument, NULL, LONG_ONLY(OPT_ALL) },
+	{ "region-size", required_argument, NULL, LONG_ONLY(OPT_REGION) },
+	{ "enable", no_argument, NULL, LONG_ONLY(OPT_ENABLE) },
+	{ "disable", no_argument, NULL, LONG_ONLY(OPT_DISABLE) },
+	{ }
+};
+
+/* "--interval" for OPT_INTERVAL, from longopts[]. */
+static const char *opt_name(unsigned int bit)
+{
+	static char buf[32];
+	unsigned int i;
+
+	for (i = 0; longopts[i].name; i++) {
+		int v = longopts[i].val;
+
+		if (v == LONG_ONLY(bit) || (v == 'i' && bit == OPT_INTERVAL) ||
+		    (v == 'n' && bit == OPT_ITERATIONS)) {
+			snprintf(buf, sizeof(buf), "--%s", longopts[i].name);
+			return buf;
+		}
+	}
+	return "?";
+}
+
+static bool parse_ull(const char *opt, const char *s, unsigned long long max,
+		      unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || *out > max) {
+		fprintf(stderr, "%s: %s: '%s' is not a number from 0 to %llu\n", prog, opt, s, max);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_uint(const char *opt, const char *s, unsigned int *out)
+{
+	unsigned long long v;
+
+	if (!parse_ull(opt, s, UINT32_MAX, &v))
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_interval(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(*out) || *out < 0.01 || *out > 86400) {
+		fprintf(stderr, "%s: --interval: '%s' is not a number of seconds from 0.01 to 86400\n",
+			prog, s);
+		return false;
+	}
+	return true;
+}
+
+/* Bytes, with an optional K, M or G (binary) suffix, optionally "iB" or "B". */
+static bool parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!errno && end != s && *s != '-') {
+		switch (*end) {
+		case 'k': case 'K': mult = 1ULL << 10; end++; break;
+		case 'm': case 'M': mult = 1ULL << 20; end++; break;
+		case 'g': case 'G': mult = 1ULL << 30; end++; break;
+		}
+		if (mult > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
+			end += strlen(end);
+		if (!*end && v <= UINT64_MAX / mult) {
+			*out = v * mult;
+			return true;
+		}
+	}
+	fprintf(stderr, "%s: --region-size: '%s' is not a size in bytes (suffixes K, M, G)\n",
+		prog, s);
+	return false;
+}
+
+/* One option of getopt_long(): false on a usage error. */
+static bool parse_opt(int c)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case 'j':
+		opts.json = true;
+		return true;
+	case 'd':
+		opts.dev_path = optarg;
+		return true;
+	case 'i':
+		opts.given |= OPT_INTERVAL;
+		return parse_interval(optarg, &opts.interval);
+	case 'n':
+		opts.given |= OPT_ITERATIONS;
+		if (!parse_ull("--iterations", optarg, ULONG_MAX, &v))
+			return false;
+		opts.iterations = v;
+		return true;
+	}
+	if (c < 256 || c >= 256 + 32)
+		return false;
+	opts.given |= 1u << (c - 256);
+	switch (1u << (c - 256)) {
+	case OPT_OP:
+		opts.op = optarg;
+		break;
+	case OPT_SIZE:
+		opts.size = optarg;
+		break;
+	case OPT_ZONE:
+		return parse_uint("--zone", optarg, &opts.zone);
+	case OPT_FROM:
+		return parse_uint("--from", optarg, &opts.from);
+	case OPT_TO:
+		return parse_uint("--to", optarg, &opts.to);
+	case OPT_SORT:
+		opts.sort = optarg;
+		break;
+	case OPT_TOP:
+		return parse_uint("--top", optarg, &opts.top);
+	case OPT_REGION:
+		return parse_size(optarg, &opts.region_bytes);
+	}
+	return true;
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ }
-	};
-	unsigned int i;
+	const struct command *cmd = NULL;
+	unsigned int i, extra;
 	int c;
 
 	/* Options may come before or after the command. */
-	while ((c = getopt_long(argc, argv, "jd:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jd:hVi:n:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			opts.json = true;
-			break;
-		case 'd':
-			opts.dev_path = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -314,17 +573,29 @@ int main(int argc, char **argv)
 			printf("csdctl %s (ABI %u)\n", CSDCTL_VERSION, CSD_ABI_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!parse_opt(c)) {
+				if (c == '?')
+					usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[optind], commands[i].name))
-			return commands[i].fn(argc - optind, argv + optind);
-	fprintf(stderr, "%s: unknown command '%s' (try --help)\n", prog, argv[optind]);
-	return 2;
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "%s: unknown command '%s' (try --help)\n", prog, argv[optind]);
+		return 2;
+	}
+	extra = opts.given & ~cmd->opts;
+	if (extra) {
+		fprintf(stderr, "%s: %s does not take %s (try --help)\n", prog, cmd->name,
+			opt_name(extra & -extra));
+		return 2;
+	}
+	return cmd->fn(argc - optind, argv + optind);
 }

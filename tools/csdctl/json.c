@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Minimal streaming JSON writer for csdctl's --json output. */
 #include <inttypes.h>
+#include <math.h>
 
 #include "json.h"
 
@@ -69,6 +70,27 @@ void json_u64(struct json *j, const char *key, uint64_t val)
 {
 	json_key(j, key);
 	fprintf(j->f, "%" PRIu64, val);
+}
+
+void json_i64(struct json *j, const char *key, int64_t val)
+{
+	json_key(j, key);
+	fprintf(j->f, "%" PRId64, val);
+}
+
+void json_double(struct json *j, const char *key, double val)
+{
+	json_key(j, key);
+	if (isfinite(val))
+		fprintf(j->f, "%.10g", val);
+	else
+		fputs("null", j->f);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
 }
 
 void json_bool(struct json *j, const char *key, bool val)

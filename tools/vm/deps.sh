@@ -23,7 +23,7 @@ pkgs=(
 	linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio xz-utils zstd
 	clang llvm pahole make gcc
-	libnvme-dev nvme-cli fio gdb
+	libnvme-dev nvme-cli fio gdb jq
 	libelf-dev zlib1g-dev pkg-config
 )
 

@@ -20,7 +20,7 @@ say() { echo "csd-initramfs: $*" >&2; }
 MODULES="nvme nvme-core nvme-fabrics nvme-auth nvme-keyring nvmet nvme-loop
 	 null_blk configfs"
 # Host programs copied with their shared libraries.
-PROGRAMS="/usr/sbin/nvme /usr/bin/fio"
+PROGRAMS="/usr/sbin/nvme /usr/bin/fio /usr/bin/jq"
 
 copy_libs() {
 	local root=$1 bin=$2 lib

@@ -23,12 +23,11 @@
 #
 # Environment:
 #   CSD_ACCEL=tcg|kvm     accelerator (default tcg; kvm is opt-in)
-#   CSD_TCG_THREAD        single (default) or multi. Multi-threaded TCG is
-#                         faster but, in QEMU 7.2, can run stale code after
-#                         the kernel patches a static branch: enabling or
-#                         disabling a tracepoint under I/O then oopses with
-#                         "int3" (seen in 2 of 3 runs of csd reloads under
-#                         I/O; never in 200 reloads with single)
+#   CSD_TCG_THREAD        multi (default) or single. See "Multi-threaded
+#                         TCG" in Documentation/developing.rst: multi can
+#                         run stale code after the kernel patches a static
+#                         branch on the other vCPU; single stalls fio's
+#                         libaio jobs
 #   CSD_CPUS, CSD_MEM     vCPUs (2) and memory (1G)
 #   CSD_ZNS_SIZE          zoned namespace size (64M)
 #   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
@@ -97,7 +96,7 @@ append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=7"
 append+=" csd.nonce=$nonce csd.load=$load csd.nvme=$nvme"
 
 case "$accel" in
-tcg) accel_args=(-accel "tcg,thread=${CSD_TCG_THREAD:-single}" -cpu max) ;;
+tcg) accel_args=(-accel "tcg,thread=${CSD_TCG_THREAD:-multi}" -cpu max) ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) say "CSD_ACCEL must be tcg or kvm"; exit 2 ;;
 esac

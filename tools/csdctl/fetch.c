@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Fetching csd's statistics into plain structs (see fetch.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "csdctl.h"
+#include "fetch.h"
+
+static int cmp_u(unsigned int a, unsigned int b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct csd_stat_row *a = pa, *b = pb;
+
+	return cmp_u(a->op, b->op) ?: cmp_u(a->size_class, b->size_class) ?:
+	       cmp_u(a->opcode, b->opcode);
+}
+
+static int status_cmp(const void *pa, const void *pb)
+{
+	const struct csd_status_entry *a = pa, *b = pb;
+
+	return cmp_u(a->op, b->op) ?: cmp_u(a->opcode, b->opcode) ?:
+	       cmp_u(a->status, b->status);
+}
+
+static void snap_free(struct ns_snap *s)
+{
+	free(s->rows);
+	free(s->statuses);
+	s->rows = NULL;
+	s->statuses = NULL;
+}
+
+int snap_fetch(int fd, const struct csd_ns_entry *ns, struct ns_snap *s)
+{
+	__u32 nr_rows = 64, nr_statuses = 16;
+
+	memset(s, 0, sizeof(*s));
+	s->ns = *ns;
+	for (;;) {
+		struct csd_ns_stats *st = &s->st;
+
+		s->rows = xcalloc(nr_rows, sizeof(*s->rows));
+		s->statuses = xcalloc(nr_statuses, sizeof(*s->statuses));
+		memset(st, 0, sizeof(*st));
+		st->size = sizeof(*st);
+		st->ns_id = ns->id;
+		st->row_count = nr_rows;
+		st->row_size = sizeof(*s->rows);
+		st->rows = (__u64)(uintptr_t)s->rows;
+		st->status_count = nr_statuses;
+		st->status_size = sizeof(*s->statuses);
+		st->statuses = (__u64)(uintptr_t)s->statuses;
+		if (ioctl(fd, CSD_IOC_NS_STATS, st)) {
+			int err = -errno;
+
+			snap_free(s);
+			return err;
+		}
+		if (st->row_total <= st->row_count && st->status_total <= st->status_count)
+			break;
+		/* Rows or statuses appeared meanwhile: again, with room to spare. */
+		snap_free(s);
+		if (st->row_total > nr_rows)
+			nr_rows = st->row_total + 16;
+		if (st->status_total > nr_statuses)
+			nr_statuses = st->status_total + 16;
+	}
+	s->nr_rows = s->st.row_count;
+	s->nr_statuses = s->st.status_count;
+	qsort(s->rows, s->nr_rows, sizeof(*s->rows), row_cmp);
+	qsort(s->statuses, s->nr_statuses, sizeof(*s->statuses), status_cmp);
+	return 0;
+}
+
+int snaps_fetch(int fd, const char *disk, struct ns_snap **out)
+{
+	struct csd_ns_entry *ents;
+	struct ns_snap *snaps;
+	int i, n, nr = 0, err;
+
+	n = csd_list_ns(fd, &ents);
+	if (n < 0)
+		return -1;
+	snaps = xcalloc(n, sizeof(*snaps));
+	for (i = 0; i < n; i++) {
+		if (disk && &ents[i] != ns_pick(ents, n, disk))
+			continue;
+		err = snap_fetch(fd, &ents[i], &snaps[nr]);
+		/* Without DISK, a namespace that went away meanwhile is skipped. */
+		if (err == -ENODEV && !disk)
+			continue;
+		if (err) {
+			ioctl_error("CSD_IOC_NS_STATS", ents[i].disk, -err);
+			snaps_free(snaps, nr);
+			free(ents);
+			return -1;
+		}
+		nr++;
+	}
+	free(ents);
+	if (disk && !nr) {
+		no_such_disk(disk);
+		snaps_free(snaps, nr);
+		return -1;
+	}
+	*out = snaps;
+	return nr;
+}
+
+void snaps_free(struct ns_snap *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		snap_free(&s[i]);
+	free(s);
+}
+
+const struct ns_snap *snap_find(const struct ns_snap *s, int n, __u32 ns_id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].ns.id == ns_id)
+			return &s[i];
+	return NULL;
+}
+
+long long snap_in_flight(const struct ns_snap *s)
+{
+	return (long long)(s->st.submitted - s->st.completed - s->st.aborted);
+}
+
+const struct ns_snap *snap_base(const struct ns_snap *prev, const struct ns_snap *cur)
+{
+	if (prev && prev->ns.id == cur->ns.id && prev->st.since_ns == cur->st.since_ns &&
+	    prev->st.now_ns <= cur->st.now_ns)
+		return prev;
+	return NULL;
+}
+
+double snap_secs(const struct ns_snap *base, const struct ns_snap *cur)
+{
+	__u64 from = base ? base->st.now_ns : cur->st.since_ns;
+
+	return cur->st.now_ns > from ? (cur->st.now_ns - from) / 1e9 : 0;
+}
+
+__u64 ctr_delta(__u64 base, __u64 cur, bool have_base)
+{
+	if (!have_base)
+		return cur;
+	return cur > base ? cur - base : 0;
+}
+
+static const struct csd_stat_row *row_find(const struct ns_snap *s, const struct csd_stat_row *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_rows; i++)
+		if (!row_cmp(&s->rows[i], r))
+			return &s->rows[i];
+	return NULL;
+}
+
+void row_delta(const struct ns_snap *base, const struct csd_stat_row *row, struct row_delta *d)
+{
+	const struct csd_stat_row *b = base ? row_find(base, row) : NULL;
+
+	d->count = ctr_delta(b ? b->count : 0, row->count, b);
+	d->bytes = ctr_delta(b ? b->bytes : 0, row->bytes, b);
+	d->lat_sum_ns = ctr_delta(b ? b->lat_sum_ns : 0, row->lat_sum_ns, b);
+}
+
+bool row_has_lat(const struct csd_stat_row *r)
+{
+	return r->op != CSD_OP_OTHER && r->count;
+}
+
+/* Whether the layout is the one the uapi describes, and has @nr buckets. */
+static bool hist_layout_ok(const struct csd_hist *a)
+{
+	__u32 f = a->first_shift, b = a->sub_bits, m = a->max_shift;
+
+	if (b > f || f >= m || m >= 63 || b > 16)
+		return false;
+	return a->nr_buckets == (1u << b) * (m - f + 1) + 1;
+}
+
+static int hist_ioctl(int fd, const struct csd_hist *req, __u32 nr, __u64 *buckets,
+		      struct csd_hist *a)
+{
+	*a = *req;
+	a->nr_buckets = nr;
+	a->buckets = (__u64)(uintptr_t)buckets;
+	return ioctl(fd, CSD_IOC_GET_HIST, a) ? -errno : 0;
+}
+
+int hist_fetch(int fd, __u32 ns_id, __u32 flags, __u32 op, __u32 size_class, __u32 zone,
+	       struct hist *h)
+{
+	struct csd_hist req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.ns_id = ns_id,
+		.op = op,
+		.size_class = size_class,
+		.zone = zone,
+	};
+	__u32 nr;
+	int err;
+
+	h->buckets = NULL;
+	/* nr_buckets 0: the layout only */
+	err = hist_ioctl(fd, &req, 0, NULL, &h->arg);
+	if (err)
+		return err;
+	if (!hist_layout_ok(&h->arg))
+		return -EPROTO;
+	nr = h->arg.nr_buckets;
+	h->buckets = xcalloc(nr, sizeof(*h->buckets));
+	err = hist_ioctl(fd, &req, nr, h->buckets, &h->arg);
+	if (!err && (!hist_layout_ok(&h->arg) || h->arg.nr_buckets != nr))
+		err = -EPROTO;
+	if (err)
+		hist_free(h);
+	return err;
+}
+
+void hist_fetch_error(const char *disk, int err)
+{
+	if (err == -EPROTO)
+		fprintf(stderr, "%s: CSD_IOC_GET_HIST (%s): histogram layout not as the uapi describes\n",
+			prog, disk);
+	else
+		ioctl_error("CSD_IOC_GET_HIST", disk, -err);
+}
+
+void hist_free(struct hist *h)
+{
+	free(h->buckets);
+	h->buckets = NULL;
+}
+
+void hist_bucket_bounds(const struct hist *h, unsigned int b, __u64 *lo, __u64 *hi)
+{
+	unsigned int f = h->arg.first_shift, sb = h->arg.sub_bits;
+	unsigned int per = 1u << sb, k;
+
+	if (b < per) {
+		/* [0, 2^F) in 2^B buckets of 2^(F-B) */
+		*lo = (__u64)b << (f - sb);
+		*hi = (__u64)(b + 1) << (f - sb);
+		return;
+	}
+	k = f + (b - per) / per;
+	if (k >= h->arg.max_shift) {
+		*lo = 1ULL << h->arg.max_shift;
+		*hi = HIST_INF;
+		return;
+	}
+	/* octave [2^k, 2^(k+1)) in 2^B buckets of 2^(k-B) */
+	*lo = (1ULL << k) + ((__u64)((b - per) % per) << (k - sb));
+	*hi = *lo + (1ULL << (k - sb));
+}
+
+unsigned int hist_nr_rows(const struct hist *h)
+{
+	/* [0, 2^(F-B)), [2^(F-B), ...) .. [2^(M-1), 2^M), [2^M, inf) */
+	return h->arg.max_shift - (h->arg.first_shift - h->arg.sub_bits) + 2;
+}
+
+static unsigned int log2_u64(__u64 v)
+{
+	return 63 - __builtin_clzll(v);
+}
+
+unsigned int hist_row_of(const struct hist *h, unsigned int b)
+{
+	unsigned int base = h->arg.first_shift - h->arg.sub_bits;
+	__u64 lo, hi;
+
+	hist_bucket_bounds(h, b, &lo, &hi);
+	if (lo < (1ULL << base))
+		return 0;
+	return log2_u64(lo) - base + 1;
+}
+
+void hist_row_bounds(const struct hist *h, unsigned int row, __u64 *lo, __u64 *hi)
+{
+	unsigned int base = h->arg.first_shift - h->arg.sub_bits;
+
+	if (!row) {
+		*lo = 0;
+		*hi = 1ULL << base;
+		return;
+	}
+	*lo = 1ULL << (base + row - 1);
+	*hi = base + row - 1 >= h->arg.max_shift ? HIST_INF : *lo << 1;
+}
+
+__u64 hist_quantile(const struct hist *h, unsigned int q, bool *open)
+{
+	unsigned __int128 total = 0, rank, seen = 0;
+	unsigned int b;
+	__u64 lo, hi;
+
+	*open = false;
+	for (b = 0; b < h->arg.nr_buckets; b++)
+		total += h->buckets[b];
+	if (!total)
+		return 0;
+	rank = (total * q + 9999) / 10000;	/* ceil(q * count) */
+	if (!rank)
+		rank = 1;
+	for (b = 0; b < h->arg.nr_buckets; b++) {
+		seen += h->buckets[b];
+		if (seen >= rank)
+			break;
+	}
+	hist_bucket_bounds(h, b, &lo, &hi);
+	if (hi == HIST_INF) {
+		*open = true;
+		return lo;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+#define ZONE_PAGE	256
+
+static int zone_ioctl(int fd, __u32 ns_id, __u32 start, __u32 count,
+		      struct csd_zone_entry *buf, struct csd_zone_stats *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->ns_id = ns_id;
+	a->start = start;
+	a->count = count;
+	a->entry_size = sizeof(*buf);
+	a->entries = (__u64)(uintptr_t)buf;
+	return ioctl(fd, CSD_IOC_ZONE_STATS, a) ? -errno : 0;
+}
+
+int zones_fetch(int fd, __u32 ns_id, __u32 from, __u32 to, struct zone_stats *zs)
+{
+	struct csd_zone_stats a;
+	__u32 start;
+	int err;
+
+	memset(zs, 0, sizeof(*zs));
+	/* count 0: the number of zones and their size only */
+	err = zone_ioctl(fd, ns_id, 0, 0, NULL, &a);
+	if (err)
+		return err;
+	zs->total = a.total;
+	zs->region_sectors = a.region_sectors;
+	if (!zs->total)
+		return 0;
+	if (from >= zs->total)
+		return -ERANGE;
+	if (to >= zs->total)
+		to = zs->total - 1;
+	zs->zones = xcalloc(to - from + 1, sizeof(*zs->zones));
+	for (start = from; start <= to; start += a.count) {
+		__u32 n = to - start + 1 < ZONE_PAGE ? to - start + 1 : ZONE_PAGE;
+
+		err = zone_ioctl(fd, ns_id, start, n, &zs->zones[zs->nr], &a);
+		if (err || !a.count)
+			break;
+		zs->nr += a.count;
+	}
+	if (err) {
+		free(zs->zones);
+		zs->zones = NULL;
+		zs->nr = 0;
+	}
+	return err;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csdctl stats --prometheus: Prometheus text exposition format 0.0.4.
+ * Everything is fetched before anything is written, and each metric
+ * family is written in one piece.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "csdctl.h"
+#include "fetch.h"
+#include "names.h"
+#include "prom.h"
+
+/* Histogram buckets: le = 2^k ns for these k, then +Inf. */
+#define PROM_FIRST_SHIFT	6
+#define PROM_LAST_SHIFT		36
+
+/* A row's histogram, fetched for csd_latency_seconds. */
+struct prom_hist {
+	const struct ns_snap *s;
+	const struct csd_stat_row *r;
+	struct hist h;
+};
+
+static void prom_family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One label, escaped: backslash, double quote and line feed. */
+static void prom_label(FILE *f, const char *name, const char *val, bool first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (; *val; val++) {
+		if (*val == '\\' || *val == '"')
+			fprintf(f, "\\%c", *val);
+		else if (*val == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*val, f);
+	}
+	fputc('"', f);
+}
+
+/* disk, op, size: without the closing brace, for an le to follow. */
+static void row_labels(FILE *f, const char *name, const struct ns_snap *s,
+		       const struct csd_stat_row *r)
+{
+	char op[OP_LABEL_LEN];
+
+	fprintf(f, "%s{", name);
+	prom_label(f, "disk", s->ns.disk, true);
+	prom_label(f, "op", op_label(op, sizeof(op), r->op, r->opcode), false);
+	prom_label(f, "size", size_class_name(r->size_class), false);
+}
+
+/* Removed disks are left out: a new disk may have their name. */
+static bool prom_skip(const struct ns_snap *s)
+{
+	return s->ns.flags & CSD_NS_F_DEAD;
+}
+
+static void prom_in_flight(FILE *f, const struct ns_snap *snaps, int n)
+{
+	int i;
+
+	prom_family(f, "csd_in_flight", "gauge",
+		    "NVMe commands submitted and not yet completed or aborted.");
+	for (i = 0; i < n; i++) {
+		if (prom_skip(&snaps[i]))
+			continue;
+		fprintf(f, "csd_in_flight{");
+		prom_label(f, "disk", snaps[i].ns.disk, true);
+		fprintf(f, "} %lld\n", snap_in_flight(&snaps[i]));
+	}
+}
+
+/* csd_commands_total or csd_bytes_total. */
+static void prom_row_counter(FILE *f, const struct ns_snap *snaps, int n, bool bytes)
+{
+	const char *name = bytes ? "csd_bytes_total" : "csd_commands_total";
+	unsigned int k;
+	int i;
+
+	prom_family(f, name, "counter", bytes ?
+		    "Bytes addressed by completed NVMe commands." :
+		    "NVMe commands completed.");
+	for (i = 0; i < n; i++) {
+		const struct ns_snap *s = &snaps[i];
+
+		if (prom_skip(s))
+			continue;
+		for (k = 0; k < s->nr_rows; k++) {
+			const struct csd_stat_row *r = &s->rows[k];
+
+			row_labels(f, name, s, r);
+			fprintf(f, "} %llu\n", (unsigned long long)(bytes ? r->bytes : r->count));
+		}
+	}
+}
+
+static void prom_errors(FILE *f, const struct ns_snap *snaps, int n)
+{
+	char op[OP_LABEL_LEN], status[8];
+	unsigned int k;
+	int i;
+
+	prom_family(f, "csd_errors_total", "counter",
+		    "NVMe commands completed with a non-zero status, by status ((SCT << 8) | SC).");
+	for (i = 0; i < n; i++) {
+		const struct ns_snap *s = &snaps[i];
+
+		if (prom_skip(s))
+			continue;
+		for (k = 0; k < s->nr_statuses; k++) {
+			const struct csd_status_entry *e = &s->statuses[k];
+
+			snprintf(status, sizeof(status), "0x%03x", e->status);
+			fprintf(f, "csd_errors_total{");
+			prom_label(f, "disk", s->ns.disk, true);
+			prom_label(f, "op", op_label(op, sizeof(op), e->op, e->opcode), false);
+			prom_label(f, "status", status, false);
+			fprintf(f, "} %llu\n", (unsigned long long)e->count);
+		}
+	}
+	prom_family(f, "csd_errors_other_total", "counter",
+		    "NVMe errors csd counted without their status (its status table was full).");
+	for (i = 0; i < n; i++) {
+		if (prom_skip(&snaps[i]))
+			continue;
+		fprintf(f, "csd_errors_other_total{");
+		prom_label(f, "disk", snaps[i].ns.disk, true);
+		fprintf(f, "} %llu\n", (unsigned long long)snaps[i].st.errors_other);
+	}
+}
+
+/* One row's _bucket, _sum and _count lines. */
+static void prom_hist_row(FILE *f, const struct prom_hist *ph)
+{
+	const char *name = "csd_latency_seconds_bucket";
+	const struct hist *h = &ph->h;
+	__u64 cum = 0, total = 0, lo, hi;
+	unsigned int b, k;
+
+	for (b = 0; b < h->arg.nr_buckets; b++)
+		total += h->buckets[b];
+	b = 0;
+	for (k = PROM_FIRST_SHIFT; k <= PROM_LAST_SHIFT; k++) {
+		__u64 bound = 1ULL << k;
+
+		/* The fine buckets that end at or below the boundary. */
+		for (; b < h->arg.nr_buckets; b++) {
+			hist_bucket_bounds(h, b, &lo, &hi);
+			if (hi > bound)
+				break;
+			cum += h->buckets[b];
+		}
+		row_labels(f, name, ph->s, ph->r);
+		fprintf(f, ",le=\"%.12g\"} %llu\n", bound / 1e9, (unsigned long long)cum);
+	}
+	row_labels(f, name, ph->s, ph->r);
+	fprintf(f, ",le=\"+Inf\"} %llu\n", (unsigned long long)total);
+	row_labels(f, "csd_latency_seconds_sum", ph->s, ph->r);
+	fprintf(f, "} %llu.%09llu\n", (unsigned long long)(ph->r->lat_sum_ns / 1000000000),
+		(unsigned long long)(ph->r->lat_sum_ns % 1000000000));
+	row_labels(f, "csd_latency_seconds_count", ph->s, ph->r);
+	fprintf(f, "} %llu\n", (unsigned long long)total);
+}
+
+/* The histograms of every row that keeps one; count, or -1 (printed). */
+static int prom_fetch_hists(int fd, const struct ns_snap *snaps, int n, struct prom_hist **out)
+{
+	struct prom_hist *ph;
+	unsigned int k, cap = 0;
+	int i, nr = 0, err;
+
+	for (i = 0; i < n; i++)
+		cap += snaps[i].nr_rows;
+	ph = xcalloc(cap, sizeof(*ph));
+	for (i = 0; i < n; i++) {
+		const struct ns_snap *s = &snaps[i];
+
+		if (prom_skip(s))
+			continue;
+		for (k = 0; k < s->nr_rows; k++) {
+			const struct csd_stat_row *r = &s->rows[k];
+
+			if (!(r->flags & CSD_ROW_F_HIST) || !row_has_lat(r))
+				continue;
+			err = hist_fetch(fd, s->ns.id, 0, r->op, r->size_class, 0, &ph[nr].h);
+			/* The namespace went away since the snapshot. */
+			if (err == -ENODEV)
+				break;
+			if (err) {
+				hist_fetch_error(s->ns.disk, err);
+				while (nr--)
+					hist_free(&ph[nr].h);
+				free(ph);
+				return -1;
+			}
+			ph[nr].s = s;
+			ph[nr].r = r;
+			nr++;
+		}
+	}
+	*out = ph;
+	return nr;
+}
+
+int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
+{
+	struct prom_hist *ph;
+	int i, nr;
+
+	nr = prom_fetch_hists(fd, snaps, n, &ph);
+	if (nr < 0)
+		return 1;
+	prom_in_flight(f, snaps, n);
+	prom_row_counter(f, snaps, n, false);
+	prom_row_counter(f, snaps, n, true);
+	prom_errors(f, snaps, n);
+	prom_family(f, "csd_latency_seconds", "histogram",
+		    "NVMe command latency, submission to completion, by operation and size class.");
+	for (i = 0; i < nr; i++)
+		prom_hist_row(f, &ph[i]);
+	for (i = 0; i < nr; i++)
+		hist_free(&ph[i].h);
+	free(ph);
+	return 0;
+}

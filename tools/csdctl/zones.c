@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/* csdctl zones: per-zone (per-region) statistics, joined with a zone report. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/blkzoned.h>
+
+#include "csdctl.h"
+#include "fetch.h"
+#include "fmt.h"
+#include "json.h"
+#include "names.h"
+
+#define REPORT_ZONES	256	/* zones per BLKREPORTZONE call */
+
+/* One zone: csd's statistics and, when known, the device's zone state. */
+struct zone_row {
+	const struct csd_zone_entry *z;
+	bool cond_known;
+	bool wp_known;
+	unsigned int cond;	/* BLK_ZONE_COND_* */
+	__u64 wp_blocks;	/* logical blocks written */
+};
+
+enum zone_sort { SORT_NONE, SORT_P99, SORT_READS, SORT_WRITES, SORT_APPENDS, SORT_ERRORS,
+		 SORT_RESETS };
+
+static const char * const sort_names[] = {
+	[SORT_P99] = "p99",
+	[SORT_READS] = "reads",
+	[SORT_WRITES] = "writes",
+	[SORT_APPENDS] = "appends",
+	[SORT_ERRORS] = "errors",
+	[SORT_RESETS] = "resets",
+};
+
+static const char * const zio_keys[CSD_ZIO_NR] = { "read", "write", "append" };
+
+static enum zone_sort sort_key;
+
+static __u64 zone_p99(const struct csd_zone_entry *z)
+{
+	__u64 v = 0;
+	int k;
+
+	for (k = 0; k < CSD_ZIO_NR; k++)
+		if (z->io[k].count && z->io[k].p99_ns > v)
+			v = z->io[k].p99_ns;
+	return v;
+}
+
+static __u64 zone_sort_value(const struct csd_zone_entry *z)
+{
+	switch (sort_key) {
+	case SORT_P99:		return zone_p99(z);
+	case SORT_READS:	return z->io[CSD_ZIO_READ].count;
+	case SORT_WRITES:	return z->io[CSD_ZIO_WRITE].count;
+	case SORT_APPENDS:	return z->io[CSD_ZIO_APPEND].count;
+	case SORT_ERRORS:	return z->errors;
+	case SORT_RESETS:	return z->resets;
+	case SORT_NONE:		break;
+	}
+	return 0;
+}
+
+/* Descending by the sort key, then ascending by zone. */
+static int zone_cmp(const void *pa, const void *pb)
+{
+	const struct zone_row *a = pa, *b = pb;
+	__u64 va = zone_sort_value(a->z), vb = zone_sort_value(b->z);
+
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	return a->z->index < b->z->index ? -1 : a->z->index > b->z->index;
+}
+
+static bool zone_active(const struct csd_zone_entry *z)
+{
+	int k;
+
+	for (k = 0; k < CSD_ZIO_NR; k++)
+		if (z->io[k].count)
+			return true;
+	return z->opens || z->closes || z->finishes || z->resets || z->offlines || z->errors;
+}
+
+static bool cond_has_wp(unsigned int cond)
+{
+	switch (cond) {
+	case BLK_ZONE_COND_EMPTY:
+	case BLK_ZONE_COND_IMP_OPEN:
+	case BLK_ZONE_COND_EXP_OPEN:
+	case BLK_ZONE_COND_CLOSED:
+	case BLK_ZONE_COND_FULL:
+		return true;
+	}
+	return false;
+}
+
+/* Fill in @rows (zones in index order) from @rep's zones. */
+static void zone_join(const struct csd_ns_entry *ns, const struct blk_zone_report *rep,
+		      struct zone_row *rows, unsigned int nr)
+{
+	__u32 first = rows[0].z->index;
+	unsigned int i;
+
+	for (i = 0; i < rep->nr_zones; i++) {
+		const struct blk_zone *bz = &rep->zones[i];
+		__u64 pos = bz->start / ns->zone_sectors - first;
+		struct zone_row *r;
+
+		if (bz->start / ns->zone_sectors < first || pos >= nr)
+			continue;
+		r = &rows[pos];
+		if (r->z->start_sector != bz->start)
+			continue;
+		r->cond_known = true;
+		r->cond = bz->cond;
+		if (cond_has_wp(bz->cond) && bz->wp >= bz->start) {
+			__u64 written = bz->wp - bz->start;
+
+			/* A full zone's write pointer is its end: count its capacity. */
+			if ((rep->flags & BLK_ZONE_REP_CAPACITY) && written > bz->capacity)
+				written = bz->capacity;
+			r->wp_known = true;
+			r->wp_blocks = (written << 9) >> ns->lba_shift;
+		}
+	}
+}
+
+/* Zone conditions and write pointers of @rows from BLKREPORTZONE on /dev/DISK. */
+static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, unsigned int nr)
+{
+	size_t size = sizeof(struct blk_zone_report) + REPORT_ZONES * sizeof(struct blk_zone);
+	__u64 sector = rows[0].z->start_sector, last = rows[nr - 1].z->start_sector;
+	struct blk_zone_report *rep;
+	char path[64];
+	int fd;
+
+	if (!ns->zone_sectors)
+		return;
+	snprintf(path, sizeof(path), "/dev/%s", ns->disk);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s; zone conditions unknown\n", prog, path,
+			strerror(errno));
+		return;
+	}
+	rep = xcalloc(1, size);
+	while (sector <= last) {
+		const struct blk_zone *end;
+
+		memset(rep, 0, size);
+		rep->sector = sector;
+		rep->nr_zones = REPORT_ZONES;
+		if (ioctl(fd, BLKREPORTZONE, rep)) {
+			fprintf(stderr, "%s: BLKREPORTZONE (%s): %s; zone conditions unknown\n",
+				prog, path, strerror(errno));
+			break;
+		}
+		if (!rep->nr_zones)
+			break;
+		zone_join(ns, rep, rows, nr);
+		end = &rep->zones[rep->nr_zones - 1];
+		if (end->start + end->len <= sector)
+			break;
+		sector = end->start + end->len;
+	}
+	free(rep);
+	close(fd);
+}
+
+static void zone_lat_cells(const struct csd_zone_io *io, char c[3][FMT_LEN])
+{
+	if (!io->count) {
+		strcpy(c[0], "-");
+		strcpy(c[1], "-");
+		strcpy(c[2], "-");
+		return;
+	}
+	fmt_ns(c[0], io->lat_sum_ns / io->count);
+	fmt_ns(c[1], io->p99_ns);
+	fmt_ns(c[2], io->lat_max_ns);
+}
+
+static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *zs,
+			const struct zone_row *rows, unsigned int nr, unsigned int hidden)
+{
+	bool zoned = ns->flags & CSD_NS_F_ZONED;
+	char c[CSD_ZIO_NR][3][FMT_LEN], sz[FMT_LEN], wp[FMT_LEN];
+	unsigned int i;
+	int k;
+
+	printf("%s (%s): %u %s of %s, %u shown", ns->disk, zoned ? "zns" : "conv", zs->total,
+	       zoned ? "zones" : "regions", fmt_bytes(sz, zs->region_sectors << 9), nr);
+	if (hidden)
+		printf(", %u without activity hidden (--all shows them)", hidden);
+	printf("\n");
+	if (!nr)
+		return;
+	printf("%6s %12s %-9s %10s %8s %6s %6s %6s %8s %6s %6s %6s %8s %6s %6s %6s %6s %6s %6s %6s\n",
+	       "ZONE", "START", "COND", "WP", "READS", "R-MEAN", "R-P99", "R-MAX",
+	       "WRITES", "W-MEAN", "W-P99", "W-MAX", "APPENDS", "A-MEAN", "A-P99", "A-MAX",
+	       "RESETS", "FINISH", "OPENS", "ERRORS");
+	for (i = 0; i < nr; i++) {
+		const struct zone_row *r = &rows[i];
+		const struct csd_zone_entry *z = r->z;
+
+		for (k = 0; k < CSD_ZIO_NR; k++)
+			zone_lat_cells(&z->io[k], c[k]);
+		if (r->wp_known)
+			snprintf(wp, sizeof(wp), "%llu", (unsigned long long)r->wp_blocks);
+		printf("%6u %12llu %-9s %10s %8llu %6s %6s %6s %8llu %6s %6s %6s %8llu %6s %6s %6s %6u %6u %6u %6u\n",
+		       z->index, (unsigned long long)((z->start_sector << 9) >> ns->lba_shift),
+		       !zoned ? "-" : r->cond_known ? zone_cond_name(r->cond) : "?",
+		       r->wp_known ? wp : !zoned ? "-" : r->cond_known ? "-" : "?",
+		       (unsigned long long)z->io[CSD_ZIO_READ].count, c[0][0], c[0][1], c[0][2],
+		       (unsigned long long)z->io[CSD_ZIO_WRITE].count, c[1][0], c[1][1], c[1][2],
+		       (unsigned long long)z->io[CSD_ZIO_APPEND].count, c[2][0], c[2][1], c[2][2],
+		       z->resets, z->finishes, z->opens, z->errors);
+	}
+}
+
+static void json_zone_io(struct json *j, const char *key, const struct csd_zone_io *io)
+{
+	json_begin_object(j, key);
+	json_u64(j, "count", io->count);
+	json_u64(j, "bytes", io->bytes);
+	json_u64(j, "lat_sum_ns", io->lat_sum_ns);
+	if (io->count) {
+		json_u64(j, "mean_ns", io->lat_sum_ns / io->count);
+		json_u64(j, "p99_ns", io->p99_ns);
+		json_u64(j, "max_ns", io->lat_max_ns);
+	} else {
+		json_null(j, "mean_ns");
+		json_null(j, "p99_ns");
+		json_null(j, "max_ns");
+	}
+	json_end_object(j);
+}
+
+static void zones_json(const struct csd_ns_entry *ns, const struct zone_row *rows,
+		       unsigned int nr)
+{
+	struct json j = { .f = stdout };
+	unsigned int i;
+	int k;
+
+	json_begin_array(&j, NULL);
+	for (i = 0; i < nr; i++) {
+		const struct zone_row *r = &rows[i];
+		const struct csd_zone_entry *z = r->z;
+
+		json_begin_object(&j, NULL);
+		json_u64(&j, "zone", z->index);
+		json_u64(&j, "start_sector", z->start_sector);
+		json_u64(&j, "start_lba", (z->start_sector << 9) >> ns->lba_shift);
+		if (r->cond_known)
+			json_str(&j, "cond", zone_cond_name(r->cond));
+		if (r->wp_known)
+			json_u64(&j, "wp_blocks", r->wp_blocks);
+		for (k = 0; k < CSD_ZIO_NR; k++)
+			json_zone_io(&j, zio_keys[k], &z->io[k]);
+		json_u64(&j, "opens", z->opens);
+		json_u64(&j, "closes", z->closes);
+		json_u64(&j, "finishes", z->finishes);
+		json_u64(&j, "resets", z->resets);
+		json_u64(&j, "offlines", z->offlines);
+		json_u64(&j, "errors", z->errors);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end(&j);
+}
+
+/* --from, --to, --sort and --top: 0, or 2 (usage error, printed). */
+static int zones_parse(void)
+{
+	unsigned int i;
+
+	if ((opts.given & OPT_FROM) && (opts.given & OPT_TO) && opts.from > opts.to) {
+		fprintf(stderr, "%s: --from %u is past --to %u\n", prog, opts.from, opts.to);
+		return 2;
+	}
+	if ((opts.given & OPT_TOP) && !opts.top) {
+		fprintf(stderr, "%s: --top must be at least 1\n", prog);
+		return 2;
+	}
+	if (!(opts.given & OPT_SORT))
+		return 0;
+	for (i = SORT_P99; i < ARRAY_SIZE(sort_names); i++)
+		if (!strcasecmp(opts.sort, sort_names[i]))
+			sort_key = i;
+	if (sort_key == SORT_NONE) {
+		fprintf(stderr, "%s: --sort: '%s' is not p99, reads, writes, appends, errors or resets\n",
+			prog, opts.sort);
+		return 2;
+	}
+	return 0;
+}
+
+int cmd_zones(int argc, char **argv)
+{
+	__u32 from = opts.given & OPT_FROM ? opts.from : 0;
+	__u32 to = opts.given & OPT_TO ? opts.to : UINT32_MAX;
+	struct csd_ns_entry ns;
+	struct zone_stats zs;
+	struct zone_row *rows;
+	unsigned int i, nr = 0, active;
+	int fd, err;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: zones takes one DISK\n", prog);
+		return 2;
+	}
+	err = zones_parse();
+	if (err)
+		return err;
+	fd = csd_open();
+	if (fd < 0)
+		return 1;
+	if (csd_find_disk(fd, argv[1], &ns)) {
+		close(fd);
+		return 1;
+	}
+	err = zones_fetch(fd, ns.id, from, to, &zs);
+	close(fd);
+	if (err == -ERANGE) {
+		fprintf(stderr, "%s: zone %u out of range: %s has %u %s\n", prog, from, ns.disk,
+			zs.total, ns.flags & CSD_NS_F_ZONED ? "zones" : "regions");
+		return 1;
+	}
+	if (err) {
+		ioctl_error("CSD_IOC_ZONE_STATS", ns.disk, -err);
+		return 1;
+	}
+
+	rows = xcalloc(zs.nr, sizeof(*rows));
+	for (i = 0; i < zs.nr; i++)
+		rows[i].z = &zs.zones[i];
+	if (zs.nr && (ns.flags & CSD_NS_F_ZONED))
+		zone_report(&ns, rows, zs.nr);
+	/* Drop idle zones, keeping the order. */
+	for (i = 0; i < zs.nr; i++)
+		if ((opts.given & OPT_ALL) || zone_active(rows[i].z))
+			rows[nr++] = rows[i];
+	active = nr;
+	if (sort_key != SORT_NONE)
+		qsort(rows, nr, sizeof(*rows), zone_cmp);
+	if ((opts.given & OPT_TOP) && nr > opts.top)
+		nr = opts.top;
+
+	if (opts.json)
+		zones_json(&ns, rows, nr);
+	else
+		zones_table(&ns, &zs, rows, nr, zs.nr - active);
+	free(rows);
+	free(zs.zones);
+	return 0;
+}
