@@ -346,6 +346,32 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 	}
 }
 
+/*
+ * The first completion of a row: allocate its histogram right here if the
+ * per-CPU allocator can do it atomically (it keeps populated pages for
+ * that), so that no command is left out of the percentiles; otherwise
+ * leave it to the work item and count the command as unbinned.
+ */
+static struct csd_hist_pcpu __percpu *csd_hist_first(struct csd_stats *s,
+						     unsigned int row)
+{
+	struct csd_hist_pcpu __percpu *h, *old;
+
+	h = alloc_percpu_gfp(struct csd_hist_pcpu, GFP_ATOMIC | __GFP_NOWARN);
+	if (!h) {
+		if (!test_and_set_bit(row, s->hist_want))
+			queue_work(system_wq, &s->hist_work);
+		return NULL;
+	}
+	old = cmpxchg((struct csd_hist_pcpu __percpu **)&s->hist[row], NULL, h);
+	if (old) {
+		free_percpu(h);
+		return old;
+	}
+	atomic64_add(sizeof(*h) * nr_cpu_ids, &s->mem);
+	return h;
+}
+
 void csd_account_complete(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
@@ -391,14 +417,13 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 		this_cpu_inc(s->tot->other_opcode[ci.opcode]);
 
 	h = rcu_dereference(s->hist[row]);
-	if (likely(h)) {
+	if (unlikely(!h))
+		h = csd_hist_first(s, row);
+	if (likely(h))
 		this_cpu_inc(h->b[csd_hist_index(lat, CSD_HIST_FIRST_SHIFT,
 						 CSD_HIST_SUB_BITS)]);
-	} else {
+	else
 		this_cpu_inc(r->unbinned);
-		if (!test_and_set_bit(row, s->hist_want))
-			queue_work(system_wq, &s->hist_work);
-	}
 
 	if (unlikely(status)) {
 		this_cpu_inc(r->errors);
@@ -407,7 +432,7 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	csd_zone_account(s, &ci, lat, status);
 }
 
-/* Allocate the histograms the completion path asked for. */
+/* Allocate the histograms the completion path could not. */
 static void csd_hist_work(struct work_struct *work)
 {
 	struct csd_stats *s = container_of(work, struct csd_stats, hist_work);
@@ -421,8 +446,12 @@ static void csd_hist_work(struct work_struct *work)
 		h = alloc_percpu(struct csd_hist_pcpu);
 		if (!h)
 			break;	/* try again on the next completion */
+		if (cmpxchg((struct csd_hist_pcpu __percpu **)&s->hist[row],
+			    NULL, h)) {
+			free_percpu(h);
+			continue;
+		}
 		atomic64_add(sizeof(*h) * nr_cpu_ids, &s->mem);
-		rcu_assign_pointer(s->hist[row], h);
 	}
 }
 

@@ -59,7 +59,7 @@ TEST(devices_counts_match_ioctl)
 
 	snprintf(cmd, sizeof(cmd), "csdctl devices %s --json 2>&1", csd_conv()->path);
 	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
-	snprintf(want, sizeof(want), "\"submitted\":%llu,\"completed\":%llu,\"in_flight\":0",
+	snprintf(want, sizeof(want), "\"submitted\":%llu,\"completed\":%llu,\"aborted\":0,\"in_flight\":0",
 		 (unsigned long long)e.submitted, (unsigned long long)e.completed);
 	EXPECT_NE(NULL, strstr(out, want));
 	snprintf(want, sizeof(want), "\"disk\":\"%s\"", csd_conv()->disk);
@@ -127,6 +127,68 @@ TEST(missing_device_message)
 
 	EXPECT_EQ(1, run_capture("csdctl -d /dev/nonexistent-csd info 2>&1", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "is the csd module loaded?"));
+}
+
+/* Some I/O on both namespaces, with an error, so every view has rows. */
+static void make_activity(struct __test_metadata *_metadata)
+{
+	char cmd[512];
+
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 20, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 20, 16384, 0));
+	snprintf(cmd, sizeof(cmd),
+		 "nvme write %s -s 5 -c 0 -z 4096 -d /dev/zero > /dev/null 2>&1", csd_zns()->path);
+	csd_run(cmd);	/* past the write pointer: an error status */
+}
+
+/* Every --json view parses with a real JSON parser (jq). */
+TEST(json_outputs_parse)
+{
+	const char *views[] = { "info", "devices", "stats", "stats %s", "hist %s --op read",
+				"hist %s --op all --zone 0", "zones %s", "zones %s --all",
+				"top -n 1 -i 1", "config %s" };
+	char out[4096], view[512], cmd[1024];
+	unsigned int i, bad = 0;
+
+	make_activity(_metadata);
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		snprintf(view, sizeof(view), views[i], csd_zns()->disk);
+		snprintf(cmd, sizeof(cmd), "csdctl --json %s > /tmp/view.json 2>/tmp/view.err && "
+			 "jq -e . /tmp/view.json > /dev/null 2>&1", view);
+		if (csd_run(cmd)) {
+			run_capture("cat /tmp/view.err /tmp/view.json | head -c 600", out, sizeof(out));
+			TH_LOG("csdctl --json %s does not parse: %s", view, out);
+			bad++;
+		}
+	}
+	EXPECT_EQ(0, bad);
+	/* And the numbers are the kernel's: the zoned namespace has 20 4K reads. */
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl --json stats %s | jq -e '.[0].rows[] | select(.op == \"read\" and "
+		 ".size_class == \"<=4K\") | .count >= 20' > /dev/null", csd_zns()->disk);
+	EXPECT_EQ(0, csd_run(cmd));
+}
+
+/* The Prometheus exposition passes promtool check metrics. */
+TEST(prometheus_passes_promtool)
+{
+	char out[8192];
+	int rc;
+
+	make_activity(_metadata);
+	ASSERT_EQ(0, csd_run("csdctl stats --prometheus > /tmp/metrics.txt"));
+	rc = run_capture("promtool check metrics < /tmp/metrics.txt 2>&1", out, sizeof(out));
+	if (rc)
+		TH_LOG("promtool: %s", out);
+	EXPECT_EQ(0, rc);
+	/* Real histograms: buckets, a +Inf bucket, _sum and _count. */
+	ASSERT_EQ(0, run_capture("cat /tmp/metrics.txt", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "# TYPE csd_latency_seconds histogram"));
+	EXPECT_NE(NULL, strstr(out, "csd_latency_seconds_bucket{"));
+	EXPECT_NE(NULL, strstr(out, "le=\"+Inf\"}"));
+	EXPECT_NE(NULL, strstr(out, "csd_latency_seconds_sum{"));
+	EXPECT_NE(NULL, strstr(out, "csd_latency_seconds_count{"));
+	EXPECT_NE(NULL, strstr(out, "csd_errors_total{"));
 }
 
 TEST_HARNESS_MAIN

@@ -19,6 +19,7 @@
 #include <linux/csd.h>
 
 #include "csdctl.h"
+#include "fmt.h"
 #include "json.h"
 
 #define CSDCTL_VERSION "0.1.0"
@@ -228,6 +229,8 @@ static int cmd_info(int argc, char **argv)
 		json_u64(&j, "admin_submitted", info.admin_submitted);
 		json_u64(&j, "admin_completed", info.admin_completed);
 		json_u64(&j, "untracked", info.untracked);
+		json_u64(&j, "mem_bytes", info.mem_bytes);
+		json_u64(&j, "nr_cpus", info.nr_cpus);
 		json_end_object(&j);
 		json_end(&j);
 		return 0;
@@ -251,6 +254,13 @@ static int cmd_info(int argc, char **argv)
 	if (info.untracked)
 		printf("untracked I/O:    %llu (csd could not allocate namespace state)\n",
 		       (unsigned long long)info.untracked);
+	{
+		char b[32];
+
+		printf("memory:           %s (%llu bytes; per-CPU parts x %u CPUs)\n",
+		       fmt_bytes(b, info.mem_bytes), (unsigned long long)info.mem_bytes,
+		       info.nr_cpus);
+	}
 	return 0;
 }
 
@@ -343,7 +353,11 @@ static int cmd_devices(int argc, char **argv)
 			json_u64(&j, "nr_zones", e->nr_zones);
 			json_u64(&j, "submitted", e->submitted);
 			json_u64(&j, "completed", e->completed);
-			json_u64(&j, "in_flight", e->submitted - e->completed);
+			json_u64(&j, "aborted", e->aborted);
+			json_u64(&j, "in_flight", e->submitted - e->completed - e->aborted);
+			json_u64(&j, "region_sectors", e->region_sectors);
+			json_u64(&j, "nr_regions", e->nr_regions);
+			json_u64(&j, "mem_bytes", e->mem_bytes);
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -366,7 +380,7 @@ static int cmd_devices(int argc, char **argv)
 			       (unsigned long long)e->nr_zones,
 			       (unsigned long long)e->submitted,
 			       (unsigned long long)e->completed,
-			       (long long)(e->submitted - e->completed),
+			       (long long)(e->submitted - e->completed - e->aborted),
 			       e->flags & CSD_NS_F_DEAD ? " (removed)" : "");
 		}
 	}

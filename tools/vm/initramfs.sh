@@ -34,7 +34,7 @@ build_base() {
 	v=$(basename "$kc")
 	out=$kc/base.cpio.zst
 	stamp=$kc/base.key
-	key=$( (sha256sum "$0" "$kc/vmlinuz" /bin/busybox $PROGRAMS;
+	key=$( (sha256sum "$0" "$kc/vmlinuz" /bin/busybox $PROGRAMS "$kc/../tools/promtool";
 		dpkg-query -W nvme-cli fio libnvme1 2>/dev/null) | sha256sum | cut -d' ' -f1)
 	if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
 		echo "$out"
@@ -59,6 +59,7 @@ build_base() {
 		install -D -m 0755 "$f" "$root$f"
 		copy_libs "$root" "$f"
 	done
+	install -D -m 0755 "$kc/../tools/promtool" "$root/usr/bin/promtool"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 --no-check -o "$out.tmp" -f)

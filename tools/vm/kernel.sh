@@ -3,8 +3,8 @@
 #
 # Resolve, download and unpack the guest kernel that matches the installed
 # linux-headers-6.12-amd64, plus the few files csd takes from linux-source-6.12
-# (kselftest harness, checkpatch). Everything lands in the cache, outside the
-# tree: ${CSD_CACHE:-~/.cache/csd}/<kver>/.
+# (kselftest harness, checkpatch), and promtool. Everything lands in the
+# cache, outside the tree: ${CSD_CACHE:-~/.cache/csd}/<kver>/ and tools/.
 #
 #   kernel.sh kver     print the kernel release (e.g. 6.12.117+deb12-amd64)
 #   kernel.sh kdir     print the headers directory (default KDIR)
@@ -74,10 +74,23 @@ fetch() {
 	fi
 }
 
+# promtool (from Debian's prometheus package, without installing the
+# server) checks csdctl's Prometheus output in the guest.
+fetch_promtool() {
+	local t=$CACHE/tools
+	[ -x "$t/promtool" ] && return
+	say "downloading prometheus (for promtool only)"
+	mkdir -p "$t/dl"
+	(cd "$t/dl" && apt-get download -q prometheus >&2)
+	dpkg-deb --fsys-tarfile "$t"/dl/prometheus_*.deb | tar -x -C "$t/dl" ./usr/bin/promtool
+	mv "$t/dl/usr/bin/promtool" "$t/promtool"
+	rm -rf "$t/dl"
+}
+
 case "${1:-dir}" in
 kver) echo "$V" ;;
 kdir) echo "$KDIR" ;;
-dir) fetch; echo "$D" ;;
-fetch) fetch ;;
+dir) fetch; fetch_promtool; echo "$D" ;;
+fetch) fetch; fetch_promtool ;;
 *) say "usage: $0 kver|kdir|dir|fetch"; exit 2 ;;
 esac
