@@ -172,4 +172,173 @@ TEST_F(lifecycle, open_fd_pins_module)
 	close(fd);
 }
 
+/*
+ * A namespace created while csd is loaded (an nvme-loop target over
+ * null_blk) appears with exact counts and disappears when disconnected.
+ */
+TEST_F(lifecycle, nvme_loop_namespace_comes_and_goes)
+{
+	const char *setup =
+		"modprobe nvmet && modprobe nvme-loop && modprobe null_blk nr_devices=1 gb=1 && "
+		"(mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config) && "
+		"S=/sys/kernel/config/nvmet/subsystems/csdtest && mkdir $S && "
+		"echo 1 > $S/attr_allow_any_host && mkdir $S/namespaces/1 && "
+		"echo -n /dev/nullb0 > $S/namespaces/1/device_path && "
+		"echo 1 > $S/namespaces/1/enable && "
+		"P=/sys/kernel/config/nvmet/ports/7 && mkdir $P && echo loop > $P/addr_trtype && "
+		"ln -s $S $P/subsystems/csdtest && U=$(cat /proc/sys/kernel/random/uuid) && "
+		"nvme connect -t loop -n csdtest --hostnqn=nqn.2014-08.org.nvmexpress:uuid:$U "
+		"--hostid=$U > /dev/null";
+	const char *teardown =
+		"nvme disconnect -n csdtest > /dev/null; "
+		"rm -f /sys/kernel/config/nvmet/ports/7/subsystems/csdtest; "
+		"rmdir /sys/kernel/config/nvmet/ports/7; "
+		"echo 0 > /sys/kernel/config/nvmet/subsystems/csdtest/namespaces/1/enable; "
+		"rmdir /sys/kernel/config/nvmet/subsystems/csdtest/namespaces/1; "
+		"rmdir /sys/kernel/config/nvmet/subsystems/csdtest; rmmod nvme-loop; "
+		"rmmod nvmet; rmmod null_blk";
+	struct csd_ns_list arg;
+	struct csd_ns_entry ents[16], a, b;
+	char disk[64] = "", path[80];
+	unsigned int i;
+	int fd, tries;
+
+	ASSERT_EQ(0, csd_run(setup));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	/* The loop controller's namespace: a multipath path disk nvmeXcYnZ. */
+	for (tries = 0; tries < 100 && !disk[0]; tries++) {
+		for (i = 0; i < 4 && !disk[0]; i++) {
+			char head[32];
+
+			snprintf(head, sizeof(head), "/dev/nvme%un1", i);
+			if (strcmp(head + 5, csd_zns()->disk) && strcmp(head + 5, csd_conv()->disk) &&
+			    !access(head, F_OK))
+				snprintf(disk, sizeof(disk), "%s", head + 5);
+		}
+		usleep(50000);
+	}
+	ASSERT_NE(0, disk[0]);
+	snprintf(path, sizeof(path), "/dev/%s", disk);
+	ASSERT_EQ(0, csd_direct_reads(path, 1, 4096, 0));
+	usleep(200000);
+
+	/* Find the path disk csd sees the loop namespace's I/O on. */
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.count = 16;
+	arg.entry_size = sizeof(ents[0]);
+	arg.entries = (__u64)(unsigned long)ents;
+	ASSERT_EQ(0, ioctl(fd, CSD_IOC_LIST_NS, &arg));
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < arg.count; i++)
+		if (strcmp(ents[i].disk, csd_zns()->disk) && strcmp(ents[i].disk, csd_conv()->disk))
+			a = ents[i];
+	ASSERT_NE(0, a.id);
+	TH_LOG("loop namespace %s is counted on %s (ctrl %s)", disk, a.disk, a.ctrl);
+	ASSERT_EQ(0, csd_direct_reads(path, 33, 4096, 4096));
+	ASSERT_EQ(0, csd_find_ns(fd, a.disk, &b));
+	EXPECT_EQ(33, b.submitted - a.submitted);
+	EXPECT_EQ(33, b.completed - a.completed);
+	EXPECT_EQ(9, b.lba_shift);
+
+	ASSERT_EQ(0, csd_run(teardown));
+	/* Gone within the reaper's two passes. */
+	for (tries = 0; tries < 50 && !csd_find_ns(fd, a.disk, &b); tries++)
+		usleep(100000);
+	EXPECT_NE(0, csd_find_ns(fd, a.disk, &b));
+	/* The emulated controller is untouched and still counted. */
+	EXPECT_EQ(5, counted_reads(5));
+	close(fd);
+}
+
+/* A controller reset keeps the namespaces and the counting exact. */
+TEST_F(lifecycle, controller_reset)
+{
+	char cmd[256], ctrl[32];
+	struct csd_ns_entry e;
+	int fd = csd_open();
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(4, counted_reads(4));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &e));
+	snprintf(ctrl, sizeof(ctrl), "%s", e.ctrl);
+	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/class/nvme/%s/reset_controller", ctrl);
+	ASSERT_EQ(0, csd_run(cmd));
+	usleep(500000);
+	EXPECT_EQ(17, counted_reads(17));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &e));
+	EXPECT_EQ(e.submitted, e.completed + e.aborted);
+	close(fd);
+}
+
+/* Reading, resetting and reconfiguring while fio runs is safe. */
+TEST_F(lifecycle, stats_under_io)
+{
+	static struct csd_stat_row rows[512];
+	static struct csd_zone_entry zents[64];
+	static __u64 b[CSD_HIST_BUCKETS];
+	struct csd_ns_entry z, c;
+	char cmd[1024];
+	pid_t pid;
+	int fd, i, status;
+
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_zns()->disk, &z));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &c));
+	snprintf(cmd, sizeof(cmd),
+		 "fio --name=a --filename=%s --direct=1 --ioengine=libaio --rw=randread --bs=4k "
+		 "--iodepth=8 --numjobs=2 --time_based --runtime=4 --output=/dev/null && "
+		 "fio --name=b --filename=%s --direct=1 --ioengine=psync --rw=randread --bs=16k "
+		 "--time_based --runtime=2 --output=/dev/null",
+		 csd_conv()->path, csd_zns()->path);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(csd_run(cmd));
+	for (i = 0; i < 400; i++) {
+		struct csd_ns_stats st = {
+			.size = sizeof(st), .ns_id = i % 2 ? z.id : c.id, .row_count = 512,
+			.row_size = sizeof(rows[0]), .rows = (__u64)(unsigned long)rows,
+		};
+		struct csd_zone_stats zs = {
+			.size = sizeof(zs), .ns_id = z.id, .count = 64,
+			.entry_size = sizeof(zents[0]), .entries = (__u64)(unsigned long)zents,
+		};
+		struct csd_hist h = {
+			.size = sizeof(h), .ns_id = c.id, .op = CSD_OP_ALL,
+			.size_class = CSD_SZ_ALL, .nr_buckets = CSD_HIST_BUCKETS,
+			.buckets = (__u64)(unsigned long)b,
+		};
+		struct csd_reset r = { .size = sizeof(r), .ns_id = c.id };
+		struct csd_config cf = { .size = sizeof(cf), .ns_id = c.id,
+					 .flags = CSD_CFG_F_REGION,
+					 .region_sectors = i % 2 ? 4096 : CSD_REGION_DEFAULT_SECTORS };
+
+		ASSERT_EQ(0, ioctl(fd, CSD_IOC_NS_STATS, &st));
+		ASSERT_EQ(0, ioctl(fd, CSD_IOC_ZONE_STATS, &zs));
+		ASSERT_EQ(0, ioctl(fd, CSD_IOC_GET_HIST, &h));
+		if (i % 20 == 0)
+			ASSERT_EQ(0, ioctl(fd, CSD_IOC_RESET, &r));
+		if (i % 50 == 0)
+			ASSERT_EQ(0, ioctl(fd, CSD_IOC_CONFIG, &cf));
+		if (i % 10 == 0)
+			csd_run("cat /sys/kernel/debug/csd/*/latency /sys/kernel/debug/csd/*/zones "
+				"/sys/kernel/debug/csd/namespaces > /dev/null");
+		usleep(10000);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Quiet now: every epoch's books balance. */
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &c));
+	EXPECT_EQ(c.submitted, c.completed + c.aborted);
+	ASSERT_EQ(0, csd_find_ns(fd, csd_zns()->disk, &z));
+	EXPECT_EQ(z.submitted, z.completed + z.aborted);
+	EXPECT_EQ(0, z.aborted);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
