@@ -176,6 +176,7 @@ u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
 struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 				  gfp_t gfp);
 int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp);
+void csd_hist_prealloc(struct csd_stats *s);
 void csd_stats_free(struct csd_stats *s);
 void csd_stats_free_atomic(struct csd_stats *s);
 void csd_account_setup(struct csd_ns *ns, struct request *rq,

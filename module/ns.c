@@ -315,6 +315,7 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 {
 	struct csd_stats *old, *s;
+	unsigned int row;
 
 	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
 	if (!s)
@@ -327,6 +328,11 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 		csd_stats_free(s);
 		return -EAGAIN;
 	}
+	/* Rows busy in the old epoch get their histograms now, not in IRQ. */
+	for (row = 0; row < CSD_NR_ROWS; row++)
+		if (rcu_access_pointer(old->hist[row]))
+			set_bit(row, s->hist_want);
+	csd_hist_prealloc(s);
 	s->gen = ++ns->next_gen;
 	ns->region_sectors = region_sectors;
 	rcu_assign_pointer(ns->stats, s);

@@ -432,10 +432,9 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	csd_zone_account(s, &ci, lat, status);
 }
 
-/* Allocate the histograms the completion path could not. */
-static void csd_hist_work(struct work_struct *work)
+/* Allocate the histograms of the rows in hist_want (process context). */
+void csd_hist_prealloc(struct csd_stats *s)
 {
-	struct csd_stats *s = container_of(work, struct csd_stats, hist_work);
 	unsigned int row;
 
 	for_each_set_bit(row, s->hist_want, CSD_NR_ROWS) {
@@ -453,6 +452,12 @@ static void csd_hist_work(struct work_struct *work)
 		}
 		atomic64_add(sizeof(*h) * nr_cpu_ids, &s->mem);
 	}
+}
+
+/* Allocate the histograms the completion path could not. */
+static void csd_hist_work(struct work_struct *work)
+{
+	csd_hist_prealloc(container_of(work, struct csd_stats, hist_work));
 }
 
 struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,

@@ -275,6 +275,23 @@ void no_such_disk(const char *disk)
 		prog, disk);
 }
 
+/*
+ * Does csd's disk @have answer to the name @want? With NVMe multipath, I/O
+ * runs on hidden path disks (nvme1c1n1) under a head disk (nvme1n1): the
+ * head's name selects its paths.
+ */
+bool disk_matches(const char *have, const char *want)
+{
+	unsigned int s1, c, n1, s2, n2;
+	char t1, t2;
+
+	if (!strcmp(have, want))
+		return true;
+	return sscanf(have, "nvme%uc%un%u%c", &s1, &c, &n1, &t1) == 3 &&
+	       sscanf(want, "nvme%un%u%c", &s2, &n2, &t2) == 2 &&
+	       s1 == s2 && n1 == n2;
+}
+
 const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk)
 {
 	const struct csd_ns_entry *found = NULL;
@@ -282,7 +299,7 @@ const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const
 
 	disk = disk_arg(disk);
 	for (i = 0; i < n; i++) {
-		if (strcmp(ents[i].disk, disk))
+		if (!disk_matches(ents[i].disk, disk))
 			continue;
 		/* A removed disk and its successor can share a name. */
 		if (!found || !(ents[i].flags & CSD_NS_F_DEAD))
@@ -337,7 +354,7 @@ static int cmd_devices(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			struct csd_ns_entry *e = &ents[i];
 
-			if (only && strcmp(only, e->disk))
+			if (only && !disk_matches(e->disk, only))
 				continue;
 			shown++;
 			json_begin_object(&j, NULL);
@@ -369,7 +386,7 @@ static int cmd_devices(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			struct csd_ns_entry *e = &ents[i];
 
-			if (only && strcmp(only, e->disk))
+			if (only && !disk_matches(e->disk, only))
 				continue;
 			shown++;
 			printf("%-4u %-12s %-8s %5u %-5s %8llu %10llu %6llu %12llu %12llu %9lld%s\n",

@@ -60,6 +60,7 @@ int csd_list_ns(int fd, struct csd_ns_entry **out);
 /* "nvme0n1" or "/dev/nvme0n1" -> "nvme0n1". */
 const char *disk_arg(const char *a);
 /* The entry of DISK among @ents (a live one if there are two), or NULL. */
+bool disk_matches(const char *have, const char *want);
 const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk);
 /* Look DISK up in CSD_IOC_LIST_NS: 0, or 1 (message printed). */
 int csd_find_disk(int fd, const char *disk, struct csd_ns_entry *out);

@@ -1,55 +1,98 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: runs in the guest. A short real workload on the emulated ZNS
-# drive and on the conventional namespace, and what csd saw of it.
+# make demo: runs in the guest. A mixed workload on the emulated ZNS drive
+# and on the conventional namespace, and what csd saw of it: per-opcode
+# latency table, a read histogram, the zone table, and the same numbers in
+# debugfs, JSON and Prometheus form.
 set -e
 zns=${CSD_ZNS_DEV:?}
 conv=${CSD_CONV_DEV:?}
 zd=${zns#/dev/}
 cd_=${conv#/dev/}
+zsec=$(cat /sys/block/$zd/queue/chunk_sectors)
+zlba=$((zsec / 8))		# 4 KiB blocks per zone
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-submitted() { csdctl devices "$1" --json 2>/dev/null | sed -n 's/.*"submitted":\([0-9]*\).*/\1/p'; }
+submitted() { csdctl devices "$1" --json 2>/dev/null | jq '.[0].submitted // 0'; }
 
 step "csd is loaded"
 csdctl info
 
-step "the drive: $zns is zoned, $conv is conventional"
+step "the drive: $zns is zoned ($(cat /sys/block/$zd/queue/nr_zones) zones of $((zsec / 2048)) MiB), $conv is conventional"
 nvme list
-nvme zns report-zones "$zns" -d 4
 
-step "exactly 100 O_DIRECT 4 KiB reads on $conv"
+step "exactly 100 O_DIRECT 4 KiB reads on $conv: csd counts exactly 100"
+dd if="$conv" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
 before=$(submitted "$cd_")
 dd if="$conv" of=/dev/null bs=4k count=100 iflag=direct 2>/dev/null
 after=$(submitted "$cd_")
-echo "dd issued 100 reads; csd counted $((after - ${before:-0})) commands on $cd_"
+echo "dd issued 100 reads; csd counted $((after - before)) commands on $cd_"
 
-step "a ZNS workload on $zns: reset, sequential writes into 4 zones, appends, random reads"
-nvme zns reset-zone "$zns" -a
+step "a mixed ZNS workload on $zns"
+csdctl reset
+echo "- reset all zones"
+nvme zns reset-zone "$zns" -a > /dev/null
+echo "- fio: sequential 64 KiB writes filling zones 0-3, two jobs"
 fio --name=zwrite --filename="$zns" --direct=1 --ioengine=psync --zonemode=zbd \
-    --rw=write --bs=64k --size=16M --group_reporting 2>&1 | grep -E 'IOPS|issued'
+    --rw=write --bs=64k --size=16M --numjobs=2 --offset_increment=8M --size=8M \
+    --group_reporting 2>&1 | grep -E '^ +write:|issued'
+echo "- 40 zone appends into zone 5 and 6 (nvme zns zone-append)"
 dd if=/dev/urandom of=/tmp/blk bs=4k count=1 2>/dev/null
-zsze=$(cat /sys/block/$zd/queue/chunk_sectors)
-for i in 1 2 3 4 5; do
-	nvme zns zone-append "$zns" -s $((4 * zsze / 8)) -z 4096 -d /tmp/blk > /dev/null
+i=0
+while [ $i -lt 20 ]; do
+	nvme zns zone-append "$zns" -s $((5 * zlba)) -z 4096 -d /tmp/blk > /dev/null
+	nvme zns zone-append "$zns" -s $((6 * zlba)) -z 4096 -d /tmp/blk > /dev/null
+	i=$((i + 1))
 done
-echo "5 zone appends into zone 4"
-fio --name=zread --filename="$zns" --direct=1 --ioengine=psync --rw=randread \
-    --bs=4k --size=16M --io_size=2M 2>&1 | grep -E 'IOPS|issued'
-nvme zns report-zones "$zns" -d 6
+echo "- fio: 4 KiB random reads over the written zones while 16 KiB reads run on zone 5"
+fio --name=zread --filename="$zns" --direct=1 --ioengine=libaio --iodepth=8 \
+    --rw=randread --bs=4k --size=16M --io_size=8M \
+    --name=zread16 --filename="$zns" --direct=1 --ioengine=psync --rw=randread \
+    --bs=16k --offset=$((5 * zsec * 512)) --size=80k --io_size=2M \
+    --group_reporting 2>&1 | grep -E '^ +read:|issued'
+echo "- finish zone 2, reset zones 1 and 3, open zone 9"
+nvme zns finish-zone "$zns" -s $((2 * zlba)) > /dev/null
+nvme zns reset-zone "$zns" -s $((1 * zlba)) > /dev/null
+nvme zns reset-zone "$zns" -s $((3 * zlba)) > /dev/null
+nvme zns open-zone "$zns" -s $((9 * zlba)) > /dev/null
+echo "- a write past the write pointer of zone 7 (fails: Zone Invalid Write)"
+nvme write "$zns" -s $((7 * zlba + 8)) -c 0 -z 4096 -d /tmp/blk > /dev/null 2>&1 || true
 
-step "random 4 KiB reads on $conv with io_uring, queue depth 16, 2 seconds"
+step "random 4 KiB reads on $conv, io_uring, queue depth 16, 2 s; then flushes and write-zeroes"
 fio --name=crand --filename="$conv" --direct=1 --ioengine=io_uring --iodepth=16 \
-    --rw=randread --bs=4k --runtime=2 --time_based 2>&1 | grep -E 'IOPS|issued'
+    --rw=randread --bs=4k --runtime=2 --time_based 2>&1 | grep -E '^ +read:|issued'
+for i in 1 2 3; do nvme flush "$conv" > /dev/null; done
+nvme write-zeroes "$conv" -s 0 -c 255 > /dev/null
 
-step "what csd saw"
+step "csdctl stats: per operation and size class"
+csdctl stats
+
+step "csdctl hist $zd --op read: where the read time goes"
+csdctl hist "$zd" --op read
+
+step "csdctl zones $zd: per zone, joined with the zone report"
+csdctl zones "$zd"
+
+step "csdctl zones $zd --sort p99 --top 3"
+csdctl zones "$zd" --sort p99 --top 3
+
+step "debugfs: /sys/kernel/debug/csd/$zd/"
+for f in latency status; do
+	echo "-- $f"
+	cat /sys/kernel/debug/csd/$zd/$f
+done
+
+step "csdctl stats $zd --json (first row)"
+csdctl stats "$zd" --json | jq -M -c '.[0].rows[0]'
+
+step "csdctl stats --prometheus (excerpt), checked by promtool"
+csdctl stats --prometheus > /tmp/metrics.txt
+grep -E '^csd_(commands_total|errors_total)' /tmp/metrics.txt | head -8
+grep -E '^csd_latency_seconds_(bucket|sum|count)\{disk="'$zd'",op="read",size="<=4K"' /tmp/metrics.txt |
+	awk '$2 != 0' | head -6
+promtool check metrics < /tmp/metrics.txt && echo "promtool: ok"
+
+step "memory"
 csdctl devices
-echo
-csdctl info
-echo
-echo "debugfs: /sys/kernel/debug/csd/namespaces"
-cat /sys/kernel/debug/csd/namespaces
-
-step "the same as JSON"
-csdctl devices --json
+csdctl info | grep memory
