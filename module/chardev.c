@@ -318,6 +318,7 @@ static long csd_ioc_ns_stats(void __user *uarg)
 	arg.completed = 0;
 	arg.aborted = 0;
 	arg.errors_other = 0;
+	arg.zone_unbinned = 0;
 	arg.since_ns = 0;
 	s = rcu_access_pointer(ns->stats);
 	if (s) {
@@ -325,6 +326,7 @@ static long csd_ioc_ns_stats(void __user *uarg)
 		nrows = csd_collect_rows(s, rows, CSD_NR_ROWS + 256, tmp, st, nst);
 		csd_stats_totals(s, &arg.submitted, &arg.completed, &arg.aborted);
 		arg.errors_other = atomic64_read(&s->errors_other);
+		arg.zone_unbinned = atomic64_read(&s->zone_unbinned);
 		arg.since_ns = s->since_ns;
 	}
 	arg.now_ns = ktime_get_ns();

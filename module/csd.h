@@ -82,6 +82,7 @@ struct csd_stats {
 	struct work_struct hist_work;
 	struct csd_status_slot status[CSD_STATUS_SLOTS];
 	atomic64_t errors_other;
+	atomic64_t zone_unbinned;	/* ranged commands before the zone table */
 	u64 region_sectors;
 	unsigned int region_shift;
 	u32 nr_regions;

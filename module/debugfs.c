@@ -163,6 +163,7 @@ static int csd_diag_show(struct seq_file *m, void *v)
 {
 	struct csd_ns *ns = m->private;
 	u64 early = 0, unmatched = 0, stale = 0;
+	const struct csd_stats *st;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -175,6 +176,11 @@ static int csd_diag_show(struct seq_file *m, void *v)
 	seq_printf(m, "early:     %llu\n", early);
 	seq_printf(m, "unmatched: %llu\n", unmatched);
 	seq_printf(m, "stale:     %llu\n", stale);
+	rcu_read_lock();
+	st = rcu_dereference(ns->stats);
+	if (st)
+		seq_printf(m, "zone_unbinned: %lld\n", atomic64_read(&st->zone_unbinned));
+	rcu_read_unlock();
 	seq_printf(m, "hctx:      %u\n", ns->nr_hctx);
 	seq_printf(m, "depth:     %u\n", ns->depth);
 	seq_printf(m, "mem_bytes: %llu\n", csd_ns_mem(ns));

@@ -291,8 +291,12 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 	u32 i, n;
 	int zio;
 
-	if (!zones || !ci->ranged)
+	if (!ci->ranged || !s->nr_regions)
 		return;
+	if (unlikely(!zones)) {
+		atomic64_inc(&s->zone_unbinned);
+		return;
+	}
 
 	if (ci->select_all) {
 		i = 0;

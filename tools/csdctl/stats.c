@@ -122,6 +122,9 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 	if (s->st.errors_other)
 		printf("errors with other statuses (csd's status table was full): %llu\n",
 		       (unsigned long long)s->st.errors_other);
+	if (s->st.zone_unbinned)
+		printf("%llu commands came before csd's zone table for this namespace was ready; they are in the rows above but in no zone\n",
+		       (unsigned long long)s->st.zone_unbinned);
 }
 
 /* "op": its name ("other" for CSD_OP_OTHER: "opcode" tells which). */
@@ -213,6 +216,7 @@ static void stats_json_ns(struct json *j, const struct ns_snap *base, const stru
 		json_status(j, &s->statuses[i]);
 	json_end_array(j);
 	json_u64(j, "errors_other", s->st.errors_other);
+	json_u64(j, "zone_unbinned", s->st.zone_unbinned);
 	json_end_object(j);
 }
 

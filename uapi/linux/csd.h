@@ -347,6 +347,9 @@ struct csd_status_entry {
  * @since_ns: out: CLOCK_MONOTONIC time counting started (namespace seen
  *	or last reset), for rates.
  * @now_ns: out: CLOCK_MONOTONIC time of this snapshot.
+ * @zone_unbinned: out: completions counted in the rows but in no zone:
+ *	they came before the zone table existed (a namespace with many zones
+ *	gets it from a work item right after csd first sees it).
  * @reserved: zero.
  */
 struct csd_ns_stats {
@@ -368,7 +371,8 @@ struct csd_ns_stats {
 	__u64 errors_other;
 	__u64 since_ns;
 	__u64 now_ns;
-	__u64 reserved[6];
+	__u64 zone_unbinned;
+	__u64 reserved[5];
 };
 
 #define CSD_NS_STATS_SIZE_VER0	152
