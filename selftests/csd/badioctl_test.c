@@ -76,7 +76,7 @@ static void good_config(struct csd_config *a, int ns)
 
 M(st_flags, struct csd_ns_stats, a->flags = 1)
 M(st_pad, struct csd_ns_stats, a->pad = 1)
-M(st_reserved, struct csd_ns_stats, a->reserved[5] = 1)
+M(st_reserved, struct csd_ns_stats, a->reserved[4] = 1)
 M(st_small, struct csd_ns_stats, a->size = CSD_NS_STATS_SIZE_VER0 - 8)
 M(st_row_size, struct csd_ns_stats, a->row_size = 8)
 M(st_row_huge, struct csd_ns_stats, a->row_size = 1 << 16)
