@@ -266,6 +266,14 @@ static u32 csd_collect_rows(const struct csd_stats *s, struct csd_stat_row *out,
 			for (i = 0; i < nst; i++)
 				if (st[i].op == CSD_OP_OTHER && st[i].opcode == opc)
 					out[n].errors += st[i].count;
+			if (s->admin) {
+				const struct csd_admin_op *a = &s->admin[opc];
+				u64 mn = atomic64_read(&a->lat_min);
+
+				out[n].lat_sum_ns = atomic64_read(&a->lat_sum);
+				out[n].lat_min_ns = mn == U64_MAX ? 0 : mn;
+				out[n].lat_max_ns = atomic64_read(&a->lat_max);
+			}
 		}
 		n++;
 	}

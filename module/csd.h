@@ -52,6 +52,15 @@ struct csd_status_slot {
 	atomic64_t count;
 };
 
+/* One admin opcode of a controller: shared, admin commands are rare. */
+struct csd_admin_op {
+	atomic64_t count;
+	atomic64_t errors;
+	atomic64_t lat_sum;
+	atomic64_t lat_min;	/* U64_MAX until the first command */
+	atomic64_t lat_max;
+};
+
 /* One zone (or region): shared, updated with atomics. At most 1 KiB. */
 struct csd_zone {
 	atomic64_t count[CSD_ZIO_NR];
@@ -87,6 +96,7 @@ struct csd_stats {
 	unsigned int region_shift;
 	u32 nr_regions;
 	struct csd_zone __rcu *zones;		/* [nr_regions], maybe later */
+	struct csd_admin_op *admin;		/* [256], admin entries only */
 	atomic64_t mem;				/* bytes held by this epoch */
 	struct csd_ns *ns;
 };
@@ -119,13 +129,14 @@ struct csd_ns {
 	struct hlist_node hnode;	/* csd_ns_hash, RCU */
 	struct list_head node;		/* csd_ns_list by id, RCU */
 	struct list_head reap_node;	/* private list of the reaper */
-	struct request_queue *q;	/* lookup key */
-	struct gendisk *disk;		/* referenced */
+	struct request_queue *q;	/* lookup key; referenced if admin */
+	struct gendisk *disk;		/* referenced; NULL if admin */
 	u32 id;
 	u32 nsid;
 	bool zoned;
 	bool dead;			/* seen dead by the reaper once */
 	bool disabled;			/* CSD_IOC_CONFIG */
+	bool admin;			/* a controller's admin queue */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
@@ -199,7 +210,9 @@ const char *csd_sz_name(unsigned int sc);
 int csd_ns_init(void);
 void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
-struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid);
+struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
+				    u32 nsid);
+bool csd_ns_is_dead(const struct csd_ns *ns);
 struct csd_ns *csd_ns_find_id(u32 id);
 unsigned int csd_ns_count(void);
 void csd_ns_forget_all(void);

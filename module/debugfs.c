@@ -195,18 +195,21 @@ void csd_debugfs_add_ns(struct csd_ns *ns)
 
 	if (IS_ERR_OR_NULL(csd_debugfs_root))
 		return;
+	if (ns->admin)
+		snprintf(name, sizeof(name), "%s-admin", ns->ctrl_name);
+	else
+		strscpy(name, ns->disk_name, sizeof(name));
 	/* A removed namespace of the same name may still be reaped. */
-	old = debugfs_lookup(ns->disk_name, csd_debugfs_root);
+	old = debugfs_lookup(name, csd_debugfs_root);
 	if (old) {
 		dput(old);
-		snprintf(name, sizeof(name), "%s-%u", ns->disk_name, ns->id);
-	} else {
-		strscpy(name, ns->disk_name, sizeof(name));
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "-%u", ns->id);
 	}
 	ns->dbg = debugfs_create_dir(name, csd_debugfs_root);
 	debugfs_create_file("latency", 0400, ns->dbg, ns, &csd_latency_fops);
 	debugfs_create_file("status", 0400, ns->dbg, ns, &csd_status_fops);
-	debugfs_create_file("zones", 0400, ns->dbg, ns, &csd_zones_fops);
+	if (!ns->admin)
+		debugfs_create_file("zones", 0400, ns->dbg, ns, &csd_zones_fops);
 	debugfs_create_file("diag", 0400, ns->dbg, ns, &csd_diag_fops);
 }
 

@@ -37,16 +37,20 @@ esac
 bpftool -B "$kdir/vmlinux" btf dump file "$tmp.ko" > "$tmp" 2>/dev/null ||
 	die "cannot read the BTF of $ko"
 
+# member STRUCT FIELD: the byte offset of FIELD in STRUCT
 member() {
-	awk -v m="'$1'" '
-		/^\[[0-9]+\] STRUCT .nvme_request. / { in_s = 1; next }
+	awk -v s="'$1'" -v m="'$2'" '
+		$2 == "STRUCT" && $3 == s { in_s = 1; next }
 		in_s && /^\[/ { exit }
 		in_s && $1 == m { sub("bits_offset=", "", $3); print $3 / 8; exit }
 	' "$tmp"
 }
-cmd=$(member cmd) retries=$(member retries) status=$(member status)
-[ -n "$cmd" ] && [ -n "$retries" ] && [ -n "$status" ] ||
-	die "struct nvme_request in $ko lacks cmd, retries or status"
+cmd=$(member nvme_request cmd) retries=$(member nvme_request retries)
+status=$(member nvme_request status) ctrl=$(member nvme_request ctrl)
+instance=$(member nvme_ctrl instance)
+[ -n "$cmd" ] && [ -n "$retries" ] && [ -n "$status" ] && [ -n "$ctrl" ] ||
+	die "struct nvme_request in $ko lacks cmd, retries, status or ctrl"
+[ -n "$instance" ] || die "struct nvme_ctrl in $ko lacks instance"
 
 cat > "$out.tmp" <<EOT
 /* SPDX-License-Identifier: GPL-2.0 */
@@ -59,6 +63,8 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_REQ_CMD_OFF		$cmd
 #define CSD_NVME_REQ_RETRIES_OFF	$retries
 #define CSD_NVME_REQ_STATUS_OFF		$status
+#define CSD_NVME_REQ_CTRL_OFF		$ctrl
+#define CSD_NVME_CTRL_INSTANCE_OFF	$instance
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

@@ -30,20 +30,18 @@ static void csd_probe_setup(void *data, struct request *rq,
 	struct request_queue *q = rq->q;
 	struct csd_ns *ns;
 
-	if (unlikely(!q->disk)) {
-		/* admin, fabrics connect: no namespace */
+	/* No disk: an admin queue (or fabrics connect). */
+	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_submitted);
-		return;
-	}
 
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
 	if (unlikely(!ns))
-		ns = csd_ns_get_or_create(q, le32_to_cpu(cmd->common.nsid));
+		ns = csd_ns_get_or_create(q, rq, le32_to_cpu(cmd->common.nsid));
 	if (likely(ns)) {
 		if (likely(!READ_ONCE(ns->disabled)))
 			csd_account_setup(ns, rq, cmd);
-	} else if (!test_bit(GD_DEAD, &q->disk->state)) {
+	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
 		this_cpu_inc(csd_global->untracked);
 	}
 	rcu_read_unlock();
@@ -55,10 +53,8 @@ static void csd_probe_complete(void *data, struct request *rq)
 	struct request_queue *q = rq->q;
 	struct csd_ns *ns;
 
-	if (unlikely(!q->disk)) {
+	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
-		return;
-	}
 
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);

@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 
 #include "csd.h"
+#include "nvme_layout.h"
 
 #define CSD_NS_HASH_BITS	6
 #define CSD_REAP_INTERVAL	HZ
@@ -81,13 +82,25 @@ static void csd_ns_free(struct csd_ns *ns)
 	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
 	if (ns->disk)
 		put_device(disk_to_dev(ns->disk));
+	else if (ns->admin)
+		blk_put_queue(ns->q);
 	free_percpu(ns->pcpu);
 	kfree(ns);
+}
+
+/* The disk was deleted (or, for an admin entry, the queue torn down). */
+bool csd_ns_is_dead(const struct csd_ns *ns)
+{
+	if (ns->admin)
+		return blk_queue_dying(ns->q);
+	return test_bit(GD_DEAD, &ns->disk->state);
 }
 
 /* The default region of a namespace: its zones, or 256 MiB regions. */
 static u64 csd_ns_default_region(const struct csd_ns *ns)
 {
+	if (ns->admin)
+		return 0;
 	if (ns->zoned)
 		return ns->zone_sectors;
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
@@ -189,17 +202,34 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 }
 
 /*
+ * An admin queue has no disk: name it after its controller, whose instance
+ * is read from nvme-core's private structs at offsets checked against BTF.
+ */
+static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
+				  struct request *rq)
+{
+	void *ctrl = *(void **)((u8 *)blk_mq_rq_to_pdu(rq) + CSD_NVME_REQ_CTRL_OFF);
+	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
+
+	ns->q = q;
+	ns->admin = true;
+	ns->lba_shift = SECTOR_SHIFT;
+	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
+}
+
+/*
  * Called from the submission probe on the first request of a queue, in
  * atomic context: allocate the small entry with GFP_ATOMIC and leave the
  * tables to a work item. Losing the race to another CPU is fine; the loser
  * frees its copy. Failure is counted by the caller.
  */
-struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
+struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
+				    u32 nsid)
 {
 	struct csd_ns *ns, *old;
 	unsigned long flags;
 
-	if (test_bit(GD_DEAD, &q->disk->state))
+	if (q->disk ? test_bit(GD_DEAD, &q->disk->state) : blk_queue_dying(q))
 		return NULL;
 
 	ns = kzalloc(sizeof(*ns), GFP_ATOMIC | __GFP_NOWARN);
@@ -212,7 +242,10 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 	}
 	mutex_init(&ns->lock);
 	INIT_WORK(&ns->setup_work, csd_ns_setup);
-	csd_ns_describe(ns, q, nsid);
+	if (q->disk)
+		csd_ns_describe(ns, q, nsid);
+	else
+		csd_ns_describe_admin(ns, q, rq);
 	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN);
 
 	spin_lock_irqsave(&csd_ns_lock, flags);
@@ -226,7 +259,16 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, u32 nsid)
 		kfree(ns);
 		return old;
 	}
-	get_device(disk_to_dev(ns->disk));
+	if (ns->disk) {
+		get_device(disk_to_dev(ns->disk));
+	} else if (!blk_get_queue(q)) {
+		spin_unlock_irqrestore(&csd_ns_lock, flags);
+		csd_stats_free_atomic(rcu_access_pointer(ns->stats));
+		csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
+		free_percpu(ns->pcpu);
+		kfree(ns);
+		return NULL;
+	}
 	ns->id = csd_ns_next_id++;
 	csd_ns_nr++;
 	hlist_add_head_rcu(&ns->hnode, csd_ns_bucket(q));
@@ -292,8 +334,9 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 	strscpy(e->disk, ns->disk_name, sizeof(e->disk));
 	strscpy(e->ctrl, ns->ctrl_name, sizeof(e->ctrl));
 	e->flags = (ns->zoned ? CSD_NS_F_ZONED : 0) |
-		   (test_bit(GD_DEAD, &ns->disk->state) ? CSD_NS_F_DEAD : 0) |
-		   (READ_ONCE(ns->disabled) ? CSD_NS_F_DISABLED : 0);
+		   (csd_ns_is_dead(ns) ? CSD_NS_F_DEAD : 0) |
+		   (READ_ONCE(ns->disabled) ? CSD_NS_F_DISABLED : 0) |
+		   (ns->admin ? CSD_NS_F_ADMIN : 0);
 	e->lba_shift = ns->lba_shift;
 	e->capacity = ns->capacity;
 	e->zone_sectors = ns->zone_sectors;
@@ -358,7 +401,7 @@ int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
 	if (cfg->flags & CSD_CFG_F_REGION) {
 		u64 r = cfg->region_sectors;
 
-		if (ns->zoned)
+		if (ns->zoned || ns->admin)
 			return -EINVAL;
 		if (r < CSD_REGION_MIN_SECTORS || !is_power_of_2(r) ||
 		    r < (1ULL << (ns->lba_shift - SECTOR_SHIFT)) ||
@@ -405,7 +448,7 @@ static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns))
 
 static bool csd_ns_dead_twice(struct csd_ns *ns)
 {
-	bool dead = test_bit(GD_DEAD, &ns->disk->state);
+	bool dead = csd_ns_is_dead(ns);
 	bool reap = dead && ns->dead;
 
 	/* Give completions racing with del_gendisk one interval to land. */

@@ -97,6 +97,12 @@ static void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 	ci->ranged = false;
 	ci->select_all = false;
 	ci->bytes = 0;
+	ci->sc = CSD_SZ_NONE;
+	if (ns->admin) {
+		/* Admin opcodes overlap I/O ones: count them by number. */
+		ci->op = CSD_OP_OTHER;
+		return;
+	}
 	switch (ci->opcode) {
 	case nvme_cmd_read:
 		ci->op = CSD_OP_READ;
@@ -376,6 +382,24 @@ static struct csd_hist_pcpu __percpu *csd_hist_first(struct csd_stats *s,
 	return h;
 }
 
+static void csd_atomic64_min(atomic64_t *v, u64 x)
+{
+	s64 old = atomic64_read(v);
+
+	while ((u64)old > x && !atomic64_try_cmpxchg(v, &old, x))
+		;
+}
+
+static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
+{
+	atomic64_inc(&a->count);
+	if (status)
+		atomic64_inc(&a->errors);
+	atomic64_add(lat, &a->lat_sum);
+	csd_atomic64_min(&a->lat_min, lat);
+	csd_atomic64_max(&a->lat_max, lat);
+}
+
 void csd_account_complete(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
@@ -433,7 +457,10 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 		this_cpu_inc(r->errors);
 		csd_status_count(s, &ci, status);
 	}
-	csd_zone_account(s, &ci, lat, status);
+	if (unlikely(s->admin))
+		csd_admin_account(&s->admin[ci.opcode], lat, status);
+	else
+		csd_zone_account(s, &ci, lat, status);
 }
 
 /* Allocate the histograms of the rows in hist_want (process context). */
@@ -492,6 +519,14 @@ struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 	atomic64_set(&s->mem, sizeof(*s) +
 		     (sizeof(struct csd_tot_pcpu) +
 		      sizeof(struct csd_row_pcpu) * CSD_NR_ROWS) * nr_cpu_ids);
+	if (ns->admin) {
+		s->admin = kcalloc(256, sizeof(*s->admin), gfp | __GFP_NOWARN);
+		if (!s->admin)
+			goto err;
+		for (i = 0; i < 256; i++)
+			atomic64_set(&s->admin[i].lat_min, U64_MAX);
+		atomic64_add(256 * sizeof(*s->admin), &s->mem);
+	}
 	/* Zone tables too big for an atomic allocation come from a work item. */
 	if (gfpflags_allow_blocking(gfp) ||
 	    s->nr_regions * sizeof(struct csd_zone) <= SZ_64K)
@@ -534,6 +569,7 @@ void csd_stats_free_atomic(struct csd_stats *s)
 	for (i = 0; i < CSD_NR_ROWS; i++)
 		free_percpu(rcu_access_pointer(s->hist[i]));
 	kvfree(rcu_access_pointer(s->zones));
+	kfree(s->admin);
 	free_percpu(s->rows);
 	free_percpu(s->tot);
 	kfree(s);

@@ -94,24 +94,72 @@ static int admin_identify_ctrl(int fd)
 	return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 }
 
-/* Admin commands count as admin, never as namespace I/O. */
+/* The controller's admin-queue entry, found by its controller name. */
+static int find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
+{
+	struct csd_ns_entry ents[64];
+	struct csd_ns_list arg = {
+		.size = sizeof(arg), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
+		return -1;
+	for (i = 0; i < arg.count; i++)
+		if ((ents[i].flags & CSD_NS_F_ADMIN) && !strcmp(ents[i].ctrl, ctrl)) {
+			*out = ents[i];
+			return 0;
+		}
+	return -1;
+}
+
+/* Admin commands count as admin, per controller, never as namespace I/O. */
 TEST_F(io, admin_not_counted_as_io)
 {
-	struct csd_ns_entry z0, c0, z1, c1;
+	struct csd_ns_entry z0, c0, z1, c1, a0, a1;
+	struct csd_stat_row rows[64];
+	struct csd_ns_stats st;
 	struct csd_info i0, i1;
-	int i, fd;
+	unsigned int i, found = 0;
+	int fd;
 
 	fd = open("/dev/nvme0", O_RDWR | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, admin_identify_ctrl(fd));	/* the admin entry exists */
+	ASSERT_EQ(0, find_admin(self->fd, "nvme0", &a0));
 	snap(_metadata, self->fd, &z0, &c0, &i0);
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(0, admin_identify_ctrl(fd));
 	snap(_metadata, self->fd, &z1, &c1, &i1);
+	ASSERT_EQ(0, find_admin(self->fd, "nvme0", &a1));
 	close(fd);
 	EXPECT_EQ(5, i1.admin_submitted - i0.admin_submitted);
 	EXPECT_EQ(5, i1.admin_completed - i0.admin_completed);
 	EXPECT_EQ(0, z1.submitted - z0.submitted);
 	EXPECT_EQ(0, c1.submitted - c0.submitted);
+	/* Per controller: the admin entry counted exactly those 5. */
+	EXPECT_EQ(5, a1.submitted - a0.submitted);
+	EXPECT_EQ(5, a1.completed - a0.completed);
+	EXPECT_EQ(0, a1.nsid);
+	EXPECT_STREQ("", a1.disk);
+	/* And by admin opcode: identify (0x06), with latencies. */
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.ns_id = a1.id;
+	st.row_count = 64;
+	st.row_size = sizeof(rows[0]);
+	st.rows = (__u64)(unsigned long)rows;
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_NS_STATS, &st));
+	for (i = 0; i < st.row_count; i++) {
+		if (rows[i].op != CSD_OP_OTHER || rows[i].opcode != 0x06)
+			continue;
+		found++;
+		EXPECT_GE(rows[i].count, 6);
+		EXPECT_NE(0, rows[i].lat_min_ns);
+		EXPECT_LE(rows[i].lat_min_ns, rows[i].lat_max_ns);
+	}
+	EXPECT_EQ(1, found);
 }
 
 /* Passthrough I/O commands on the namespace are I/O on that namespace. */

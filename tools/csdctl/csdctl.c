@@ -299,7 +299,8 @@ const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const
 
 	disk = disk_arg(disk);
 	for (i = 0; i < n; i++) {
-		if (!disk_matches(ents[i].disk, disk))
+		if (ents[i].flags & CSD_NS_F_ADMIN ? strcmp(ents[i].ctrl, disk) :
+		    !disk_matches(ents[i].disk, disk))
 			continue;
 		/* A removed disk and its successor can share a name. */
 		if (!found || !(ents[i].flags & CSD_NS_F_DEAD))
@@ -354,6 +355,8 @@ static int cmd_devices(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			struct csd_ns_entry *e = &ents[i];
 
+			if (e->flags & CSD_NS_F_ADMIN)
+				continue;
 			if (only && !disk_matches(e->disk, only))
 				continue;
 			shown++;
@@ -386,6 +389,8 @@ static int cmd_devices(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			struct csd_ns_entry *e = &ents[i];
 
+			if (e->flags & CSD_NS_F_ADMIN)
+				continue;
 			if (only && !disk_matches(e->disk, only))
 				continue;
 			shown++;

@@ -80,6 +80,9 @@ int snap_fetch(int fd, const struct csd_ns_entry *ns, struct ns_snap *s)
 	return 0;
 }
 
+/* Whether snaps_fetch() includes controllers' admin queues. */
+bool fetch_admin;
+
 int snaps_fetch(int fd, const char *disk, struct ns_snap **out)
 {
 	struct csd_ns_entry *ents;
@@ -91,6 +94,8 @@ int snaps_fetch(int fd, const char *disk, struct ns_snap **out)
 		return -1;
 	snaps = xcalloc(n, sizeof(*snaps));
 	for (i = 0; i < n; i++) {
+		if ((ents[i].flags & CSD_NS_F_ADMIN) && !fetch_admin)
+			continue;
 		if (disk && &ents[i] != ns_pick(ents, n, disk))
 			continue;
 		err = snap_fetch(fd, &ents[i], &snaps[nr]);

@@ -27,6 +27,7 @@ int snap_fetch(int fd, const struct csd_ns_entry *ns, struct ns_snap *s);
  * Snapshot DISK, or every namespace if @disk is NULL (skipping those that
  * vanish meanwhile). Returns the number of snapshots, or -1 (printed).
  */
+extern bool fetch_admin;
 int snaps_fetch(int fd, const char *disk, struct ns_snap **out);
 void snaps_free(struct ns_snap *s, int n);
 const struct ns_snap *snap_find(const struct ns_snap *s, int n, __u32 ns_id);

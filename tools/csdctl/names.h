@@ -11,6 +11,7 @@
 /* "read", "zone-reset", ...; "other" for CSD_OP_OTHER; NULL if unknown. */
 const char *op_name(unsigned int op);
 /* op_name(), but "other(0x7f)" for CSD_OP_OTHER and "op-N" if unknown. */
+const char *admin_label(char *buf, size_t len, unsigned int opcode);
 const char *op_label(char *buf, size_t len, unsigned int op, unsigned int opcode);
 /* CSD_OP_* from a name, CSD_OP_ALL for "all"; -1 if unknown. */
 int op_parse(const char *s);

@@ -79,8 +79,12 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 	unsigned int i;
 	int k;
 
-	printf("%s: ctrl %s, nsid %u, %s, submitted %llu, completed %llu, aborted %llu, in flight %lld, interval %s%s%s\n",
-	       s->ns.disk, s->ns.ctrl, s->ns.nsid, s->ns.flags & CSD_NS_F_ZONED ? "zns" : "conv",
+	if (s->ns.flags & CSD_NS_F_ADMIN)
+		printf("%s admin queue: ", s->ns.ctrl);
+	else
+		printf("%s: ctrl %s, nsid %u, %s, ", s->ns.disk, s->ns.ctrl, s->ns.nsid,
+		       s->ns.flags & CSD_NS_F_ZONED ? "zns" : "conv");
+	printf("submitted %llu, completed %llu, aborted %llu, in flight %lld, interval %s%s%s\n",
 	       (unsigned long long)s->st.submitted, (unsigned long long)s->st.completed,
 	       (unsigned long long)s->st.aborted, snap_in_flight(s),
 	       fmt_ns(c[0], (__u64)(secs * 1e9)),
@@ -102,6 +106,8 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 		row_rate(base, r, secs, &rt);
 		row_lats(r, v, have);
 		printf("%-15s %-6s %10llu %7s %9s %8s",
+		       s->ns.flags & CSD_NS_F_ADMIN ?
+		       admin_label(op, sizeof(op), r->opcode) :
 		       op_label(op, sizeof(op), r->op, r->opcode), size_class_name(r->size_class),
 		       (unsigned long long)r->count, fmt_bytes(c[0], r->bytes),
 		       fmt_rate(c[1], rt.iops), fmt_rate(c[2], rt.mbps));
@@ -189,6 +195,7 @@ static void json_ns_head(struct json *j, const struct ns_snap *s)
 	json_str(j, "ctrl", s->ns.ctrl);
 	json_u64(j, "nsid", s->ns.nsid);
 	json_bool(j, "zoned", s->ns.flags & CSD_NS_F_ZONED);
+	json_bool(j, "admin", s->ns.flags & CSD_NS_F_ADMIN);
 }
 
 static void stats_json_ns(struct json *j, const struct ns_snap *base, const struct ns_snap *s)
@@ -242,6 +249,8 @@ int cmd_stats(int argc, char **argv)
 	fd = csd_open();
 	if (fd < 0)
 		return 1;
+	/* Admin queues: in the table and JSON, not in Prometheus. */
+	fetch_admin = !(opts.given & OPT_PROMETHEUS);
 	if (opts.given & OPT_INTERVAL) {
 		np = snaps_fetch(fd, disk, &prev);
 		if (np < 0) {

@@ -106,9 +106,13 @@ struct csd_info {
 #define CSD_NS_F_DEAD		_BITUL(1)	/* disk removed; entry goes soon */
 #define CSD_NS_F_DISABLED	_BITUL(2)	/* tracking off (CSD_IOC_CONFIG) */
 #define CSD_NS_F_PENDING	_BITUL(3)	/* tables not allocated yet */
+#define CSD_NS_F_ADMIN		_BITUL(4)	/* a controller's admin queue */
 
 /**
- * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array.
+ * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array, or, with
+ * CSD_NS_F_ADMIN, one controller's admin queue: then @disk is empty, @nsid
+ * is 0, and its statistics (CSD_IOC_NS_STATS) have one CSD_OP_OTHER row
+ * per admin opcode, with latency sum, min and max but no percentiles.
  * @id: csd's id for this namespace, unique while csd is loaded; a
  *	namespace that is removed and added again gets a new id.
  * @nsid: NVMe namespace id (from the commands' nsid field).
