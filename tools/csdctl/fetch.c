@@ -187,7 +187,8 @@ void row_delta(const struct ns_snap *base, const struct csd_stat_row *row, struc
 
 bool row_has_lat(const struct csd_stat_row *r)
 {
-	return r->op != CSD_OP_OTHER && r->count;
+	/* CSD_OP_OTHER rows carry latencies only on admin queues. */
+	return r->count && (r->op != CSD_OP_OTHER || r->lat_max_ns);
 }
 
 /* Whether the layout is the one the uapi describes, and has @nr buckets. */
