@@ -99,6 +99,11 @@ struct csd_stats {
 	struct csd_admin_op *admin;		/* [256], admin entries only */
 	atomic64_t mem;				/* bytes held by this epoch */
 	struct csd_ns *ns;
+	/* While parked (nvme_core gone): who the epoch belongs to. */
+	struct list_head park_node;
+	char park_ctrl[CSD_NAME_LEN];
+	u32 park_nsid;
+	u64 park_capacity;
 };
 
 /* What csd remembers of a command between submission and completion. */
@@ -216,6 +221,7 @@ bool csd_ns_is_dead(const struct csd_ns *ns);
 struct csd_ns *csd_ns_find_id(u32 id);
 unsigned int csd_ns_count(void);
 void csd_ns_forget_all(void);
+void csd_ns_park_all(void);
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e);
 void csd_global_sum(struct csd_global_pcpu *sum);
 u64 csd_ns_mem(const struct csd_ns *ns);

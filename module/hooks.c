@@ -138,10 +138,10 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 		 * nvme_core's exit has run, its memory is not freed yet. Wait
 		 * for running probes, then drop every namespace: their disks
 		 * point into nvme_core (disk->fops), so csd must not hold them
-		 * past this point.
+		 * past this point. Their statistics wait for them to come back.
 		 */
 		tracepoint_synchronize_unregister();
-		csd_ns_forget_all();
+		csd_ns_park_all();
 		pr_info("detached from %s\n", mod->name);
 		break;
 	}

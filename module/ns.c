@@ -33,6 +33,15 @@ static unsigned int csd_ns_nr;
 static u32 csd_ns_next_id = 1;
 static bool csd_ns_closing;
 
+/*
+ * Epochs of namespaces that went away with nvme_core, waiting for the same
+ * namespace (controller name, nsid, capacity and region size) to come back.
+ */
+#define CSD_PARK_MAX	64
+static LIST_HEAD(csd_parked);
+static unsigned int csd_nr_parked;
+static DEFINE_SPINLOCK(csd_park_lock);
+
 static void csd_ns_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(csd_reap_work, csd_ns_reap);
 
@@ -74,11 +83,44 @@ static void csd_slots_free(struct csd_slot **slots, u32 nr)
 	kfree(slots);
 }
 
-static void csd_ns_free(struct csd_ns *ns)
+/*
+ * Keep @ns's epoch for when the namespace comes back, evicting the oldest
+ * parked epoch when there are too many. False if @ns has nothing to keep.
+ */
+static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 {
+	struct csd_stats *evict = NULL;
+	unsigned long flags;
+
+	if (ns->admin)
+		return false;
+	cancel_work_sync(&s->hist_work);
+	s->ns = NULL;
+	strscpy(s->park_ctrl, ns->ctrl_name, sizeof(s->park_ctrl));
+	s->park_nsid = ns->nsid;
+	s->park_capacity = ns->capacity;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	if (csd_nr_parked == CSD_PARK_MAX) {
+		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
+		list_del(&evict->park_node);
+		csd_nr_parked--;
+	}
+	list_add_tail(&s->park_node, &csd_parked);
+	csd_nr_parked++;
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	csd_stats_free(evict);
+	return true;
+}
+
+static void csd_ns_free(struct csd_ns *ns, bool park)
+{
+	struct csd_stats *s;
+
 	cancel_work_sync(&ns->setup_work);
 	csd_debugfs_remove_ns(ns);
-	csd_stats_free(rcu_access_pointer(ns->stats));
+	s = rcu_access_pointer(ns->stats);
+	if (!park || !s || !csd_ns_park(ns, s))
+		csd_stats_free(s);
 	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
 	if (ns->disk)
 		put_device(disk_to_dev(ns->disk));
@@ -106,6 +148,34 @@ static u64 csd_ns_default_region(const struct csd_ns *ns)
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
 		     roundup_pow_of_two(DIV_ROUND_UP_ULL(ns->capacity,
 							 CSD_REGIONS_MAX)));
+}
+
+/* Take back the parked epoch of this namespace, if there is one. */
+static struct csd_stats *csd_ns_unpark(struct csd_ns *ns)
+{
+	struct csd_stats *s, *found = NULL;
+	unsigned long flags;
+
+	if (ns->admin)
+		return NULL;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_for_each_entry(s, &csd_parked, park_node) {
+		/* The disk name follows scan order: not part of the identity. */
+		if (s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
+		    s->region_sectors == ns->region_sectors &&
+		    !strcmp(s->park_ctrl, ns->ctrl_name)) {
+			list_del(&s->park_node);
+			csd_nr_parked--;
+			found = s;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	if (found) {
+		found->ns = ns;
+		found->gen = ++ns->next_gen;
+	}
+	return found;
 }
 
 static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
@@ -156,10 +226,13 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
 	}
 	s = rcu_dereference_protected(ns->stats, true);
 	if (!s) {
-		s = csd_stats_alloc(ns, ns->region_sectors, gfp);
-		if (!s)
-			return;
-		s->gen = ++ns->next_gen;
+		s = csd_ns_unpark(ns);
+		if (!s) {
+			s = csd_stats_alloc(ns, ns->region_sectors, gfp);
+			if (!s)
+				return;
+			s->gen = ++ns->next_gen;
+		}
 		rcu_assign_pointer(ns->stats, s);
 	}
 	if (gfpflags_allow_blocking(gfp))
@@ -179,11 +252,24 @@ static void csd_ns_setup(struct work_struct *work)
 	csd_debugfs_add_ns(ns);
 }
 
+/*
+ * The controller's name, nvme<instance>, from nvme-core's private structs
+ * at offsets checked against BTF: the disk's parent device is not set yet
+ * when the first commands of a new namespace (zone revalidation) run.
+ */
+static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
+{
+	void *ctrl = *(void **)((u8 *)blk_mq_rq_to_pdu(rq) + CSD_NVME_REQ_CTRL_OFF);
+	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
+
+	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
+}
+
+/* Called on the namespace's first command, possibly before add_disk(). */
 static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
-			    u32 nsid)
+			    struct request *rq, u32 nsid)
 {
 	struct gendisk *disk = q->disk;
-	struct device *parent = disk_to_dev(disk)->parent;
 
 	ns->q = q;
 	ns->disk = disk;
@@ -192,29 +278,24 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 	ns->capacity = get_capacity(disk);
 	ns->zoned = blk_queue_is_zoned(q);
 	if (ns->zoned) {
+		/* disk->nr_zones is set only once revalidation is done. */
 		ns->zone_sectors = q->limits.chunk_sectors;
-		ns->nr_zones = disk->nr_zones;
+		ns->nr_zones = ns->zone_sectors ?
+			DIV_ROUND_UP_ULL(ns->capacity, ns->zone_sectors) : 0;
 	}
 	ns->region_sectors = csd_ns_default_region(ns);
 	strscpy(ns->disk_name, disk->disk_name, sizeof(ns->disk_name));
-	strscpy(ns->ctrl_name, parent ? dev_name(parent) : "",
-		sizeof(ns->ctrl_name));
+	csd_ns_name_ctrl(ns, rq);
 }
 
-/*
- * An admin queue has no disk: name it after its controller, whose instance
- * is read from nvme-core's private structs at offsets checked against BTF.
- */
+/* An admin queue has no disk: it is named after its controller. */
 static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
 				  struct request *rq)
 {
-	void *ctrl = *(void **)((u8 *)blk_mq_rq_to_pdu(rq) + CSD_NVME_REQ_CTRL_OFF);
-	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
-
 	ns->q = q;
 	ns->admin = true;
 	ns->lba_shift = SECTOR_SHIFT;
-	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
+	csd_ns_name_ctrl(ns, rq);
 }
 
 /*
@@ -243,7 +324,7 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	mutex_init(&ns->lock);
 	INIT_WORK(&ns->setup_work, csd_ns_setup);
 	if (q->disk)
-		csd_ns_describe(ns, q, nsid);
+		csd_ns_describe(ns, q, rq, nsid);
 	else
 		csd_ns_describe_admin(ns, q, rq);
 	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN);
@@ -313,13 +394,20 @@ u64 csd_ns_mem(const struct csd_ns *ns)
 
 u64 csd_mem_total(void)
 {
+	struct csd_stats *s;
 	struct csd_ns *ns;
+	unsigned long flags;
 	u64 mem = sizeof(struct csd_global_pcpu) * nr_cpu_ids;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(ns, &csd_ns_list, node)
 		mem += csd_ns_mem(ns);
 	rcu_read_unlock();
+	/* Parked epochs of namespaces that went away. */
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_for_each_entry(s, &csd_parked, park_node)
+		mem += atomic64_read(&s->mem);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
 	return mem;
 }
 
@@ -418,8 +506,11 @@ int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
 	return 0;
 }
 
-/* Unlink every entry for which @pred holds; free them after a grace period. */
-static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns))
+/*
+ * Unlink every entry for which @pred holds; free them after a grace period,
+ * parking their epochs if @park.
+ */
+static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns), bool park)
 {
 	struct csd_ns *ns, *tmp;
 	unsigned long flags;
@@ -441,7 +532,7 @@ static void csd_ns_remove_if(bool (*pred)(struct csd_ns *ns))
 		/* Probes and readers may still hold the entries. */
 		synchronize_rcu();
 		list_for_each_entry_safe(ns, tmp, &gone, reap_node)
-			csd_ns_free(ns);
+			csd_ns_free(ns, park);
 	}
 	mutex_unlock(&csd_ns_mutex);
 }
@@ -463,15 +554,36 @@ static bool csd_ns_any(struct csd_ns *ns)
 
 static void csd_ns_reap(struct work_struct *work)
 {
-	csd_ns_remove_if(csd_ns_dead_twice);
+	csd_ns_remove_if(csd_ns_dead_twice, true);
 	if (!READ_ONCE(csd_ns_closing))
 		schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);
 }
 
-/* Drop every namespace now; no probe may run (see the nvme_core GOING path). */
+/* Drop every namespace now; no probe may run. */
 void csd_ns_forget_all(void)
 {
-	csd_ns_remove_if(csd_ns_any);
+	csd_ns_remove_if(csd_ns_any, false);
+}
+
+/*
+ * nvme_core goes (no probe may run): drop every namespace, whose disks
+ * point into nvme_core, but keep their statistics for when they come back
+ * (the reaper does the same for namespaces removed one by one).
+ */
+void csd_ns_park_all(void)
+{
+	csd_ns_remove_if(csd_ns_any, true);
+}
+
+static void csd_ns_unpark_all_free(void)
+{
+	struct csd_stats *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &csd_parked, park_node) {
+		list_del(&s->park_node);
+		csd_stats_free(s);
+	}
+	csd_nr_parked = 0;
 }
 
 int csd_ns_init(void)
@@ -486,4 +598,5 @@ void csd_ns_exit(void)
 	WRITE_ONCE(csd_ns_closing, true);
 	cancel_delayed_work_sync(&csd_reap_work);
 	csd_ns_forget_all();
+	csd_ns_unpark_all_free();
 }
