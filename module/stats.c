@@ -41,7 +41,7 @@ static const char * const csd_op_names[CSD_OP_NR] = {
 	[CSD_OP_ZONE_OPEN]	= "zone-open",
 	[CSD_OP_ZONE_RESET]	= "zone-reset",
 	[CSD_OP_ZONE_OFFLINE]	= "zone-offline",
-	[CSD_OP_ZONE_SEND_OTHER] = "zone-send",
+	[CSD_OP_ZONE_SEND_OTHER] = "zone-send-other",
 	[CSD_OP_ZONE_RECV]	= "zone-recv",
 	[CSD_OP_OTHER]		= "other",
 };

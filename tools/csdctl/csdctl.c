@@ -66,7 +66,7 @@ static void usage(FILE *f)
 "  reset [DISK]       zero the statistics of DISK, or of every namespace (root)\n"
 "  config DISK        show DISK's accounting settings, or change them (root)\n"
 "      --region-size SIZE      region size of a conventional namespace, bytes with\n"
-"                              K, M or G suffix (at least 1M)\n"
+"                              K, M or G suffix: a power of two, at least 1M\n"
 "      --enable, --disable     turn accounting of DISK on or off\n"
 "  help               this text\n"
 "\n"
