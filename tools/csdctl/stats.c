@@ -626,7 +626,7 @@ int cmd_config(int argc, char **argv)
 		return 0;
 	}
 	if (errno == ERANGE)
-		fprintf(stderr, "%s: region size out of range: at least 1 MiB, a multiple of the block size, at most %u regions\n",
+		fprintf(stderr, "%s: region size out of range: a power of two, at least 1 MiB and the block size, at most %u regions\n",
 			prog, CSD_REGIONS_MAX);
 	else if (errno == EINVAL && (arg.flags & CSD_CFG_F_REGION) && (ns.flags & CSD_NS_F_ZONED))
 		fprintf(stderr, "%s: zoned namespaces keep their zones\n", prog);
