@@ -54,6 +54,9 @@ static int csd_arg_in(void *karg, size_t ksize, size_t min,
 		return -EFAULT;
 	if (*usize < min)
 		return -EINVAL;
+	/* A future struct, not a runaway size to scan for zeroes. */
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
 	return copy_struct_from_user(karg, ksize, uarg, *usize);
 }
 
@@ -328,7 +331,8 @@ static long csd_ioc_ns_stats(void __user *uarg)
 	arg.errors_other = 0;
 	arg.zone_unbinned = 0;
 	arg.since_ns = 0;
-	s = rcu_access_pointer(ns->stats);
+	/* The epoch only changes under csd_ns_mutex (reset, config). */
+	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	if (s) {
 		nst = csd_collect_status(s, st, CSD_STATUS_SLOTS);
 		nrows = csd_collect_rows(s, rows, CSD_NR_ROWS + 256, tmp, st, nst);
@@ -409,20 +413,24 @@ static long csd_ioc_get_hist(void __user *uarg)
 		ret = -ENODEV;
 		goto unlock;
 	}
-	s = rcu_access_pointer(ns->stats);
+	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	if (zone) {
+		const struct csd_zone *zones;
 		int zio;
 
 		if (!s || arg.zone >= s->nr_regions) {
 			ret = -ERANGE;
 			goto unlock;
 		}
-		for (zio = 0; zio < CSD_ZIO_NR; zio++) {
+		rcu_read_lock();
+		zones = rcu_dereference(s->zones);
+		for (zio = 0; zones && zio < CSD_ZIO_NR; zio++) {
 			if (arg.op != CSD_OP_ALL && arg.op != (u32)zio)
 				continue;	/* CSD_OP_READ..APPEND == CSD_ZIO_* */
 			for (i = 0; i < nb; i++)
-				b[i] += (u32)atomic_read(&s->zones[arg.zone].hist[zio][i]);
+				b[i] += (u32)atomic_read(&zones[arg.zone].hist[zio][i]);
 		}
+		rcu_read_unlock();
 	} else if (s) {
 		for (op = 0; op < CSD_OP_NR; op++) {
 			if (arg.op != CSD_OP_ALL && arg.op != op)
@@ -491,7 +499,7 @@ static long csd_ioc_zone_stats(void __user *uarg)
 		ret = -ENODEV;
 		goto out;
 	}
-	s = rcu_access_pointer(ns->stats);
+	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	arg.total = s ? s->nr_regions : 0;
 	arg.region_sectors = s ? s->region_sectors : 0;
 	if (arg.count && arg.start >= arg.total) {
@@ -538,13 +546,16 @@ static long csd_ioc_reset(void __user *uarg)
 		ns = csd_ns_find_id(arg.ns_id);
 		ret = ns ? csd_ns_reset(ns) : -ENODEV;
 	} else {
-		list_for_each_entry(ns, &csd_ns_list, node) {
+		list_for_each_entry_rcu(ns, &csd_ns_list, node,
+					lockdep_is_held(&csd_ns_mutex)) {
 			ret = csd_ns_reset(ns);
 			if (ret == -EAGAIN)
 				ret = 0;	/* nothing counted yet */
 			if (ret)
 				break;
 		}
+		if (!ret)
+			csd_ns_reset_parked();
 	}
 	mutex_unlock(&csd_ns_mutex);
 	return ret;

@@ -103,6 +103,9 @@ struct csd_stats {
 	struct list_head park_node;
 	char park_ctrl[CSD_NAME_LEN];
 	u32 park_nsid;
+	u32 park_lba_shift;
+	bool park_zoned;
+	bool unparked;		/* taken from the park, not yet published */
 	u64 park_capacity;
 };
 
@@ -127,15 +130,16 @@ struct csd_ns_pcpu {
  * up, published with RCU in csd_ns_hash and csd_ns_list, and get their
  * tables (statistics, command slots) from a work item right after. They are
  * freed by the reaper once their disk is dead, or when nvme_core goes. Each
- * entry holds a reference on its disk, so @q can never be freed and reused
- * by a new queue while the entry exists.
+ * entry holds a reference on its queue, so @q can never be freed and reused
+ * by a new queue while the entry exists. (The reference is on the queue,
+ * not the disk: see csd_ns_is_dead().)
  */
 struct csd_ns {
 	struct hlist_node hnode;	/* csd_ns_hash, RCU */
 	struct list_head node;		/* csd_ns_list by id, RCU */
 	struct list_head reap_node;	/* private list of the reaper */
-	struct request_queue *q;	/* lookup key; referenced if admin */
-	struct gendisk *disk;		/* referenced; NULL if admin */
+	struct request_queue *q;	/* lookup key; referenced */
+	struct gendisk *disk;		/* NULL if admin; valid while !dead */
 	u32 id;
 	u32 nsid;
 	bool zoned;
@@ -227,6 +231,7 @@ void csd_global_sum(struct csd_global_pcpu *sum);
 u64 csd_ns_mem(const struct csd_ns *ns);
 u64 csd_mem_total(void);
 int csd_ns_reset(struct csd_ns *ns);
+void csd_ns_reset_parked(void);
 int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg);
 void csd_ns_put_ref(struct csd_ns *ns);
 extern struct list_head csd_ns_list;

@@ -111,6 +111,7 @@ static void csd_hooks_attach(struct module *mod)
 		       mod->name);
 		/* Both or neither: half the pair would skew every count. */
 		csd_hooks_detach_all();
+		tracepoint_synchronize_unregister();
 		return;
 	}
 	pr_info("attached to %s\n", mod->name);
@@ -131,8 +132,7 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 		csd_hooks_attach(mod);
 		break;
 	case MODULE_STATE_GOING:
-		if (!csd_tp_setup && !csd_tp_complete)
-			break;
+		/* Even if not attached now: entries may remain from before. */
 		csd_hooks_detach_all();
 		/*
 		 * nvme_core's exit has run, its memory is not freed yet. Wait

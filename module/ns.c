@@ -38,8 +38,10 @@ static bool csd_ns_closing;
  * namespace (controller name, nsid, capacity and region size) to come back.
  */
 #define CSD_PARK_MAX	64
+#define CSD_PARK_BYTES	(64ULL << 20)
 static LIST_HEAD(csd_parked);
 static unsigned int csd_nr_parked;
+static u64 csd_park_bytes;
 static DEFINE_SPINLOCK(csd_park_lock);
 
 static void csd_ns_reap(struct work_struct *work);
@@ -66,7 +68,8 @@ struct csd_ns *csd_ns_find_id(u32 id)
 	struct csd_ns *ns;
 
 	lockdep_assert_held(&csd_ns_mutex);
-	list_for_each_entry(ns, &csd_ns_list, node)
+	list_for_each_entry_rcu(ns, &csd_ns_list, node,
+				lockdep_is_held(&csd_ns_mutex))
 		if (ns->id == id)
 			return ns;
 	return NULL;
@@ -89,27 +92,52 @@ static void csd_slots_free(struct csd_slot **slots, u32 nr)
  */
 static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 {
-	struct csd_stats *evict = NULL;
+	struct csd_stats *evict, *tmp;
 	unsigned long flags;
+	LIST_HEAD(gone);
 
 	if (ns->admin)
 		return false;
 	cancel_work_sync(&s->hist_work);
 	s->ns = NULL;
+	s->unparked = false;
 	strscpy(s->park_ctrl, ns->ctrl_name, sizeof(s->park_ctrl));
 	s->park_nsid = ns->nsid;
 	s->park_capacity = ns->capacity;
+	s->park_lba_shift = ns->lba_shift;
+	s->park_zoned = ns->zoned;
 	spin_lock_irqsave(&csd_park_lock, flags);
-	if (csd_nr_parked == CSD_PARK_MAX) {
-		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
-		list_del(&evict->park_node);
-		csd_nr_parked--;
-	}
 	list_add_tail(&s->park_node, &csd_parked);
 	csd_nr_parked++;
+	csd_park_bytes += atomic64_read(&s->mem);
+	/* Bounded in number and in bytes: the oldest go first. */
+	while (csd_nr_parked > CSD_PARK_MAX ||
+	       (csd_park_bytes > CSD_PARK_BYTES && csd_nr_parked > 1)) {
+		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
+		list_move(&evict->park_node, &gone);
+		csd_nr_parked--;
+		csd_park_bytes -= atomic64_read(&evict->mem);
+	}
 	spin_unlock_irqrestore(&csd_park_lock, flags);
-	csd_stats_free(evict);
+	list_for_each_entry_safe(evict, tmp, &gone, park_node)
+		csd_stats_free(evict);
 	return true;
+}
+
+/* Drop every parked epoch (reset of all namespaces, module exit). */
+static void csd_ns_unpark_all_free(void)
+{
+	struct csd_stats *s, *tmp;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_splice_init(&csd_parked, &gone);
+	csd_nr_parked = 0;
+	csd_park_bytes = 0;
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	list_for_each_entry_safe(s, tmp, &gone, park_node)
+		csd_stats_free(s);
 }
 
 static void csd_ns_free(struct csd_ns *ns, bool park)
@@ -122,20 +150,20 @@ static void csd_ns_free(struct csd_ns *ns, bool park)
 	if (!park || !s || !csd_ns_park(ns, s))
 		csd_stats_free(s);
 	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
-	if (ns->disk)
-		put_device(disk_to_dev(ns->disk));
-	else if (ns->admin)
-		blk_put_queue(ns->q);
+	blk_put_queue(ns->q);
 	free_percpu(ns->pcpu);
 	kfree(ns);
 }
 
-/* The disk was deleted (or, for an admin entry, the queue torn down). */
+/*
+ * The disk was deleted (del_gendisk marks its queue dying) or released, or
+ * the admin queue torn down. csd pins the queue, never the disk: releasing
+ * a queue touches no driver state, while a disk that was never added
+ * releases its queue through the driver's (maybe freed) tag set.
+ */
 bool csd_ns_is_dead(const struct csd_ns *ns)
 {
-	if (ns->admin)
-		return blk_queue_dying(ns->q);
-	return test_bit(GD_DEAD, &ns->disk->state);
+	return blk_queue_dying(ns->q) || (!ns->admin && !READ_ONCE(ns->q->disk));
 }
 
 /* The default region of a namespace: its zones, or 256 MiB regions. */
@@ -146,8 +174,8 @@ static u64 csd_ns_default_region(const struct csd_ns *ns)
 	if (ns->zoned)
 		return ns->zone_sectors;
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
-		     roundup_pow_of_two(DIV_ROUND_UP_ULL(ns->capacity,
-							 CSD_REGIONS_MAX)));
+		     roundup_pow_of_two(DIV64_U64_ROUND_UP(ns->capacity,
+							   CSD_REGIONS_MAX)));
 }
 
 /* Take back the parked epoch of this namespace, if there is one. */
@@ -163,9 +191,12 @@ static struct csd_stats *csd_ns_unpark(struct csd_ns *ns)
 		/* The disk name follows scan order: not part of the identity. */
 		if (s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
 		    s->region_sectors == ns->region_sectors &&
+		    s->park_lba_shift == ns->lba_shift &&
+		    s->park_zoned == ns->zoned &&
 		    !strcmp(s->park_ctrl, ns->ctrl_name)) {
 			list_del(&s->park_node);
 			csd_nr_parked--;
+			csd_park_bytes -= atomic64_read(&s->mem);
 			found = s;
 			break;
 		}
@@ -174,8 +205,40 @@ static struct csd_stats *csd_ns_unpark(struct csd_ns *ns)
 	if (found) {
 		found->ns = ns;
 		found->gen = ++ns->next_gen;
+		found->unparked = true;
 	}
 	return found;
+}
+
+/* Put back an epoch taken by an entry that lost its creation race. */
+static void csd_ns_repark(struct csd_stats *s)
+{
+	unsigned long flags;
+
+	s->ns = NULL;
+	s->unparked = false;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_add(&s->park_node, &csd_parked);
+	csd_nr_parked++;
+	csd_park_bytes += atomic64_read(&s->mem);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+}
+
+/*
+ * Free an entry that was never published (any context): no work queued,
+ * no reference, no debugfs. A parked epoch it took goes back.
+ */
+static void csd_ns_free_unpublished(struct csd_ns *ns)
+{
+	struct csd_stats *s = rcu_access_pointer(ns->stats);
+
+	if (s && s->unparked)
+		csd_ns_repark(s);
+	else
+		csd_stats_free_atomic(s);
+	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
+	free_percpu(ns->pcpu);
+	kfree(ns);
 }
 
 static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
@@ -207,24 +270,21 @@ static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
  */
 static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
 {
-	struct request_queue *q = ns->q;
 	struct csd_slot **slots;
 	struct csd_stats *s;
 
 	if (!rcu_access_pointer(ns->slots)) {
-		u32 nr = q->nr_hw_queues;
-		u32 depth = q->tag_set ? q->tag_set->queue_depth : 0;
-
-		if (!nr || !depth)
+		/* Shape recorded at creation: the tag set is not pinned. */
+		if (!ns->nr_hctx || !ns->depth)
 			return;
-		slots = csd_slots_alloc(nr, depth, gfp);
+		slots = csd_slots_alloc(ns->nr_hctx, ns->depth, gfp);
 		if (!slots)
 			return;
-		ns->nr_hctx = nr;
-		ns->depth = depth;
 		rcu_assign_pointer(ns->slots, slots);
 	}
-	s = rcu_dereference_protected(ns->stats, true);
+	/* Before publication (probe) or under ns->lock (work). */
+	s = rcu_dereference_protected(ns->stats, !gfpflags_allow_blocking(gfp) ||
+				      lockdep_is_held(&ns->lock));
 	if (!s) {
 		s = csd_ns_unpark(ns);
 		if (!s) {
@@ -310,7 +370,7 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	struct csd_ns *ns, *old;
 	unsigned long flags;
 
-	if (q->disk ? test_bit(GD_DEAD, &q->disk->state) : blk_queue_dying(q))
+	if (blk_queue_dying(q) || (q->disk && test_bit(GD_DEAD, &q->disk->state)))
 		return NULL;
 
 	ns = kzalloc(sizeof(*ns), GFP_ATOMIC | __GFP_NOWARN);
@@ -323,6 +383,9 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	}
 	mutex_init(&ns->lock);
 	INIT_WORK(&ns->setup_work, csd_ns_setup);
+	/* The request in flight pins the tag set: read its shape now. */
+	ns->nr_hctx = q->nr_hw_queues;
+	ns->depth = q->tag_set ? q->tag_set->queue_depth : 0;
 	if (q->disk)
 		csd_ns_describe(ns, q, rq, nsid);
 	else
@@ -333,21 +396,12 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	old = csd_ns_lookup(q);
 	if (old || csd_ns_closing) {
 		spin_unlock_irqrestore(&csd_ns_lock, flags);
-		/* No work queued, no reference, no debugfs: free in place. */
-		csd_stats_free_atomic(rcu_access_pointer(ns->stats));
-		csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
-		free_percpu(ns->pcpu);
-		kfree(ns);
+		csd_ns_free_unpublished(ns);
 		return old;
 	}
-	if (ns->disk) {
-		get_device(disk_to_dev(ns->disk));
-	} else if (!blk_get_queue(q)) {
+	if (!blk_get_queue(q)) {
 		spin_unlock_irqrestore(&csd_ns_lock, flags);
-		csd_stats_free_atomic(rcu_access_pointer(ns->stats));
-		csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
-		free_percpu(ns->pcpu);
-		kfree(ns);
+		csd_ns_free_unpublished(ns);
 		return NULL;
 	}
 	ns->id = csd_ns_next_id++;
@@ -451,6 +505,10 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
+	if (s->nr_regions && !rcu_access_pointer(s->zones)) {
+		csd_stats_free(s);
+		return -ENOMEM;
+	}
 	mutex_lock(&ns->lock);
 	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
 	if (!old) {
@@ -475,11 +533,20 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 
 int csd_ns_reset(struct csd_ns *ns)
 {
-	int cpu;
+	int cpu, ret;
 
+	ret = csd_ns_new_epoch(ns, ns->region_sectors);
+	if (ret)
+		return ret;
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(ns->pcpu, cpu), 0, sizeof(struct csd_ns_pcpu));
-	return csd_ns_new_epoch(ns, ns->region_sectors);
+	return 0;
+}
+
+/* Reset of every namespace: parked epochs are dropped too. */
+void csd_ns_reset_parked(void)
+{
+	csd_ns_unpark_all_free();
 }
 
 int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
@@ -493,7 +560,9 @@ int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
 			return -EINVAL;
 		if (r < CSD_REGION_MIN_SECTORS || !is_power_of_2(r) ||
 		    r < (1ULL << (ns->lba_shift - SECTOR_SHIFT)) ||
-		    DIV_ROUND_UP_ULL(ns->capacity, r) > CSD_REGIONS_MAX)
+		    r > max_t(u64, CSD_REGION_DEFAULT_SECTORS,
+			      roundup_pow_of_two(max_t(u64, ns->capacity, 1))) ||
+		    DIV64_U64_ROUND_UP(ns->capacity, r) > CSD_REGIONS_MAX)
 			return -ERANGE;
 		ret = csd_ns_new_epoch(ns, r);
 		if (ret)
@@ -566,24 +635,13 @@ void csd_ns_forget_all(void)
 }
 
 /*
- * nvme_core goes (no probe may run): drop every namespace, whose disks
- * point into nvme_core, but keep their statistics for when they come back
- * (the reaper does the same for namespaces removed one by one).
+ * nvme_core goes (no probe may run): drop every namespace, but keep their
+ * statistics for when they come back (the reaper does the same for
+ * namespaces removed one by one).
  */
 void csd_ns_park_all(void)
 {
 	csd_ns_remove_if(csd_ns_any, true);
-}
-
-static void csd_ns_unpark_all_free(void)
-{
-	struct csd_stats *s, *tmp;
-
-	list_for_each_entry_safe(s, tmp, &csd_parked, park_node) {
-		list_del(&s->park_node);
-		csd_stats_free(s);
-	}
-	csd_nr_parked = 0;
 }
 
 int csd_ns_init(void)

@@ -304,14 +304,19 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 		return;
 	}
 
-	if (ci->select_all) {
+	if (ci->select_all && s->ns->zoned) {
 		i = 0;
 		n = s->nr_regions;
 	} else {
+		u64 zi;
+
+		if (ci->slba >> (64 - (s->ns->lba_shift - SECTOR_SHIFT)))
+			return;		/* out of any range: the device says so */
 		sector = ci->slba << (s->ns->lba_shift - SECTOR_SHIFT);
-		i = sector >> s->region_shift;
-		if (i >= s->nr_regions)
+		zi = sector >> s->region_shift;
+		if (zi >= s->nr_regions)
 			return;
+		i = zi;
 		n = i + 1;
 	}
 
@@ -356,32 +361,6 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 	}
 }
 
-/*
- * The first completion of a row: allocate its histogram right here if the
- * per-CPU allocator can do it atomically (it keeps populated pages for
- * that), so that no command is left out of the percentiles; otherwise
- * leave it to the work item and count the command as unbinned.
- */
-static struct csd_hist_pcpu __percpu *csd_hist_first(struct csd_stats *s,
-						     unsigned int row)
-{
-	struct csd_hist_pcpu __percpu *h, *old;
-
-	h = alloc_percpu_gfp(struct csd_hist_pcpu, GFP_ATOMIC | __GFP_NOWARN);
-	if (!h) {
-		if (!test_and_set_bit(row, s->hist_want))
-			queue_work(system_wq, &s->hist_work);
-		return NULL;
-	}
-	old = cmpxchg((struct csd_hist_pcpu __percpu **)&s->hist[row], NULL, h);
-	if (old) {
-		free_percpu(h);
-		return old;
-	}
-	atomic64_add(sizeof(*h) * nr_cpu_ids, &s->mem);
-	return h;
-}
-
 static void csd_atomic64_min(atomic64_t *v, u64 x)
 {
 	s64 old = atomic64_read(v);
@@ -413,14 +392,15 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	u32 gen;
 
 	if (unlikely(!slot || !slot->start_ns)) {
-		this_cpu_inc(ns->pcpu->unmatched);
+		/* Not stamped: not seen submitted, or submitted while disabled. */
+		if (!READ_ONCE(ns->disabled))
+			this_cpu_inc(ns->pcpu->unmatched);
 		return;
 	}
+	/* Stamped while enabled: its completion is counted even if disabled now. */
 	start = slot->start_ns;
 	gen = slot->gen;
 	slot->start_ns = 0;
-	if (unlikely(READ_ONCE(ns->disabled)))
-		return;
 	if (unlikely(!s || gen != s->gen)) {
 		this_cpu_inc(ns->pcpu->stale);
 		return;
@@ -445,13 +425,15 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 		this_cpu_inc(s->tot->other_opcode[ci.opcode]);
 
 	h = rcu_dereference(s->hist[row]);
-	if (unlikely(!h))
-		h = csd_hist_first(s, row);
-	if (likely(h))
+	if (likely(h)) {
 		this_cpu_inc(h->b[csd_hist_index(lat, CSD_HIST_FIRST_SHIFT,
 						 CSD_HIST_SUB_BITS)]);
-	else
+	} else {
+		/* A row's first commands: its histogram comes from a work item. */
 		this_cpu_inc(r->unbinned);
+		if (!test_and_set_bit(row, s->hist_want))
+			queue_work(system_wq, &s->hist_work);
+	}
 
 	if (unlikely(status)) {
 		this_cpu_inc(r->errors);
@@ -474,8 +456,11 @@ void csd_hist_prealloc(struct csd_stats *s)
 		if (rcu_access_pointer(s->hist[row]))
 			continue;
 		h = alloc_percpu(struct csd_hist_pcpu);
-		if (!h)
-			break;	/* try again on the next completion */
+		if (!h) {
+			/* Let the next completion of the row ask again. */
+			clear_bit(row, s->hist_want);
+			continue;
+		}
 		if (cmpxchg((struct csd_hist_pcpu __percpu **)&s->hist[row],
 			    NULL, h)) {
 			free_percpu(h);
@@ -514,7 +499,7 @@ struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 	if (region_sectors) {
 		s->region_sectors = region_sectors;
 		s->region_shift = ilog2(region_sectors);
-		s->nr_regions = DIV_ROUND_UP_ULL(ns->capacity, region_sectors);
+		s->nr_regions = DIV64_U64_ROUND_UP(ns->capacity, region_sectors);
 	}
 	atomic64_set(&s->mem, sizeof(*s) +
 		     (sizeof(struct csd_tot_pcpu) +
@@ -741,7 +726,7 @@ void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
 {
 	const struct csd_zone *zones = rcu_dereference_check(s->zones, true);
 	const struct csd_zone *z;
-	u64 b[CSD_ZHIST_BUCKETS];
+	u64 b[CSD_ZHIST_BUCKETS], binned;
 	int i, k;
 
 	memset(e, 0, sizeof(*e));
@@ -759,9 +744,13 @@ void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
 		io->lat_max_ns = atomic64_read(&z->lat_max[i]);
 		if (!io->count)
 			continue;
-		for (k = 0; k < CSD_ZHIST_BUCKETS; k++)
+		binned = 0;
+		for (k = 0; k < CSD_ZHIST_BUCKETS; k++) {
 			b[k] = (u32)atomic_read(&z->hist[i][k]);
-		io->p99_ns = min(csd_hist_pct(b, CSD_ZHIST_BUCKETS, io->count,
+			binned += b[k];
+		}
+		/* Rank within the buckets' own total (they may have wrapped). */
+		io->p99_ns = min(csd_hist_pct(b, CSD_ZHIST_BUCKETS, binned,
 					      CSD_ZHIST_FIRST_SHIFT,
 					      CSD_ZHIST_SUB_BITS, 99, 100),
 				 io->lat_max_ns);

@@ -110,6 +110,8 @@ M(c_region_zoned, struct csd_config, { a->flags = CSD_CFG_F_REGION; a->region_se
 M(c_region_small, struct csd_config, { a->flags = CSD_CFG_F_REGION; a->region_sectors = 1024; })
 M(c_region_npot, struct csd_config, { a->flags = CSD_CFG_F_REGION; a->region_sectors = 3 * 2048; })
 M(c_reserved, struct csd_config, a->reserved[3] = 1)
+M(c_region_huge, struct csd_config, { a->flags = CSD_CFG_F_REGION; a->region_sectors = 1ULL << 32; })
+M(st_huge_size, struct csd_ns_stats, a->size = 1 << 20)
 
 static const struct bad_case cases[] = {
 	{ "stats: unknown namespace", CSD_IOC_NS_STATS, 999999, none, ENODEV },
@@ -152,6 +154,9 @@ static const struct bad_case cases[] = {
 	{ "config: region too small", CSD_IOC_CONFIG, NS_CONV, c_region_small, ERANGE },
 	{ "config: region not a power of 2", CSD_IOC_CONFIG, NS_CONV, c_region_npot, ERANGE },
 	{ "config: reserved", CSD_IOC_CONFIG, NS_CONV, c_reserved, EINVAL },
+	{ "config: region of 2 TiB (once a division by zero)", CSD_IOC_CONFIG, NS_CONV,
+	  c_region_huge, ERANGE },
+	{ "stats: struct size of 1 MiB", CSD_IOC_NS_STATS, NS_ZNS, st_huge_size, E2BIG },
 };
 
 FIXTURE(bad) {

@@ -547,8 +547,9 @@ struct csd_reset {
  * @pad: zero.
  * @region_sectors: in, with CSD_CFG_F_REGION: the accounting region size
  *	of a conventional namespace in 512-byte sectors: a power of two, at
- *	least CSD_REGION_MIN_SECTORS and the logical block size, and giving
- *	at most CSD_REGIONS_MAX regions (ERANGE otherwise). Zoned namespaces
+ *	least CSD_REGION_MIN_SECTORS and the logical block size, at most the
+ *	capacity rounded up to a power of two (or the default, if larger),
+ *	and giving at most CSD_REGIONS_MAX regions (ERANGE otherwise). Zoned namespaces
  *	keep their zones (EINVAL). Changing it starts a new epoch: all the
  *	namespace's statistics are zeroed, as by CSD_IOC_RESET.
  * @reserved: zero.
