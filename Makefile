@@ -25,7 +25,7 @@ CHECKPATCH := $(KCACHE)/src/scripts/checkpatch.pl
 
 export CSD_CACHE
 
-all: module csdctl selftests
+all: module csdctl bpf selftests
 
 # The kernel release of KDIR (for KDIR= builds of other kernels).
 MOD_KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
@@ -37,6 +37,9 @@ module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 
 csdctl:
 	$(MAKE) -C tools/csdctl
+
+bpf:
+	$(MAKE) -C tools/bpf
 
 kernel-cache:
 	@$(VM)/kernel.sh fetch
@@ -69,7 +72,8 @@ checkpatch: kernel-cache
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/csdctl clean
+	$(MAKE) -C tools/bpf clean
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h
 
-.PHONY: all module csdctl kernel-cache selftests deps check demo vm-run checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run checkpatch clean

@@ -36,7 +36,8 @@ static_assert(offsetofend(struct csd_ns_list, entries) ==
 	      CSD_NS_LIST_SIZE_VER0);
 static_assert(sizeof(struct csd_stat_row) == CSD_STAT_ROW_SIZE_VER0);
 static_assert(sizeof(struct csd_status_entry) == CSD_STATUS_ENTRY_SIZE_VER0);
-static_assert(sizeof(struct csd_ns_stats) == CSD_NS_STATS_SIZE_VER0);
+static_assert(sizeof(struct csd_ns_stats) == CSD_NS_STATS_SIZE_VER1);
+static_assert(offsetofend(struct csd_ns_stats, reserved) == CSD_NS_STATS_SIZE_VER0);
 static_assert(sizeof(struct csd_hist) == CSD_HIST_SIZE_VER0);
 static_assert(sizeof(struct csd_zone_entry) == CSD_ZONE_ENTRY_SIZE_VER0);
 static_assert(sizeof(struct csd_zone_stats) == CSD_ZONE_STATS_SIZE_VER0);
@@ -115,6 +116,8 @@ static u64 csd_features(void)
 	if (THIS_MODULE->btf_data_size)
 		f |= CSD_FEAT_MODULE_BTF;
 #endif
+	if (csd_bpf_available)
+		f |= CSD_FEAT_BPF;
 	return f;
 }
 
@@ -331,12 +334,17 @@ static long csd_ioc_ns_stats(void __user *uarg)
 	arg.errors_other = 0;
 	arg.zone_unbinned = 0;
 	arg.since_ns = 0;
+	arg.dropped = 0;
+	memset(arg.class_count, 0, sizeof(arg.class_count));
+	memset(arg.class_lat_sum_ns, 0, sizeof(arg.class_lat_sum_ns));
 	/* The epoch only changes under csd_ns_mutex (reset, config). */
 	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	if (s) {
 		nst = csd_collect_status(s, st, CSD_STATUS_SLOTS);
 		nrows = csd_collect_rows(s, rows, CSD_NR_ROWS + 256, tmp, st, nst);
 		csd_stats_totals(s, &arg.submitted, &arg.completed, &arg.aborted);
+		csd_stats_classes(s, &arg.dropped, arg.class_count,
+				  arg.class_lat_sum_ns);
 		arg.errors_other = atomic64_read(&s->errors_other);
 		arg.zone_unbinned = atomic64_read(&s->zone_unbinned);
 		arg.since_ns = s->since_ns;

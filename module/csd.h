@@ -43,6 +43,9 @@ struct csd_tot_pcpu {
 	u64 submitted;
 	u64 completed;
 	u64 aborted;
+	u64 dropped;
+	u64 class_count[CSD_BPF_CLASSES];
+	u64 class_lat_sum[CSD_BPF_CLASSES];
 	u64 other_opcode[256];	/* CSD_OP_OTHER completions by opcode */
 };
 
@@ -163,7 +166,15 @@ struct csd_ns {
 	u32 next_gen;
 	struct work_struct setup_work;
 	struct mutex lock;		/* serializes table changes */
+	struct csd_ops __rcu *bpf_ops;	/* attached completion program */
 	struct dentry *dbg;
+};
+
+/* A completion program set: BPF struct_ops "csd_ops" (bpf.c). */
+struct csd_ops {
+	int (*complete)(struct csd_req_ctx *ctx);
+	u32 ns_id;	/* data: the namespace to attach to */
+	u32 flags;	/* data: must be 0 */
 };
 
 /* Counters that belong to no namespace. */
@@ -205,6 +216,8 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 void csd_account_complete(struct csd_ns *ns, struct request *rq);
 void csd_stats_totals(const struct csd_stats *s, u64 *submitted,
 		      u64 *completed, u64 *aborted);
+void csd_stats_classes(const struct csd_stats *s, u64 *dropped, u64 *count,
+		       u64 *lat_sum);
 void csd_row_sum(const struct csd_stats *s, unsigned int row,
 		 struct csd_row_pcpu *sum);
 int csd_row_hist(const struct csd_stats *s, unsigned int row, u64 *out);
@@ -245,6 +258,15 @@ unsigned int csd_hooks_attached(void);
 /* chardev.c */
 int csd_chardev_init(void);
 void csd_chardev_exit(void);
+
+/* bpf.c */
+#ifdef CONFIG_BPF_SYSCALL
+int csd_bpf_init(void);
+extern bool csd_bpf_available;
+#else
+static inline int csd_bpf_init(void) { return 0; }
+#define csd_bpf_available false
+#endif
 
 /* debugfs.c */
 void csd_debugfs_init(void);

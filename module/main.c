@@ -35,6 +35,10 @@ static int __init csd_init(void)
 		goto err_ns;
 	}
 
+	ret = csd_bpf_init();
+	if (ret)
+		goto err_chardev;
+
 	ret = csd_hooks_init();
 	if (ret) {
 		pr_err("cannot watch for nvme-core: %d\n", ret);

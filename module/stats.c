@@ -379,6 +379,59 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 	csd_atomic64_max(&a->lat_max, lat);
 }
 
+/*
+ * Run the namespace's completion program. True when it dropped the command
+ * from the rows and zones.
+ */
+static bool csd_run_complete_prog(struct csd_ns *ns, struct csd_stats *s,
+				  struct request *rq,
+				  const struct csd_cmd_info *ci, u64 lat,
+				  u16 status)
+{
+	struct nvme_command *cmd = csd_rq_cmd(rq);
+	struct csd_ops *ops = rcu_dereference(ns->bpf_ops);
+	struct csd_req_ctx ctx = {
+		.ns_id = ns->id,
+		.nsid = ns->nsid,
+		.opcode = ci->opcode,
+		.op = ci->op,
+		.size_class = ci->sc,
+		.status = status,
+		.zone = U32_MAX,
+		.bytes = ci->bytes,
+		.latency_ns = lat,
+	};
+	int ret;
+
+	if (!ops)
+		return false;
+	if (ci->ranged) {
+		ctx.slba = ci->slba;
+		if (ci->bytes)
+			ctx.nlb = ci->bytes >> ns->lba_shift;
+		if (s->nr_regions) {
+			u64 zi = (ci->slba << (ns->lba_shift - SECTOR_SHIFT)) >>
+				 s->region_shift;
+
+			if (zi < s->nr_regions)
+				ctx.zone = zi;
+		}
+	}
+	if (ci->opcode == nvme_cmd_zone_mgmt_send)
+		ctx.zone_action = cmd->zms.zsa;
+
+	ret = ops->complete(&ctx);
+	if (ret == CSD_BPF_DROP) {
+		this_cpu_inc(s->tot->dropped);
+		return true;
+	}
+	if (ret > 0 && ret <= CSD_BPF_CLASSES) {
+		this_cpu_inc(s->tot->class_count[ret - 1]);
+		this_cpu_add(s->tot->class_lat_sum[ret - 1], lat);
+	}
+	return false;
+}
+
 void csd_account_complete(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
@@ -415,6 +468,9 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	r = s->rows + row;
 
 	this_cpu_inc(s->tot->completed);
+	if (unlikely(rcu_access_pointer(ns->bpf_ops)) &&
+	    csd_run_complete_prog(ns, s, rq, &ci, lat, status))
+		return;
 	this_cpu_inc(r->count);
 	this_cpu_add(r->bytes, ci.bytes);
 	this_cpu_add(r->lat_sum, lat);
@@ -581,6 +637,27 @@ void csd_stats_totals(const struct csd_stats *s, u64 *submitted,
 		*submitted += READ_ONCE(t->submitted);
 		*completed += READ_ONCE(t->completed);
 		*aborted += READ_ONCE(t->aborted);
+	}
+}
+
+void csd_stats_classes(const struct csd_stats *s, u64 *dropped, u64 *count,
+		       u64 *lat_sum)
+{
+	int cpu, i;
+
+	*dropped = 0;
+	for (i = 0; i < CSD_BPF_CLASSES; i++) {
+		count[i] = 0;
+		lat_sum[i] = 0;
+	}
+	for_each_possible_cpu(cpu) {
+		const struct csd_tot_pcpu *t = per_cpu_ptr(s->tot, cpu);
+
+		*dropped += READ_ONCE(t->dropped);
+		for (i = 0; i < CSD_BPF_CLASSES; i++) {
+			count[i] += READ_ONCE(t->class_count[i]);
+			lat_sum[i] += READ_ONCE(t->class_lat_sum[i]);
+		}
 	}
 }
 

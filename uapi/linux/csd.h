@@ -354,6 +354,11 @@ struct csd_status_entry {
  * @zone_unbinned: out: completions counted in the rows but in no zone:
  *	they came before the zone table existed (a namespace with many zones
  *	gets it from a work item right after csd first sees it).
+ * @dropped: out: completions a completion program dropped from the rows
+ *	and zones (CSD_BPF_DROP); still counted in @completed.
+ * @class_count: out: completions a completion program put in class 1..8
+ *	(index 0 is class 1).
+ * @class_lat_sum_ns: out: the sum of their latencies, per class.
  * @reserved: zero.
  */
 struct csd_ns_stats {
@@ -377,9 +382,13 @@ struct csd_ns_stats {
 	__u64 now_ns;
 	__u64 zone_unbinned;
 	__u64 reserved[5];
+	__u64 dropped;
+	__u64 class_count[8];
+	__u64 class_lat_sum_ns[8];
 };
 
-#define CSD_NS_STATS_SIZE_VER0	152
+#define CSD_NS_STATS_SIZE_VER0	152	/* size .. reserved */
+#define CSD_NS_STATS_SIZE_VER1	288	/* .. class_lat_sum_ns */
 
 /* struct csd_hist.flags */
 #define CSD_HIST_F_ZONE		_BITUL(0)	/* one zone's histogram */
@@ -566,6 +575,49 @@ struct csd_config {
 };
 
 #define CSD_CONFIG_SIZE_VER0	56
+
+/*
+ * Completion programs (BPF struct_ops "csd_ops", see Documentation/bpf.rst)
+ * get a read-only struct csd_req_ctx per completed command and return
+ * CSD_BPF_ACCOUNT, CSD_BPF_DROP or a class 1..CSD_BPF_CLASSES.
+ */
+#define CSD_BPF_ACCOUNT		0	/* account the command as usual */
+#define CSD_BPF_DROP		(-1)	/* leave it out of rows and zones */
+#define CSD_BPF_CLASSES		8	/* classes 1..8, also accounted */
+
+/**
+ * struct csd_req_ctx - what a completion program sees of one command.
+ * @ns_id: csd's namespace id.
+ * @nsid: NVMe namespace id.
+ * @opcode: NVMe opcode.
+ * @op: CSD_OP_* class.
+ * @size_class: CSD_SZ_*.
+ * @zone_action: zone send action (1 close .. 5 offline), 0 otherwise.
+ * @status: NVMe status, (SCT << 8) | SC.
+ * @pad: zero.
+ * @zone: zone (region) index, or U32_MAX when the command has no LBA.
+ * @slba: starting LBA.
+ * @nlb: number of logical blocks (0 when the command has no LBA range).
+ * @pad2: zero.
+ * @bytes: bytes addressed.
+ * @latency_ns: submission to completion.
+ */
+struct csd_req_ctx {
+	__u32 ns_id;
+	__u32 nsid;
+	__u8 opcode;
+	__u8 op;
+	__u8 size_class;
+	__u8 zone_action;
+	__u16 status;
+	__u16 pad;
+	__u32 zone;
+	__u64 slba;
+	__u32 nlb;
+	__u32 pad2;
+	__u64 bytes;
+	__u64 latency_ns;
+};
 
 /* Default region size of conventional namespaces: 256 MiB. */
 #define CSD_REGION_DEFAULT_SECTORS	(256 * 2048)

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Completion programs: a BPF struct_ops (csd_ops) attached to one
+ * namespace runs once per completed command, classifies and drops, and
+ * detaching restores normal accounting. Loaded with libbpf, checked by the
+ * kernel's verifier against csd's module BTF.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "csd_lib.h"
+#include "kselftest_harness.h"
+
+#define BPF_DIR	"/csd/bpf"
+
+/* The BPF side's struct csd_ops: function pointer, then the data. */
+struct csd_ops_data {
+	void *complete;
+	__u32 ns_id;
+	__u32 flags;
+};
+
+static struct bpf_object *open_prog(const char *file, const char *map_name,
+				    __u32 ns_id, struct bpf_map **map)
+{
+	char path[256];
+	struct bpf_object *obj;
+	struct csd_ops_data *d;
+	size_t sz;
+
+	snprintf(path, sizeof(path), "%s/%s", BPF_DIR, file);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		return NULL;
+	*map = bpf_object__find_map_by_name(obj, map_name);
+	if (!*map)
+		goto err;
+	d = bpf_map__initial_value(*map, &sz);
+	if (!d || sz < sizeof(*d))
+		goto err;
+	d->ns_id = ns_id;
+	if (bpf_object__load(obj))
+		goto err;
+	return obj;
+err:
+	bpf_object__close(obj);
+	return NULL;
+}
+
+static int ns_stats(int fd, __u32 id, struct csd_ns_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->ns_id = id;
+	return ioctl(fd, CSD_IOC_NS_STATS, st);
+}
+
+FIXTURE(prog) {
+	int fd;
+	struct csd_ns_entry conv, zns;
+};
+
+FIXTURE_SETUP(prog)
+{
+	struct csd_info info;
+
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, csd_info(self->fd, &info));
+	ASSERT_TRUE(info.features & CSD_FEAT_BPF);
+	ASSERT_EQ(0, access("/sys/kernel/btf/csd", R_OK));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(self->fd, csd_conv()->disk, &self->conv));
+	ASSERT_EQ(0, csd_find_ns(self->fd, csd_zns()->disk, &self->zns));
+}
+
+FIXTURE_TEARDOWN(prog)
+{
+	close(self->fd);
+}
+
+/* Runs exactly once per command of its namespace, and only there. */
+TEST_F(prog, count_runs_once_per_request)
+{
+	struct csd_ns_stats a, b;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map, *counts;
+	__u64 all = 0, reads = 0;
+	__u32 k;
+
+	obj = open_prog("count.bpf.o", "csd_count", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 123, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 17, 4096, 0));
+
+	counts = bpf_object__find_map_by_name(obj, "counts");
+	ASSERT_NE(NULL, counts);
+	k = CSD_OP_NR;
+	ASSERT_EQ(0, bpf_map__lookup_elem(counts, &k, sizeof(k), &all, sizeof(all), 0));
+	k = CSD_OP_READ;
+	ASSERT_EQ(0, bpf_map__lookup_elem(counts, &k, sizeof(k), &reads, sizeof(reads), 0));
+	EXPECT_EQ(123, all);
+	EXPECT_EQ(123, reads);
+
+	/* Class 1 is reads: csd accounted them per class too. */
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &b));
+	EXPECT_EQ(123, b.class_count[0] - a.class_count[0]);
+	EXPECT_EQ(0, b.class_count[1] - a.class_count[1]);
+	EXPECT_NE(0, b.class_lat_sum_ns[0] - a.class_lat_sum_ns[0]);
+	EXPECT_EQ(123, b.completed - a.completed);
+
+	/* Detached: the program runs no more. */
+	ASSERT_EQ(0, bpf_link__destroy(link));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 9, 4096, 0));
+	k = CSD_OP_NR;
+	ASSERT_EQ(0, bpf_map__lookup_elem(counts, &k, sizeof(k), &all, sizeof(all), 0));
+	EXPECT_EQ(123, all);
+	bpf_object__close(obj);
+}
+
+/* Dropping leaves reads out of the rows; detaching restores accounting. */
+TEST_F(prog, drop_then_detach)
+{
+	struct csd_ns_stats a, b, c;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map;
+	struct csd_reset r = { .size = sizeof(r), .ns_id = self->conv.id };
+	struct csd_stat_row rows[64];
+	unsigned int i;
+	__u64 reads;
+
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
+	obj = open_prog("drop.bpf.o", "csd_drop", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 40, 4096, 0));
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &b));
+	EXPECT_EQ(40, b.dropped - a.dropped);
+	EXPECT_EQ(40, b.completed - a.completed);
+	ASSERT_EQ(0, bpf_link__destroy(link));
+	bpf_object__close(obj);
+
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 11, 4096, 0));
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.ns_id = self->conv.id;
+	c.row_count = 64;
+	c.row_size = sizeof(rows[0]);
+	c.rows = (__u64)(unsigned long)rows;
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_NS_STATS, &c));
+	for (reads = 0, i = 0; i < c.row_count; i++)
+		if (rows[i].op == CSD_OP_READ)
+			reads += rows[i].count;
+	/* Only the 11 reads after the detach are in the rows. */
+	EXPECT_EQ(11, reads);
+	EXPECT_EQ(40, c.dropped);
+}
+
+/* One program per namespace; unknown namespaces are refused. */
+TEST_F(prog, attach_rules)
+{
+	struct bpf_object *o1, *o2, *o3;
+	struct bpf_link *l1, *l2, *l3;
+	struct bpf_map *m1, *m2, *m3;
+
+	o1 = open_prog("count.bpf.o", "csd_count", self->conv.id, &m1);
+	o2 = open_prog("drop.bpf.o", "csd_drop", self->conv.id, &m2);
+	o3 = open_prog("drop.bpf.o", "csd_drop", 999999, &m3);
+	ASSERT_NE(NULL, o1);
+	ASSERT_NE(NULL, o2);
+	ASSERT_NE(NULL, o3);
+	l1 = bpf_map__attach_struct_ops(m1);
+	ASSERT_NE(NULL, l1);
+	l2 = bpf_map__attach_struct_ops(m2);
+	EXPECT_EQ(NULL, l2);
+	EXPECT_EQ(EBUSY, errno);
+	l3 = bpf_map__attach_struct_ops(m3);
+	EXPECT_EQ(NULL, l3);
+	EXPECT_EQ(ENODEV, errno);
+	/* csd cannot go while a program is attached. */
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "csd", O_NONBLOCK));
+	bpf_link__destroy(l1);
+	bpf_object__close(o1);
+	bpf_object__close(o2);
+	bpf_object__close(o3);
+}
+
+TEST_HARNESS_MAIN
