@@ -47,6 +47,22 @@ err:
 	return NULL;
 }
 
+/* csdctl stats DISK --class --json into @out; returns its exit status. */
+static int csdctl_class_json(const char *disk, char *out, size_t len)
+{
+	char cmd[256];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "csdctl stats %s --class --json", disk);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	return pclose(p);
+}
+
 static int ns_stats(int fd, __u32 id, struct csd_ns_stats *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -88,6 +104,7 @@ TEST_F(prog, count_runs_once_per_request)
 	struct bpf_link *link;
 	struct bpf_map *map, *counts;
 	__u64 all = 0, reads = 0;
+	char want[128], out[1024];
 	__u32 k;
 
 	obj = open_prog("count.bpf.o", "csd_count", self->conv.id, &map);
@@ -114,6 +131,11 @@ TEST_F(prog, count_runs_once_per_request)
 	EXPECT_EQ(0, b.class_count[1] - a.class_count[1]);
 	EXPECT_NE(0, b.class_lat_sum_ns[0] - a.class_lat_sum_ns[0]);
 	EXPECT_EQ(123, b.completed - a.completed);
+	/* csdctl shows the same classes. */
+	snprintf(want, sizeof(want), "{\"class\":1,\"count\":%llu,",
+		 (unsigned long long)b.class_count[0]);
+	EXPECT_EQ(0, csdctl_class_json(self->conv.disk, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, want));
 
 	/* Detached: the program runs no more. */
 	ASSERT_EQ(0, bpf_link__destroy(link));

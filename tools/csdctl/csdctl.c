@@ -46,7 +46,7 @@ static void usage(FILE *f)
 "      -i, --interval SECONDS  IOPS and MB/s over SECONDS from now (default: since\n"
 "                              counting started)\n"
 "      --prometheus            Prometheus text format, with latency histograms\n"
-"      --class                 per-class statistics (needs csdctl prog attach)\n"
+"      --class                 classes and drops of completion programs (BPF)\n"
 "  hist DISK --op OP  latency histogram in power-of-two rows, with p50 and p99\n"
 "      --op OP                 read, write, append, flush, write-uncor, compare,\n"
 "                              write-zeroes, dsm, verify, copy, zone-close, zone-finish,\n"
