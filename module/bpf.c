@@ -116,6 +116,8 @@ int csd_bpf_init(void)
 	int ret;
 
 	ret = register_bpf_struct_ops(&csd_bpf_ops, csd_ops);
+	if (!ret)
+		ret = csd_exec_bpf_init();
 	if (ret) {
 		pr_warn("BPF completion programs unavailable: %d\n", ret);
 		return 0;

@@ -43,6 +43,7 @@ static_assert(sizeof(struct csd_zone_entry) == CSD_ZONE_ENTRY_SIZE_VER0);
 static_assert(sizeof(struct csd_zone_stats) == CSD_ZONE_STATS_SIZE_VER0);
 static_assert(sizeof(struct csd_reset) == CSD_RESET_SIZE_VER0);
 static_assert(sizeof(struct csd_config) == CSD_CONFIG_SIZE_VER0);
+static_assert(sizeof(struct csd_exec) == CSD_EXEC_SIZE_VER0);
 
 /*
  * Read a size-versioned argument: its leading __u32 size must cover at
@@ -597,6 +598,46 @@ static long csd_ioc_config(void __user *uarg)
 	return ret;
 }
 
+static long csd_ioc_exec(void __user *uarg)
+{
+	struct csd_exec arg;
+	u32 usize;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_EXEC_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if ((arg.flags & ~CSD_EXEC_F_ZONE) ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (arg.flags & CSD_EXEC_F_ZONE) {
+		if (arg.slba || arg.nlb)
+			return -EINVAL;
+	} else if (arg.zone || !arg.nlb) {
+		return -EINVAL;
+	}
+	if (!arg.prog[0] || strnlen(arg.prog, sizeof(arg.prog)) == sizeof(arg.prog))
+		return -EINVAL;
+	if (arg.result_len > CSD_EXEC_RESULT_MAX)
+		return -E2BIG;
+	if (arg.result_len && !arg.result)
+		return -EFAULT;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!csd_bpf_available)
+		return -EOPNOTSUPP;
+
+	arg.prog_ret = 0;
+	arg.bytes_scanned = 0;
+	arg.chunks = 0;
+	arg.prog_ns = 0;
+	arg.io_ns = 0;
+	ret = csd_exec_ioctl(&arg);
+	if (ret)
+		return ret;
+	return csd_arg_out(uarg, &arg, sizeof(arg), usize);
+}
+
 static long csd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -621,6 +662,8 @@ static long csd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return csd_ioc_reset(uarg);
 	case _IOC_NR(CSD_IOC_CONFIG):
 		return csd_ioc_config(uarg);
+	case _IOC_NR(CSD_IOC_EXEC):
+		return csd_ioc_exec(uarg);
 	}
 	return -ENOTTY;
 }

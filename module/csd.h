@@ -262,8 +262,11 @@ void csd_chardev_exit(void);
 /* bpf.c */
 #ifdef CONFIG_BPF_SYSCALL
 int csd_bpf_init(void);
+int csd_exec_bpf_init(void);
+int csd_exec_ioctl(struct csd_exec *arg);
 extern bool csd_bpf_available;
 #else
+static inline int csd_exec_ioctl(struct csd_exec *arg) { return -EOPNOTSUPP; }
 static inline int csd_bpf_init(void) { return 0; }
 #define csd_bpf_available false
 #endif

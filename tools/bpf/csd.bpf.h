@@ -19,4 +19,19 @@ struct csd_ops {
 	__u32 flags;	/* 0 */
 };
 
+/* Offload programs: CSD_IOC_EXEC runs them over a zone or LBA range. */
+struct csd_exec_ops {
+	int (*process)(struct csd_exec_ctx *ctx);	/* once per chunk */
+	int (*finish)(struct csd_exec_ctx *ctx);	/* after the last */
+	char name[CSD_NAME_LEN];	/* what CSD_IOC_EXEC names */
+};
+
+/* Offload kfuncs: for csd_exec_ops programs only. */
+extern const __u8 *csd_exec_data(struct csd_exec_ctx *ctx, __u32 offset,
+				 const __u64 rdonly_buf_size) __ksym;
+extern __u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, __u32 offset,
+			      const __u64 rdwr_buf_size) __ksym;
+extern int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data,
+			 __u32 data__sz) __ksym;
+
 #endif

@@ -82,9 +82,12 @@ build_overlay() {
 	install -m 0755 "$TOP/tools/csdctl/csdctl" "$root/csd/bin/csdctl"
 	copy_libs "$root" "$TOP/tools/csdctl/csdctl"
 	install -m 0755 "$TOP/selftests/csd/run_tests.sh" "$root/csd/selftests/run_tests.sh"
-	mkdir -p "$root/csd/bpf"
+	mkdir -p "$root/csd/bpf/bad"
 	for f in "$TOP"/tools/bpf/*.bpf.o; do
 		[ -f "$f" ] && install -m 0644 "$f" "$root/csd/bpf/"
+	done
+	for f in "$TOP"/tools/bpf/bad/*.bpf.o; do
+		[ -f "$f" ] && install -m 0644 "$f" "$root/csd/bpf/bad/"
 	done
 	for f in "$TOP"/selftests/csd/*_test; do
 		[ -x "$f" ] || continue

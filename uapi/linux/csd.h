@@ -619,6 +619,87 @@ struct csd_req_ctx {
 	__u64 latency_ns;
 };
 
+/*
+ * Offload programs (BPF struct_ops "csd_exec_ops") run over the data of a
+ * zone or LBA range with CSD_IOC_EXEC. process() is called once per chunk
+ * of CSD_EXEC_CHUNK bytes (the last one may be shorter) with this context;
+ * the data is reached with the csd_exec_data() kfunc, a per-execution
+ * scratch area of CSD_EXEC_SCRATCH bytes with csd_exec_scratch(), and the
+ * result is written with csd_exec_emit(). finish() runs after the last
+ * chunk. A negative return value stops the execution with that errno.
+ */
+#define CSD_EXEC_CHUNK		4096
+#define CSD_EXEC_SCRATCH	16384
+#define CSD_EXEC_RESULT_MAX	_BITUL(20)
+
+/**
+ * struct csd_exec_ctx - what an offload program sees of one chunk.
+ * @offset: byte offset of this chunk from the start of the range.
+ * @len: bytes in this chunk.
+ * @sector_size: logical block size in bytes.
+ * @range_len: bytes in the whole range.
+ * @zone_size: zone size in bytes (0 on a conventional namespace).
+ * @zone_capacity: zone capacity in bytes (0 on a conventional namespace).
+ * @chunk: index of this chunk.
+ */
+struct csd_exec_ctx {
+	__u64 offset;
+	__u32 len;
+	__u32 sector_size;
+	__u64 range_len;
+	__u64 zone_size;
+	__u64 zone_capacity;
+	__u64 chunk;
+};
+
+/* struct csd_exec.flags */
+#define CSD_EXEC_F_ZONE		_BITUL(0)	/* the range is zone @zone */
+
+/**
+ * struct csd_exec - argument of CSD_IOC_EXEC: run an offload program over
+ * a zone or an LBA range of a namespace. Needs CAP_SYS_ADMIN.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: CSD_EXEC_F_*.
+ * @ns_id: in: the namespace (ENODEV if unknown).
+ * @zone: in, with CSD_EXEC_F_ZONE: the zone (ERANGE past the last one;
+ *	EINVAL on a conventional namespace); else 0.
+ * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
+ * @nlb: in, without CSD_EXEC_F_ZONE: number of LBAs, at least 1; the range
+ *	must lie within the namespace (ERANGE).
+ * @prog: in: NUL-terminated name of an attached csd_exec_ops (ENOENT if
+ *	none has it).
+ * @result: in: user pointer to @result_len bytes for the result.
+ * @result_len: in: bytes at @result, at most CSD_EXEC_RESULT_MAX (E2BIG);
+ *	out: bytes the program emitted (its emits past @result_len fail).
+ * @prog_ret: out: finish()'s return value.
+ * @bytes_scanned: out: bytes read and passed to the program.
+ * @chunks: out: process() calls.
+ * @prog_ns: out: time spent in the program.
+ * @io_ns: out: time spent reading.
+ * @reserved: zero.
+ *
+ * A signal ends the execution with EINTR; the result is not copied then.
+ */
+struct csd_exec {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 zone;
+	__u64 slba;
+	__u64 nlb;
+	char prog[CSD_NAME_LEN];
+	__u64 result;
+	__u32 result_len;
+	__s32 prog_ret;
+	__u64 bytes_scanned;
+	__u64 chunks;
+	__u64 prog_ns;
+	__u64 io_ns;
+	__u64 reserved[4];
+};
+
+#define CSD_EXEC_SIZE_VER0	144
+
 /* Default region size of conventional namespaces: 256 MiB. */
 #define CSD_REGION_DEFAULT_SECTORS	(256 * 2048)
 
@@ -638,5 +719,7 @@ struct csd_req_ctx {
 #define CSD_IOC_RESET		_IOWR(CSD_IOC_MAGIC, 0x05, struct csd_reset)
 /* Region size and tracking on/off per namespace. CAP_SYS_ADMIN. */
 #define CSD_IOC_CONFIG		_IOWR(CSD_IOC_MAGIC, 0x06, struct csd_config)
+/* Run an offload program over a zone or LBA range. CAP_SYS_ADMIN. */
+#define CSD_IOC_EXEC		_IOWR(CSD_IOC_MAGIC, 0x07, struct csd_exec)
 
 #endif /* _UAPI_LINUX_CSD_H */

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: offload programs, as a module-defined BPF struct_ops.
+ *
+ * A csd_exec_ops program set registers under a name when attached.
+ * CSD_IOC_EXEC reads a zone or LBA range of a namespace with bios into
+ * csd's own pages and calls the program's process() per CSD_EXEC_CHUNK
+ * bytes, then finish(). Programs reach the data, a scratch area and the
+ * result buffer only through kfuncs whose buffers the verifier bounds; the
+ * kfuncs are refused to any other program type.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/highmem.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/uaccess.h>
+
+#include "csd.h"
+
+#define CSD_EXEC_IO_PAGES	32	/* read 128 KiB per bio */
+
+struct csd_exec_ops {
+	int (*process)(struct csd_exec_ctx *ctx);
+	int (*finish)(struct csd_exec_ctx *ctx);
+	char name[CSD_NAME_LEN];	/* data */
+};
+
+/* The kernel's side of a context: what the kfuncs need. */
+struct csd_exec_kern {
+	struct csd_exec_ctx ctx;
+	const u8 *data;
+	u8 *scratch;
+	u8 *result;
+	u32 result_len;
+	u32 result_cap;
+};
+
+/* Attached program sets, by name. */
+struct csd_exec_reg {
+	struct list_head node;
+	struct csd_exec_ops *ops;
+};
+
+static LIST_HEAD(csd_exec_list);
+static DEFINE_MUTEX(csd_exec_mutex);
+DEFINE_STATIC_SRCU(csd_exec_srcu);
+
+__bpf_kfunc_start_defs();
+
+/**
+ * csd_exec_data - the chunk's data, read-only
+ * @ctx: the offload context
+ * @offset: byte offset in the chunk
+ * @rdonly_buf_size: bytes wanted (a constant, bounds-checked by the verifier)
+ *
+ * Return: a pointer to @rdonly_buf_size bytes, or NULL past the chunk.
+ */
+__bpf_kfunc const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
+				    const size_t rdonly_buf_size)
+{
+	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
+	size_t end;
+
+	if (check_add_overflow((size_t)offset, rdonly_buf_size, &end) ||
+	    end > ctx->len)
+		return NULL;
+	return k->data + offset;
+}
+
+/**
+ * csd_exec_scratch - the execution's scratch area, zeroed at its start
+ * @ctx: the offload context
+ * @offset: byte offset in the scratch area
+ * @rdwr_buf_size: bytes wanted (a constant)
+ *
+ * Return: a pointer to @rdwr_buf_size bytes, or NULL past CSD_EXEC_SCRATCH.
+ */
+__bpf_kfunc u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
+				 const size_t rdwr_buf_size)
+{
+	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
+	size_t end;
+
+	if (check_add_overflow((size_t)offset, rdwr_buf_size, &end) ||
+	    end > CSD_EXEC_SCRATCH)
+		return NULL;
+	return k->scratch + offset;
+}
+
+/**
+ * csd_exec_emit - append to the execution's result
+ * @ctx: the offload context
+ * @data: bytes to append
+ * @data__sz: their number
+ *
+ * Return: 0, or -E2BIG when the caller's result buffer is full.
+ */
+__bpf_kfunc int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data,
+			      u32 data__sz)
+{
+	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
+
+	if (data__sz > k->result_cap - k->result_len)
+		return -E2BIG;
+	memcpy(k->result + k->result_len, data, data__sz);
+	k->result_len += data__sz;
+	return 0;
+}
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(csd_exec_kfunc_ids)
+BTF_ID_FLAGS(func, csd_exec_data, KF_RET_NULL)
+BTF_ID_FLAGS(func, csd_exec_scratch, KF_RET_NULL)
+BTF_ID_FLAGS(func, csd_exec_emit)
+BTF_KFUNCS_END(csd_exec_kfunc_ids)
+
+BTF_ID_LIST(csd_exec_btf_ids)
+BTF_ID(struct, csd_exec_ops)
+
+/* Offload kfuncs are for offload programs only, not completion programs. */
+static int csd_exec_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (!btf_id_set8_contains(&csd_exec_kfunc_ids, kfunc_id))
+		return 0;
+	if (prog->type == BPF_PROG_TYPE_STRUCT_OPS &&
+	    prog->aux->attach_btf_id == csd_exec_btf_ids[0])
+		return 0;
+	return -EACCES;
+}
+
+static const struct btf_kfunc_id_set csd_exec_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &csd_exec_kfunc_ids,
+	.filter = csd_exec_kfunc_filter,
+};
+
+static int csd_exec_stub(struct csd_exec_ctx *ctx)
+{
+	return 0;
+}
+
+static struct csd_exec_ops csd_exec_stubs = {
+	.process = csd_exec_stub,
+	.finish = csd_exec_stub,
+};
+
+static bool csd_exec_is_valid_access(int off, int size,
+				     enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
+}
+
+static const struct bpf_verifier_ops csd_exec_verifier_ops = {
+	.is_valid_access = csd_exec_is_valid_access,
+	.get_func_proto = bpf_base_func_proto,
+};
+
+static int csd_exec_init(struct btf *btf)
+{
+	return 0;
+}
+
+static int csd_exec_init_member(const struct btf_type *t,
+				const struct btf_member *member,
+				void *kdata, const void *udata)
+{
+	const struct csd_exec_ops *u = udata;
+	struct csd_exec_ops *k = kdata;
+
+	if (member->offset / 8 != offsetof(struct csd_exec_ops, name))
+		return 0;
+	if (!u->name[0] || strnlen(u->name, sizeof(u->name)) == sizeof(u->name))
+		return -EINVAL;
+	strscpy(k->name, u->name, sizeof(k->name));
+	return 1;
+}
+
+static struct csd_exec_reg *csd_exec_find(const char *name)
+{
+	struct csd_exec_reg *r;
+
+	list_for_each_entry_rcu(r, &csd_exec_list, node,
+				lockdep_is_held(&csd_exec_mutex) ||
+				srcu_read_lock_held(&csd_exec_srcu))
+		if (!strcmp(r->ops->name, name))
+			return r;
+	return NULL;
+}
+
+static int csd_exec_reg(void *kdata, struct bpf_link *link)
+{
+	struct csd_exec_ops *ops = kdata;
+	struct csd_exec_reg *r;
+	int ret = 0;
+
+	if (!ops->process)
+		return -EINVAL;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->ops = ops;
+	mutex_lock(&csd_exec_mutex);
+	if (csd_exec_find(ops->name))
+		ret = -EEXIST;
+	else
+		list_add_tail_rcu(&r->node, &csd_exec_list);
+	mutex_unlock(&csd_exec_mutex);
+	if (ret)
+		kfree(r);
+	return ret;
+}
+
+static void csd_exec_unreg(void *kdata, struct bpf_link *link)
+{
+	struct csd_exec_reg *r, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&csd_exec_mutex);
+	list_for_each_entry_safe(r, tmp, &csd_exec_list, node) {
+		if (r->ops == kdata)
+			list_del_rcu(&r->node);
+		else
+			continue;
+		synchronize_srcu(&csd_exec_srcu);	/* running executions */
+		kfree(r);
+	}
+	mutex_unlock(&csd_exec_mutex);
+}
+
+static struct bpf_struct_ops csd_exec_bpf_ops = {
+	.verifier_ops = &csd_exec_verifier_ops,
+	.init = csd_exec_init,
+	.init_member = csd_exec_init_member,
+	.reg = csd_exec_reg,
+	.unreg = csd_exec_unreg,
+	.cfi_stubs = &csd_exec_stubs,
+	.name = "csd_exec_ops",
+	.owner = THIS_MODULE,
+};
+
+int csd_exec_bpf_init(void)
+{
+	int ret;
+
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					&csd_exec_kfunc_set);
+	if (!ret)
+		ret = register_bpf_struct_ops(&csd_exec_bpf_ops, csd_exec_ops);
+	return ret;
+}
+
+/* Read @nr_pages pages at @sector into @pages. */
+static int csd_exec_read(struct block_device *bdev, sector_t sector,
+			 struct page **pages, unsigned int nr_pages)
+{
+	struct bio *bio;
+	unsigned int i;
+	int ret;
+
+	bio = bio_alloc(bdev, nr_pages, REQ_OP_READ, GFP_KERNEL);
+	bio->bi_iter.bi_sector = sector;
+	for (i = 0; i < nr_pages; i++)
+		__bio_add_page(bio, pages[i], PAGE_SIZE, 0);
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
+}
+
+/* The execution itself, with the program held by SRCU. */
+static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
+			sector_t start, u64 bytes, struct csd_exec_kern *k,
+			struct csd_exec *arg)
+{
+	struct page *pages[CSD_EXEC_IO_PAGES] = { };
+	u64 done = 0, t;
+	unsigned int i, n;
+	int ret = 0;
+
+	for (i = 0; i < CSD_EXEC_IO_PAGES; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	while (done < bytes) {
+		n = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes - done, PAGE_SIZE));
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			goto out;
+		}
+		t = ktime_get_ns();
+		ret = csd_exec_read(bdev, start + (done >> SECTOR_SHIFT), pages, n);
+		arg->io_ns += ktime_get_ns() - t;
+		if (ret)
+			goto out;
+		for (i = 0; i < n && done < bytes; i++) {
+			k->ctx.offset = done;
+			k->ctx.len = min_t(u64, CSD_EXEC_CHUNK, bytes - done);
+			k->data = kmap_local_page(pages[i]);
+			t = ktime_get_ns();
+			ret = ops->process(&k->ctx);
+			arg->prog_ns += ktime_get_ns() - t;
+			kunmap_local(k->data);
+			k->data = NULL;
+			arg->chunks++;
+			k->ctx.chunk++;
+			done += k->ctx.len;
+			arg->bytes_scanned += k->ctx.len;
+			if (ret < 0)
+				goto out;
+		}
+		cond_resched();
+	}
+	k->ctx.len = 0;
+	if (ops->finish) {
+		t = ktime_get_ns();
+		ret = ops->finish(&k->ctx);
+		arg->prog_ns += ktime_get_ns() - t;
+		arg->prog_ret = ret;
+		if (ret > 0)
+			ret = 0;
+	}
+out:
+	for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+	return ret;
+}
+
+/*
+ * CSD_IOC_EXEC after its struct was read and checked by the caller: find
+ * the range and the program, read and run.
+ */
+int csd_exec_ioctl(struct csd_exec *arg)
+{
+	struct csd_exec_kern k = { };
+	struct csd_exec_reg *r;
+	struct file *bdev_file;
+	sector_t start;
+	dev_t devt = 0;
+	u64 bytes = 0;
+	struct csd_ns *ns;
+	int idx, ret;
+
+	mutex_lock(&csd_ns_mutex);
+	ns = csd_ns_find_id(arg->ns_id);
+	if (!ns || ns->admin || csd_ns_is_dead(ns)) {
+		ret = -ENODEV;
+	} else if (arg->flags & CSD_EXEC_F_ZONE) {
+		if (!ns->zoned)
+			ret = -EINVAL;
+		else if (arg->zone >= ns->nr_zones)
+			ret = -ERANGE;
+		else
+			ret = 0;
+		start = (sector_t)arg->zone * ns->zone_sectors;
+		bytes = ns->zone_sectors << SECTOR_SHIFT;
+	} else {
+		u64 cap = ns->capacity >> (ns->lba_shift - SECTOR_SHIFT), end;
+
+		if (check_add_overflow(arg->slba, arg->nlb, &end) || end > cap)
+			ret = -ERANGE;
+		else
+			ret = 0;
+		start = arg->slba << (ns->lba_shift - SECTOR_SHIFT);
+		bytes = arg->nlb << ns->lba_shift;
+	}
+	if (!ret) {
+		devt = disk_devt(ns->disk);
+		k.ctx.sector_size = 1U << ns->lba_shift;
+		if (ns->zoned) {
+			k.ctx.zone_size = ns->zone_sectors << SECTOR_SHIFT;
+			k.ctx.zone_capacity = k.ctx.zone_size;
+		}
+	}
+	mutex_unlock(&csd_ns_mutex);
+	if (ret)
+		return ret;
+	k.ctx.range_len = bytes;
+
+	k.scratch = kvzalloc(CSD_EXEC_SCRATCH, GFP_KERNEL);
+	k.result_cap = arg->result_len;
+	k.result = kvzalloc(max_t(u32, k.result_cap, 1), GFP_KERNEL);
+	if (!k.scratch || !k.result) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	bdev_file = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(bdev_file)) {
+		ret = PTR_ERR(bdev_file);
+		goto out_free;
+	}
+
+	idx = srcu_read_lock(&csd_exec_srcu);
+	r = csd_exec_find(arg->prog);
+	if (!r)
+		ret = -ENOENT;
+	else
+		ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes,
+				   &k, arg);
+	srcu_read_unlock(&csd_exec_srcu, idx);
+	fput(bdev_file);
+
+	if (!ret) {
+		arg->result_len = k.result_len;
+		if (k.result_len &&
+		    copy_to_user(u64_to_user_ptr(arg->result), k.result,
+				 k.result_len))
+			ret = -EFAULT;
+	}
+out_free:
+	kvfree(k.result);
+	kvfree(k.scratch);
+	return ret;
+}

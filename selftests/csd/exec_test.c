@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Offload programs (csd_exec_ops) and the verifier: the entropy example's
+ * result over an LBA range and over a zone equals the same computation in
+ * userspace on the same data read with O_DIRECT, byte for byte, and
+ * returns at most 0.1% of the bytes it scanned; bad requests get their
+ * errno; unsafe programs are rejected by the kernel's verifier with the
+ * expected reason.
+ */
+#include <stdarg.h>
+#include <sys/time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "csd_lib.h"
+#include "kselftest_harness.h"
+
+#define BPF_DIR	"/csd/bpf"
+
+static char vlog[1 << 16];
+static size_t vlog_len;
+
+static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (vlog_len < sizeof(vlog) - 1)
+		vlog_len += vsnprintf(vlog + vlog_len, sizeof(vlog) - vlog_len, fmt, ap);
+	if (vlog_len > sizeof(vlog) - 1)
+		vlog_len = sizeof(vlog) - 1;
+	return 0;
+}
+
+/* Load and attach an offload program set; NULL on failure. */
+static struct bpf_link *attach(const char *file, const char *map,
+			       struct bpf_object **obj)
+{
+	char path[256];
+	struct bpf_map *m;
+	struct bpf_link *l;
+
+	snprintf(path, sizeof(path), "%s/%s", BPF_DIR, file);
+	*obj = bpf_object__open_file(path, NULL);
+	if (!*obj)
+		return NULL;
+	m = bpf_object__find_map_by_name(*obj, map);
+	if (!m || bpf_object__load(*obj))
+		goto err;
+	l = bpf_map__attach_struct_ops(m);
+	if (!l)
+		goto err;
+	return l;
+err:
+	bpf_object__close(*obj);
+	*obj = NULL;
+	return NULL;
+}
+
+static int do_exec(int fd, struct csd_exec *e, __u32 ns_id, __u32 flags, __u32 zone,
+		   __u64 slba, __u64 nlb, const char *prog, void *res, __u32 len)
+{
+	memset(e, 0, sizeof(*e));
+	e->size = sizeof(*e);
+	e->flags = flags;
+	e->ns_id = ns_id;
+	e->zone = zone;
+	e->slba = slba;
+	e->nlb = nlb;
+	snprintf(e->prog, sizeof(e->prog), "%s", prog);
+	e->result = (__u64)(unsigned long)res;
+	e->result_len = len;
+	return ioctl(fd, CSD_IOC_EXEC, e);
+}
+
+/* The same histogram in userspace, over data read with O_DIRECT. */
+static int user_hist(const char *dev, off_t off, size_t len, __u32 bins[256])
+{
+	unsigned char *buf;
+	size_t i;
+	int fd;
+
+	memset(bins, 0, 256 * sizeof(__u32));
+	if (posix_memalign((void **)&buf, 4096, len))
+		return -1;
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0 || pread(fd, buf, len, off) != (ssize_t)len) {
+		free(buf);
+		return -1;
+	}
+	close(fd);
+	for (i = 0; i < len; i++)
+		bins[buf[i]]++;
+	free(buf);
+	return 0;
+}
+
+static int write_random(const char *dev, off_t off, size_t len, unsigned int seed)
+{
+	unsigned char *buf;
+	size_t i;
+	int fd, ret;
+
+	if (posix_memalign((void **)&buf, 4096, len))
+		return -1;
+	srand(seed);
+	for (i = 0; i < len; i++)
+		buf[i] = (rand() % 7 == 0) ? 0 : rand();	/* skewed, not uniform */
+	fd = open(dev, O_WRONLY | O_DIRECT);
+	ret = fd >= 0 && pwrite(fd, buf, len, off) == (ssize_t)len ? 0 : -1;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+FIXTURE(exec) {
+	int fd;
+	struct csd_ns_entry conv, zns;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+};
+
+FIXTURE_SETUP(exec)
+{
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(self->fd, csd_conv()->disk, &self->conv));
+	ASSERT_EQ(0, csd_find_ns(self->fd, csd_zns()->disk, &self->zns));
+	self->link = attach("entropy.bpf.o", "csd_entropy", &self->obj);
+	ASSERT_NE(NULL, self->link);
+}
+
+FIXTURE_TEARDOWN(exec)
+{
+	bpf_link__destroy(self->link);
+	bpf_object__close(self->obj);
+	close(self->fd);
+}
+
+TEST_F(exec, entropy_over_lba_range_matches_userspace)
+{
+	__u32 kbins[256], ubins[256];
+	struct csd_exec e;
+
+	/* 1 MiB of data at LBA 100 (4 KiB blocks). */
+	ASSERT_EQ(0, write_random(csd_conv()->path, 100 * 4096, 1 << 20, 7));
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 256, "entropy",
+			     kbins, sizeof(kbins)));
+	EXPECT_EQ(sizeof(kbins), e.result_len);
+	EXPECT_EQ(1 << 20, e.bytes_scanned);
+	EXPECT_EQ(256, e.chunks);
+	EXPECT_EQ(0, e.prog_ret);
+	ASSERT_EQ(0, user_hist(csd_conv()->path, 100 * 4096, 1 << 20, ubins));
+	EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
+	TH_LOG("1 MiB: %llu us in the program, %llu us reading",
+	       (unsigned long long)e.prog_ns / 1000, (unsigned long long)e.io_ns / 1000);
+}
+
+TEST_F(exec, entropy_over_a_zone_matches_userspace)
+{
+	__u32 kbins[256], ubins[256];
+	const __u64 zbytes = self->zns.zone_sectors * 512;
+	struct csd_exec e;
+	char cmd[256];
+
+	/* Fill zone 11 from its start (reset first: sequential writes). */
+	snprintf(cmd, sizeof(cmd), "nvme zns reset-zone %s -s %llu > /dev/null",
+		 csd_zns()->path, (unsigned long long)(11 * zbytes / 4096));
+	ASSERT_EQ(0, csd_run(cmd));
+	ASSERT_EQ(0, write_random(csd_zns()->path, 11 * zbytes, zbytes, 11));
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 11, 0, 0, "entropy",
+			     kbins, sizeof(kbins)));
+	EXPECT_EQ(zbytes, e.bytes_scanned);
+	ASSERT_EQ(0, user_hist(csd_zns()->path, 11 * zbytes, zbytes, ubins));
+	EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
+	/* Only the result comes back: at most 0.1% of the bytes scanned. */
+	EXPECT_LE(e.result_len * 1000, e.bytes_scanned);
+}
+
+TEST_F(exec, bad_requests)
+{
+	__u32 bins[256];
+	struct csd_exec e;
+
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "nosuchprog", bins, 1024));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, CSD_EXEC_F_ZONE, 0, 0, 0, "entropy",
+			      bins, 1024));
+	EXPECT_EQ(EINVAL, errno);	/* zones on a conventional namespace */
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 1 << 20, 0, 0,
+			      "entropy", bins, 1024));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, self->conv.capacity / 8 - 4, 8,
+			      "entropy", bins, 1024));
+	EXPECT_EQ(ERANGE, errno);	/* past the end */
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 0, "entropy", bins, 1024));
+	EXPECT_EQ(EINVAL, errno);	/* empty range */
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "entropy", bins,
+			      CSD_EXEC_RESULT_MAX + 1));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-1, do_exec(self->fd, &e, 999999, 0, 0, 0, 8, "entropy", bins, 1024));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 4, 0, 0, 8, "entropy", bins, 1024));
+	EXPECT_EQ(EINVAL, errno);	/* unknown flag */
+	/* A result buffer too small for the program's emit: its error. */
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "entropy", bins, 16));
+	EXPECT_EQ(E2BIG, errno);
+}
+
+TEST_F(exec, unprivileged_is_eperm)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		__u32 bins[256];
+		struct csd_exec e;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		if (do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "entropy", bins, 1024) != -1 ||
+		    errno != EPERM)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* Unsafe programs: the kernel's verifier rejects each, with its reason. */
+TEST(verifier_rejects_unsafe_programs)
+{
+	static const struct {
+		const char *file, *map, *reason;
+	} bad[] = {
+		{ "exec_kfunc_in_complete.bpf.o", "csd_bad", "csd_exec_data" },
+		{ "write_ctx.bpf.o", "csd_bad", "only read is supported" },
+		{ "read_past_data.bpf.o", "csd_bad", "invalid access to memory" },
+		{ "write_data.bpf.o", "csd_bad", "rdonly" },
+	};
+	unsigned int i, failed = 0;
+
+	libbpf_set_print(log_print);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[256];
+		struct bpf_object *obj;
+		int err;
+
+		vlog_len = 0;
+		vlog[0] = 0;
+		snprintf(path, sizeof(path), "%s/bad/%s", BPF_DIR, bad[i].file);
+		obj = bpf_object__open_file(path, NULL);
+		if (!obj) {
+			TH_LOG("%s: cannot open", bad[i].file);
+			failed++;
+			continue;
+		}
+		err = bpf_object__load(obj);
+		if (!err || !strstr(vlog, bad[i].reason)) {
+			TH_LOG("%s: load %s, log lacks \"%s\":\n%.1500s", bad[i].file,
+			       err ? "failed" : "succeeded", bad[i].reason, vlog);
+			failed++;
+		}
+		bpf_object__close(obj);
+	}
+	libbpf_set_print(NULL);
+	EXPECT_EQ(0, failed);
+}
+
+TEST_HARNESS_MAIN
