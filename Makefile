@@ -34,6 +34,11 @@ module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 	@test -d "$(KDIR)" || { echo "csd: no kernel headers at '$(KDIR)': run 'make deps' (or set KDIR=)"; exit 1; }
 	@module/gen-nvme-layout.sh $(KDIR) $(MOD_KVER) module/nvme_layout.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@# Without BTF, csd's struct_ops and kfuncs would register silently
+	@# and not work: refuse such a module (CSD_ALLOW_NO_BTF=1 overrides).
+	@readelf -S module/csd.ko | grep -qE ' \.BTF +' || [ -n "$(CSD_ALLOW_NO_BTF)" ] || \
+		{ echo "csd: module/csd.ko has no BTF: install pahole (make deps) and build against headers with vmlinux" >&2; \
+		  rm -f module/csd.ko; exit 1; }
 
 csdctl:
 	$(MAKE) -C tools/csdctl

@@ -216,4 +216,25 @@ TEST_F(prog, attach_rules)
 	bpf_object__close(o3);
 }
 
+/* Unprivileged users cannot load csd programs (the kernel says EPERM). */
+TEST_F(prog, unprivileged_cannot_load)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct bpf_object *obj;
+		struct bpf_map *map;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		libbpf_set_print(NULL);
+		obj = open_prog("count.bpf.o", "csd_count", self->conv.id, &map);
+		_exit(obj == NULL && (errno == EPERM || errno == EACCES) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Must not load: uses csd_exec_data()'s result without a NULL check. */
+#include "../csd.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("struct_ops/process")
+int BPF_PROG(bad_process, struct csd_exec_ctx *x)
+{
+	const __u8 *d = csd_exec_data(x, 0, 16);
+
+	return d[0];
+}
+
+SEC(".struct_ops.link")
+struct csd_exec_ops csd_bad = {
+	.process = (void *)bad_process,
+	.name = "bad",
+};
