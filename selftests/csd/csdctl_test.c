@@ -191,4 +191,51 @@ TEST(prometheus_passes_promtool)
 	EXPECT_NE(NULL, strstr(out, "csd_errors_total{"));
 }
 
+/* csdctl prog and exec: load, the verifier's log, attach, classes, exec, detach. */
+TEST(prog_and_exec)
+{
+	char out[16384], cmd[1024];
+	const char *conv = csd_conv()->disk;
+
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
+	/* An unsafe program: refused, with the verifier's reason. */
+	EXPECT_EQ(1, run_capture("csdctl prog load /csd/bpf/bad/read_past_data.bpf.o --name bad 2>&1",
+				 out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "invalid access to memory"));
+
+	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/count.bpf.o --name cnt 2>&1",
+				 out, sizeof(out)));
+	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/entropy.bpf.o 2>&1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "registered for exec"));
+	snprintf(cmd, sizeof(cmd), "csdctl prog attach cnt %s 2>&1", conv);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	/* A second set on the same namespace is refused. */
+	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/drop.bpf.o 2>&1", out, sizeof(out)));
+	snprintf(cmd, sizeof(cmd), "csdctl prog attach drop %s 2>&1", conv);
+	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "attached there already"));
+
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 21, 4096, 0));
+	snprintf(cmd, sizeof(cmd), "csdctl stats %s --class 2>&1", conv);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "CLASS"));
+
+	ASSERT_EQ(0, run_capture("csdctl --json prog list | jq -e '.[] | select(.name == \"cnt\") | .attached' > /dev/null 2>&1",
+				 out, sizeof(out)));
+
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --slba 0 --nlb 64 2>&1", conv);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "entropy:"));
+	EXPECT_NE(NULL, strstr(out, "scanned 262144 bytes in 64 chunks, returned 1024"));
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog nosuch --slba 0 --nlb 8 2>&1", conv);
+	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "no offload program set nosuch"));
+
+	EXPECT_EQ(0, run_capture("csdctl prog detach cnt 2>&1", out, sizeof(out)));
+	EXPECT_EQ(0, run_capture("csdctl prog detach entropy 2>&1", out, sizeof(out)));
+	EXPECT_EQ(0, run_capture("csdctl prog detach drop 2>&1", out, sizeof(out)));
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --slba 0 --nlb 8 2>&1", conv);
+	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
+}
+
 TEST_HARNESS_MAIN

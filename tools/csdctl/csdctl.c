@@ -68,6 +68,16 @@ static void usage(FILE *f)
 "      --region-size SIZE      region size of a conventional namespace, bytes with\n"
 "                              K, M or G suffix: a power of two, at least 1M\n"
 "      --enable, --disable     turn accounting of DISK on or off\n"
+"  prog load FILE.bpf.o [--name N]\n"
+"                     check a BPF program set with the kernel's verifier (its log on\n"
+"                     failure) and remember it as N; offload programs (csd_exec_ops)\n"
+"                     are registered for exec at once\n"
+"  prog attach N DISK attach completion program set N to DISK\n"
+"  prog detach N      detach (unregister) N\n"
+"  prog list          programs: name, kind, file, attached to, runs and run time\n"
+"  exec DISK --prog N (--zone Z | --slba S --nlb L) [--format entropy|u64|u32|hex]\n"
+"                     run offload program N over a zone or LBA range in the kernel;\n"
+"                     prints the decoded result and the data moved\n"
 "  help               this text\n"
 "\n"
 "Options:\n"
@@ -433,6 +443,8 @@ static const struct command {
 	{ "top", cmd_top, OPT_INTERVAL | OPT_ITERATIONS },
 	{ "reset", cmd_reset, 0 },
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
+	{ "prog", cmd_prog, OPT_NAME },
+	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT },
 	{ "help", cmd_help, 0 },
 };
 
@@ -459,6 +471,11 @@ static const struct option longopts[] = {
 	{ "region-size", required_argument, NULL, LONG_ONLY(OPT_REGION) },
 	{ "enable", no_argument, NULL, LONG_ONLY(OPT_ENABLE) },
 	{ "disable", no_argument, NULL, LONG_ONLY(OPT_DISABLE) },
+	{ "name", required_argument, NULL, LONG_ONLY(OPT_NAME) },
+	{ "prog", required_argument, NULL, LONG_ONLY(OPT_PROG) },
+	{ "slba", required_argument, NULL, LONG_ONLY(OPT_SLBA) },
+	{ "nlb", required_argument, NULL, LONG_ONLY(OPT_NLB) },
+	{ "format", required_argument, NULL, LONG_ONLY(OPT_FORMAT) },
 	{ }
 };
 
@@ -589,6 +606,19 @@ static bool parse_opt(int c)
 		return parse_uint("--top", optarg, &opts.top);
 	case OPT_REGION:
 		return parse_size(optarg, &opts.region_bytes);
+	case OPT_NAME:
+		opts.name = optarg;
+		break;
+	case OPT_PROG:
+		opts.prog_name = optarg;
+		break;
+	case OPT_SLBA:
+		return parse_ull("--slba", optarg, UINT64_MAX, &opts.slba);
+	case OPT_NLB:
+		return parse_ull("--nlb", optarg, UINT64_MAX, &opts.nlb);
+	case OPT_FORMAT:
+		opts.format = optarg;
+		break;
 	}
 	return true;
 }

@@ -28,6 +28,11 @@ enum {
 	OPT_REGION	= 1 << 12,	/* --region-size SIZE */
 	OPT_ENABLE	= 1 << 13,	/* --enable */
 	OPT_DISABLE	= 1 << 14,	/* --disable */
+	OPT_NAME	= 1 << 15,	/* --name N */
+	OPT_PROG	= 1 << 16,	/* --prog N */
+	OPT_SLBA	= 1 << 17,	/* --slba LBA */
+	OPT_NLB		= 1 << 18,	/* --nlb N */
+	OPT_FORMAT	= 1 << 19,	/* --format F */
 };
 
 struct opts {
@@ -46,6 +51,11 @@ struct opts {
 	const char *sort;
 	unsigned int top;
 	unsigned long long region_bytes;
+	const char *name;
+	const char *prog_name;
+	unsigned long long slba;
+	unsigned long long nlb;
+	const char *format;
 };
 
 extern struct opts opts;
@@ -66,6 +76,10 @@ const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const
 int csd_find_disk(int fd, const char *disk, struct csd_ns_entry *out);
 /* Message for a DISK csd does not know. */
 void no_such_disk(const char *disk);
+
+/* prog.c */
+int cmd_prog(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 
 /* calloc() that exits on failure. */
 void *xcalloc(size_t n, size_t size);

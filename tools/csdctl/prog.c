@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csdctl prog and exec: BPF program sets for csd, loaded with libbpf.
+ *
+ * A program set is a BPF object with one struct_ops map, of type csd_ops
+ * (completion programs, attached to one namespace) or csd_exec_ops
+ * (offload programs, run by CSD_IOC_EXEC). csdctl remembers loaded sets
+ * in /run/csd/progs/NAME (the object's path and kind) and pins the
+ * attachment's link at /sys/fs/bpf/csd/NAME, so that it outlives csdctl;
+ * removing the pin detaches.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/csd.h>
+
+#include "csdctl.h"
+#include "json.h"
+
+#define STATE_DIR	"/run/csd/progs"
+#define PIN_DIR		"/sys/fs/bpf/csd"
+
+enum kind { KIND_NONE, KIND_COMPLETE, KIND_EXEC };
+
+static const char *kind_name(enum kind k)
+{
+	return k == KIND_COMPLETE ? "completion" : k == KIND_EXEC ? "offload" : "?";
+}
+
+/* libbpf's messages: kept, and printed when something fails. */
+static char *log_buf;
+static size_t log_len;
+
+static int log_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	log_buf = realloc(log_buf, log_len + n + 1);
+	if (!log_buf)
+		return 0;
+	memcpy(log_buf + log_len, line, n + 1);
+	log_len += n;
+	return 0;
+}
+
+static void log_dump(void)
+{
+	if (log_len)
+		fprintf(stderr, "%s", log_buf);
+}
+
+/* The object's csd struct_ops map and its kind. */
+static struct bpf_map *find_ops(struct bpf_object *obj, enum kind *kind)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		const struct btf *btf = bpf_object__btf(obj);
+		const struct btf_type *t;
+		const char *name;
+
+		if (bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS || !btf)
+			continue;
+		t = btf__type_by_id(btf, bpf_map__btf_value_type_id(m));
+		name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+		if (name && !strcmp(name, "csd_ops")) {
+			*kind = KIND_COMPLETE;
+			return m;
+		}
+		if (name && !strcmp(name, "csd_exec_ops")) {
+			*kind = KIND_EXEC;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Open FILE; set the struct_ops data (ns_id or name); load. */
+static struct bpf_object *load(const char *file, __u32 ns_id, const char *exec_name,
+			       struct bpf_map **map, enum kind *kind)
+{
+	struct bpf_object *obj;
+	void *data;
+	size_t sz;
+
+	libbpf_set_print(log_cb);
+	obj = bpf_object__open_file(file, NULL);
+	if (!obj) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, file, strerror(errno));
+		return NULL;
+	}
+	*map = find_ops(obj, kind);
+	if (!*map) {
+		fprintf(stderr, "%s: %s has no csd_ops or csd_exec_ops struct_ops map\n", prog, file);
+		goto err;
+	}
+	data = bpf_map__initial_value(*map, &sz);
+	if (!data) {
+		fprintf(stderr, "%s: cannot set up %s (libbpf >= 1.4 needed)\n", prog, file);
+		goto err;
+	}
+	/* struct csd_ops: 8-byte function pointer, then ns_id. */
+	if (*kind == KIND_COMPLETE && sz >= 12)
+		memcpy((char *)data + 8, &ns_id, sizeof(ns_id));
+	/* struct csd_exec_ops: two function pointers, then the name. */
+	if (*kind == KIND_EXEC && exec_name && sz >= 16 + CSD_NAME_LEN) {
+		memset((char *)data + 16, 0, CSD_NAME_LEN);
+		snprintf((char *)data + 16, CSD_NAME_LEN, "%s", exec_name);
+	}
+	if (bpf_object__load(obj)) {
+		fprintf(stderr, "%s: the kernel's verifier refused %s:\n", prog, file);
+		log_dump();
+		goto err;
+	}
+	return obj;
+err:
+	bpf_object__close(obj);
+	return NULL;
+}
+
+#define BPF_FS_MAGIC	0xcafe4a11
+
+static int ensure_dirs(void)
+{
+	struct statfs sfs;
+
+	mkdir("/run/csd", 0700);
+	mkdir(STATE_DIR, 0700);
+	/* Mount bpffs only where there is none: never hide existing pins. */
+	if (statfs("/sys/fs/bpf", &sfs) == 0 && sfs.f_type != BPF_FS_MAGIC)
+		mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL);
+	mkdir(PIN_DIR, 0700);
+	return access(PIN_DIR, W_OK) ? -1 : 0;
+}
+
+static int state_write(const char *name, const char *file, enum kind kind)
+{
+	char path[512], abs[4096];
+	FILE *f;
+
+	if (!realpath(file, abs))
+		snprintf(abs, sizeof(abs), "%s", file);
+	snprintf(path, sizeof(path), STATE_DIR "/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s\n%s\n", abs, kind_name(kind));
+	return fclose(f);
+}
+
+static int state_read(const char *name, char *file, size_t len, enum kind *kind)
+{
+	char path[512], k[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), STATE_DIR "/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(file, len, f) || !fgets(k, sizeof(k), f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	file[strcspn(file, "\n")] = 0;
+	*kind = !strncmp(k, "completion", 10) ? KIND_COMPLETE : KIND_EXEC;
+	return 0;
+}
+
+static bool valid_name(const char *n)
+{
+	size_t i, len = strlen(n);
+
+	if (!len || len >= CSD_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(n[i] == '-' || n[i] == '_' || (n[i] >= '0' && n[i] <= '9') ||
+		      (n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* The default name: FILE's base name without .bpf.o. */
+static const char *default_name(const char *file, char *buf, size_t len)
+{
+	const char *b = strrchr(file, '/');
+
+	snprintf(buf, len, "%s", b ? b + 1 : file);
+	buf[strcspn(buf, ".")] = 0;
+	return buf;
+}
+
+static int pin_link(struct bpf_link *link, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), PIN_DIR "/%s", name);
+	return bpf_link__pin(link, path);
+}
+
+static int prog_load(const char *file)
+{
+	char nbuf[CSD_NAME_LEN];
+	const char *name = opts.name ? opts.name : default_name(file, nbuf, sizeof(nbuf));
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map;
+	enum kind kind;
+	char pin[512];
+	int ret = 1;
+
+	if (!valid_name(name)) {
+		fprintf(stderr, "%s: '%s' is not a program name (letters, digits, - and _, at most %d)\n",
+			prog, name, CSD_NAME_LEN - 1);
+		return 2;
+	}
+	if (ensure_dirs()) {
+		fprintf(stderr, "%s: cannot use %s (is bpffs mounted on /sys/fs/bpf?)\n", prog,
+			PIN_DIR);
+		return 1;
+	}
+	snprintf(pin, sizeof(pin), PIN_DIR "/%s", name);
+	if (!access(pin, F_OK)) {
+		fprintf(stderr, "%s: a program set named %s is attached (prog detach %s first)\n",
+			prog, name, name);
+		return 1;
+	}
+	/* The verifier's check: completion programs load again on attach. */
+	obj = load(file, 0, name, &map, &kind);
+	if (!obj)
+		return 1;
+	if (kind == KIND_EXEC) {
+		link = bpf_map__attach_struct_ops(map);
+		if (!link) {
+			fprintf(stderr, "%s: cannot register %s: %s\n", prog, name, strerror(errno));
+			goto out;
+		}
+		if (pin_link(link, name)) {
+			fprintf(stderr, "%s: cannot pin %s: %s\n", prog, pin, strerror(errno));
+			bpf_link__destroy(link);
+			goto out;
+		}
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+	}
+	if (state_write(name, file, kind)) {
+		fprintf(stderr, "%s: cannot write %s/%s\n", prog, STATE_DIR, name);
+		goto out;
+	}
+	printf("%s: %s program set %s, verified%s\n", name, kind_name(kind), file,
+	       kind == KIND_EXEC ? ", registered for exec" : "");
+	ret = 0;
+out:
+	bpf_object__close(obj);
+	return ret;
+}
+
+static int prog_attach(const char *name, const char *disk)
+{
+	struct csd_ns_entry ns;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map;
+	char file[4096];
+	enum kind kind;
+	int fd, ret = 1;
+
+	if (state_read(name, file, sizeof(file), &kind)) {
+		fprintf(stderr, "%s: no program set %s (prog load it first)\n", prog, name);
+		return 1;
+	}
+	if (kind != KIND_COMPLETE) {
+		fprintf(stderr, "%s: %s is an offload program set: run it with csdctl exec\n",
+			prog, name);
+		return 1;
+	}
+	fd = csd_open();
+	if (fd < 0)
+		return 1;
+	if (csd_find_disk(fd, disk, &ns)) {
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	if (ensure_dirs())
+		return 1;
+	obj = load(file, ns.id, NULL, &map, &kind);
+	if (!obj)
+		return 1;
+	link = bpf_map__attach_struct_ops(map);
+	if (!link) {
+		fprintf(stderr, "%s: cannot attach %s to %s: %s\n", prog, name, ns.disk,
+			errno == EBUSY ? "a program set is attached there already" :
+			strerror(errno));
+		goto out;
+	}
+	if (pin_link(link, name)) {
+		fprintf(stderr, "%s: cannot pin %s: %s\n", prog, name, strerror(errno));
+		bpf_link__destroy(link);
+		goto out;
+	}
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	printf("%s: attached to %s\n", name, ns.disk);
+	ret = 0;
+out:
+	bpf_object__close(obj);
+	return ret;
+}
+
+static int prog_detach(const char *name)
+{
+	char pin[512], path[512];
+
+	snprintf(pin, sizeof(pin), PIN_DIR "/%s", name);
+	snprintf(path, sizeof(path), STATE_DIR "/%s", name);
+	if (unlink(pin) && errno != ENOENT) {
+		fprintf(stderr, "%s: cannot remove %s: %s\n", prog, pin, strerror(errno));
+		return 1;
+	}
+	if (unlink(path) && errno == ENOENT && access(pin, F_OK)) {
+		fprintf(stderr, "%s: no program set %s\n", prog, name);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether struct_ops program @pfd belongs to the map @map_id: the map's
+ * value holds the program ids of its function pointers.
+ */
+static bool prog_of_link(int pfd, __u32 map_id)
+{
+	struct bpf_prog_info pi = { };
+	__u32 pl = sizeof(pi), key = 0;
+	struct bpf_map_info mi = { };
+	__u32 ml = sizeof(mi);
+	bool found = false;
+	__u64 *val;
+	int mfd;
+	__u32 i;
+
+	if (bpf_prog_get_info_by_fd(pfd, &pi, &pl))
+		return false;
+	mfd = bpf_map_get_fd_by_id(map_id);
+	if (mfd < 0)
+		return false;
+	if (bpf_map_get_info_by_fd(mfd, &mi, &ml) || !mi.value_size) {
+		close(mfd);
+		return false;
+	}
+	val = calloc(1, mi.value_size);
+	/* A struct_ops map's value has the program ids where the pointers are. */
+	if (val && !bpf_map_lookup_elem(mfd, &key, val))
+		for (i = 0; i < mi.value_size / 8; i++)
+			if ((val[i] & 0xffffffff) == pi.id && !(val[i] >> 32))
+				found = true;
+	free(val);
+	close(mfd);
+	return found;
+}
+
+/* The attached link's programs' run statistics. */
+static void link_stats(const char *name, bool *attached, __u64 *runs, __u64 *ns)
+{
+	struct bpf_link_info info = { };
+	__u32 len = sizeof(info), id = 0;
+	char pin[512];
+	int fd;
+
+	*attached = false;
+	*runs = *ns = 0;
+	snprintf(pin, sizeof(pin), PIN_DIR "/%s", name);
+	fd = bpf_obj_get(pin);
+	if (fd < 0)
+		return;
+	*attached = true;
+	if (bpf_link_get_info_by_fd(fd, &info, &len) == 0 &&
+	    info.type == BPF_LINK_TYPE_STRUCT_OPS) {
+		/* The programs whose map is this link's: match by map id. */
+		while (!bpf_prog_get_next_id(id, &id)) {
+			struct bpf_prog_info pi = { };
+			__u32 pl = sizeof(pi);
+			int pfd = bpf_prog_get_fd_by_id(id);
+
+			if (pfd < 0)
+				continue;
+			/* struct_ops programs of this set: named after the set's map. */
+			if (!bpf_prog_get_info_by_fd(pfd, &pi, &pl) &&
+			    pi.type == BPF_PROG_TYPE_STRUCT_OPS &&
+			    pi.attach_btf_obj_id && prog_of_link(pfd, info.struct_ops.map_id)) {
+				*runs += pi.run_cnt;
+				*ns += pi.run_time_ns;
+			}
+			close(pfd);
+		}
+	}
+	close(fd);
+}
+
+static int prog_list(void)
+{
+	struct json j = { .f = stdout };
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(STATE_DIR);
+	if (opts.json)
+		json_begin_array(&j, NULL);
+	else
+		printf("%-16s %-10s %-8s %12s %12s  %s\n", "NAME", "KIND", "ATTACHED", "RUNS",
+		       "RUN-TIME", "FILE");
+	while (d && (de = readdir(d))) {
+		char file[4096];
+		enum kind kind;
+		bool attached;
+		__u64 runs, rt;
+
+		if (de->d_name[0] == '.' || state_read(de->d_name, file, sizeof(file), &kind))
+			continue;
+		link_stats(de->d_name, &attached, &runs, &rt);
+		if (opts.json) {
+			json_begin_object(&j, NULL);
+			json_str(&j, "name", de->d_name);
+			json_str(&j, "kind", kind_name(kind));
+			json_str(&j, "file", file);
+			json_bool(&j, "attached", attached);
+			json_u64(&j, "runs", runs);
+			json_u64(&j, "run_time_ns", rt);
+			json_end_object(&j);
+		} else {
+			printf("%-16s %-10s %-8s %12llu %10.3fms  %s\n", de->d_name, kind_name(kind),
+			       attached ? "yes" : "no", (unsigned long long)runs, rt / 1e6, file);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (opts.json) {
+		json_end_array(&j);
+		json_end(&j);
+	}
+	return 0;
+}
+
+int cmd_prog(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "load") && argc == 3)
+		return prog_load(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "attach"))
+		return prog_attach(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "detach"))
+		return prog_detach(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return prog_list();
+	fprintf(stderr, "%s: usage: prog load FILE [--name N] | prog attach N DISK | prog detach N | prog list\n",
+		prog);
+	return 2;
+}
+
+/* Shannon entropy in bits per byte from a 256-bin histogram. */
+static double entropy(const __u32 *bins, __u64 *total)
+{
+	double h = 0;
+	int i;
+
+	*total = 0;
+	for (i = 0; i < 256; i++)
+		*total += bins[i];
+	for (i = 0; i < 256; i++) {
+		double p = *total ? (double)bins[i] / *total : 0;
+
+		if (p > 0)
+			h -= p * log2(p);
+	}
+	return h;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static unsigned char res[CSD_EXEC_RESULT_MAX];
+	const char *fmt = opts.format;
+	struct csd_ns_entry ns;
+	struct csd_exec e;
+	unsigned int i;
+	int fd;
+
+	if (argc != 2 || !(opts.given & OPT_PROG) ||
+	    !!(opts.given & OPT_ZONE) == !!(opts.given & (OPT_SLBA | OPT_NLB)) ||
+	    ((opts.given & (OPT_SLBA | OPT_NLB)) && !(opts.given & OPT_NLB))) {
+		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z | --slba S --nlb L)\n", prog);
+		return 2;
+	}
+	if (!fmt)
+		fmt = strstr(opts.prog_name, "entropy") ? "entropy" :
+		      strstr(opts.prog_name, "checksum") ? "u32" :
+		      strstr(opts.prog_name, "count") ? "u64" : "hex";
+	fd = csd_open();
+	if (fd < 0)
+		return 1;
+	if (csd_find_disk(fd, argv[1], &ns)) {
+		close(fd);
+		return 1;
+	}
+	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
+	e.ns_id = ns.id;
+	if (opts.given & OPT_ZONE) {
+		e.flags = CSD_EXEC_F_ZONE;
+		e.zone = opts.zone;
+	} else {
+		e.slba = opts.slba;
+		e.nlb = opts.nlb;
+	}
+	snprintf(e.prog, sizeof(e.prog), "%s", opts.prog_name);
+	e.result = (__u64)(unsigned long)res;
+	e.result_len = sizeof(res);
+	if (ioctl(fd, CSD_IOC_EXEC, &e)) {
+		int err = errno;
+
+		close(fd);
+		if (err == ENOENT)
+			fprintf(stderr, "%s: no offload program set %s is registered (csdctl prog load)\n",
+				prog, opts.prog_name);
+		else
+			ioctl_error("CSD_IOC_EXEC", ns.disk, err);
+		return 1;
+	}
+	close(fd);
+
+	if (opts.json) {
+		struct json j = { .f = stdout };
+
+		json_begin_object(&j, NULL);
+		json_str(&j, "disk", ns.disk);
+		json_str(&j, "prog", e.prog);
+		json_u64(&j, "bytes_scanned", e.bytes_scanned);
+		json_u64(&j, "bytes_returned", e.result_len);
+		json_u64(&j, "chunks", e.chunks);
+		json_u64(&j, "prog_ns", e.prog_ns);
+		json_u64(&j, "io_ns", e.io_ns);
+		if (!strcmp(fmt, "entropy") && e.result_len >= 1024) {
+			__u64 total;
+			double h = entropy((const __u32 *)res, &total);
+
+			json_double(&j, "entropy_bits_per_byte", h);
+			json_begin_array(&j, "histogram");
+			for (i = 0; i < 256; i++)
+				json_u64(&j, NULL, ((const __u32 *)res)[i]);
+			json_end_array(&j);
+		} else if (!strcmp(fmt, "u64") && e.result_len >= 8) {
+			json_u64(&j, "value", *(const __u64 *)res);
+		} else if (!strcmp(fmt, "u32") && e.result_len >= 4) {
+			json_u64(&j, "value", *(const __u32 *)res);
+		}
+		json_end_object(&j);
+		json_end(&j);
+		return 0;
+	}
+
+	if (!strcmp(fmt, "entropy") && e.result_len >= 1024) {
+		__u64 total;
+		double h = entropy((const __u32 *)res, &total);
+
+		printf("entropy: %.4f bits per byte over %llu bytes\n", h,
+		       (unsigned long long)total);
+	} else if (!strcmp(fmt, "u64") && e.result_len >= 8) {
+		printf("result: %llu\n", (unsigned long long)*(const __u64 *)res);
+	} else if (!strcmp(fmt, "u32") && e.result_len >= 4) {
+		printf("result: 0x%08x\n", *(const __u32 *)res);
+	} else {
+		printf("result (%u bytes):", e.result_len);
+		for (i = 0; i < e.result_len && i < 256; i++)
+			printf("%s%02x", i % 32 ? "" : "\n  ", res[i]);
+		printf("\n");
+	}
+	printf("scanned %llu bytes in %llu chunks, returned %u (%.4f%%); program %.3f ms, reading %.3f ms\n",
+	       (unsigned long long)e.bytes_scanned, (unsigned long long)e.chunks, e.result_len,
+	       e.bytes_scanned ? 100.0 * e.result_len / e.bytes_scanned : 0,
+	       e.prog_ns / 1e6, e.io_ns / 1e6);
+	return 0;
+}
