@@ -93,6 +93,22 @@ grep -E '^csd_latency_seconds_(bucket|sum|count)\{disk="'$zd'",op="read",size="<
 	awk '$2 != 0' | head -6
 promtool check metrics < /tmp/metrics.txt && echo "promtool: ok"
 
+step "BPF: a completion program that counts and classifies, attached to $zd"
+sysctl -qw kernel.bpf_stats_enabled=1
+csdctl prog load /csd/bpf/count.bpf.o
+csdctl prog attach count "$zd"
+fio --name=bpfread --filename="$zns" --direct=1 --ioengine=psync --rw=randread \
+    --bs=4k --size=16M --io_size=1M 2>&1 | grep -E 'issued'
+csdctl stats "$zd" --class
+csdctl prog list
+csdctl prog detach count
+
+step "BPF offload: entropy of zone 0 computed in the kernel, only the histogram comes back"
+csdctl prog load /csd/bpf/entropy.bpf.o
+csdctl exec "$zd" --prog entropy --zone 0
+csdctl exec "$zd" --prog entropy --zone 8
+csdctl prog detach entropy
+
 step "memory"
 csdctl devices
 csdctl info | grep memory
