@@ -388,6 +388,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	if (ret)
 		return ret;
 	k.ctx.range_len = bytes;
+	k.ctx.arg = arg->arg;
 
 	k.scratch = kvzalloc(CSD_EXEC_SCRATCH, GFP_KERNEL);
 	k.result_cap = arg->result_len;

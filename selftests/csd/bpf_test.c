@@ -107,7 +107,7 @@ TEST_F(prog, count_runs_once_per_request)
 	char want[128], out[1024];
 	__u32 k;
 
-	obj = open_prog("count.bpf.o", "csd_count", self->conv.id, &map);
+	obj = open_prog("classify.bpf.o", "csd_classify", self->conv.id, &map);
 	ASSERT_NE(NULL, obj);
 	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));
 	link = bpf_map__attach_struct_ops(map);
@@ -194,7 +194,7 @@ TEST_F(prog, attach_rules)
 	struct bpf_link *l1, *l2, *l3;
 	struct bpf_map *m1, *m2, *m3;
 
-	o1 = open_prog("count.bpf.o", "csd_count", self->conv.id, &m1);
+	o1 = open_prog("classify.bpf.o", "csd_classify", self->conv.id, &m1);
 	o2 = open_prog("drop.bpf.o", "csd_drop", self->conv.id, &m2);
 	o3 = open_prog("drop.bpf.o", "csd_drop", 999999, &m3);
 	ASSERT_NE(NULL, o1);
@@ -230,7 +230,7 @@ TEST_F(prog, unprivileged_cannot_load)
 		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 			_exit(2);
 		libbpf_set_print(NULL);
-		obj = open_prog("count.bpf.o", "csd_count", self->conv.id, &map);
+		obj = open_prog("classify.bpf.o", "csd_classify", self->conv.id, &map);
 		_exit(obj == NULL && (errno == EPERM || errno == EACCES) ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

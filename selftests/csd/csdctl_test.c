@@ -203,7 +203,7 @@ TEST(prog_and_exec)
 				 out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "invalid access to memory"));
 
-	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/count.bpf.o --name cnt 2>&1",
+	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/classify.bpf.o --name cnt 2>&1",
 				 out, sizeof(out)));
 	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/entropy.bpf.o 2>&1", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "registered for exec"));

@@ -188,6 +188,73 @@ TEST_F(exec, entropy_over_a_zone_matches_userspace)
 	EXPECT_LE(e.result_len * 1000, e.bytes_scanned);
 }
 
+/* CRC-32C, bit by bit: the reference for the checksum example. */
+static __u32 crc32c(const unsigned char *p, size_t n)
+{
+	__u32 c = 0xffffffff;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		c ^= p[i];
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82F63B78 : c >> 1;
+	}
+	return c ^ 0xffffffff;
+}
+
+/* count (u32 values above a threshold) and checksum (CRC-32C) agree too. */
+TEST_F(exec, count_and_checksum_match_userspace)
+{
+	struct bpf_object *o1, *o2;
+	struct bpf_link *l1, *l2;
+	unsigned char *buf;
+	__u64 kcount = 0, ucount = 0;
+	__u32 kcrc = 0, i;
+	struct csd_exec e;
+	int fd;
+
+	l1 = attach("count.bpf.o", "csd_count", &o1);
+	ASSERT_NE(NULL, l1);
+	l2 = attach("checksum.bpf.o", "csd_checksum", &o2);
+	ASSERT_NE(NULL, l2);
+	ASSERT_EQ(0, write_random(csd_conv()->path, 2048 * 4096, 256 * 4096, 3));
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 2048, 256, "count", &kcount,
+			     sizeof(kcount)));
+	/* The threshold travels in csd_exec.arg. */
+	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
+	e.ns_id = self->conv.id;
+	e.slba = 2048;
+	e.nlb = 256;
+	e.arg = 3000000000u;
+	snprintf(e.prog, sizeof(e.prog), "count");
+	e.result = (__u64)(unsigned long)&kcount;
+	e.result_len = sizeof(kcount);
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_EXEC, &e));
+	EXPECT_EQ(8, e.result_len);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 2048, 256, "checksum", &kcrc,
+			     sizeof(kcrc)));
+	EXPECT_EQ(4, e.result_len);
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 256 * 4096));
+	fd = open(csd_conv()->path, O_RDONLY | O_DIRECT);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(256 * 4096, pread(fd, buf, 256 * 4096, 2048 * 4096));
+	close(fd);
+	for (i = 0; i < 256 * 4096 / 4; i++)
+		if (((__u32 *)buf)[i] > 3000000000u)
+			ucount++;
+	EXPECT_EQ(ucount, kcount);
+	EXPECT_NE(0, ucount);
+	EXPECT_EQ(crc32c(buf, 256 * 4096), kcrc);
+	free(buf);
+	bpf_link__destroy(l1);
+	bpf_link__destroy(l2);
+	bpf_object__close(o1);
+	bpf_object__close(o2);
+}
+
 TEST_F(exec, bad_requests)
 {
 	__u32 bins[256];

@@ -1,44 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * count: counts every completed command of the namespace it is attached
- * to, by csd operation class, and puts reads in class 1 and writes and
- * appends in class 2.
+ * count: how many little-endian u32 values in a zone or LBA range are
+ * greater than a threshold (csd_exec.arg; csdctl exec --arg), as in the
+ * ZCSD demo. Returns one u64.
  */
 #include "csd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, CSD_OP_NR + 1);	/* [CSD_OP_NR]: all */
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-static void bump(__u32 k)
+SEC("struct_ops/process")
+int BPF_PROG(count_process, struct csd_exec_ctx *x)
 {
-	__u64 *v = bpf_map_lookup_elem(&counts, &k);
+	__u64 *n = (__u64 *)csd_exec_scratch(x, 0, sizeof(__u64));
+	const __u32 *v = (const __u32 *)csd_exec_data(x, 0, CSD_EXEC_CHUNK);
+	__u32 t = x->arg, i;
 
-	if (v)
-		__sync_fetch_and_add(v, 1);
+	if (!n)
+		return -22;
+	if (!v)
+		return x->len ? -22 : 0;	/* chunks are whole 4 KiB blocks */
+	for (i = 0; i < CSD_EXEC_CHUNK / 4; i++)
+		if (v[i] > t)
+			(*n)++;
+	return 0;
 }
 
-SEC("struct_ops/complete")
-int BPF_PROG(count_complete, struct csd_req_ctx *req)
+SEC("struct_ops/finish")
+int BPF_PROG(count_finish, struct csd_exec_ctx *x)
 {
-	__u32 op = req->op;
+	__u8 *n = csd_exec_scratch(x, 0, sizeof(__u64));
 
-	bump(CSD_OP_NR);
-	if (op < CSD_OP_NR)
-		bump(op);
-	if (op == CSD_OP_READ)
-		return 1;
-	if (op == CSD_OP_WRITE || op == CSD_OP_APPEND)
-		return 2;
-	return CSD_BPF_ACCOUNT;
+	return n ? csd_exec_emit(x, n, sizeof(__u64)) : -22;
 }
 
 SEC(".struct_ops.link")
-struct csd_ops csd_count = {
-	.complete = (void *)count_complete,
+struct csd_exec_ops csd_count = {
+	.process = (void *)count_process,
+	.finish = (void *)count_finish,
+	.name = "count",
 };

@@ -75,7 +75,8 @@ static void usage(FILE *f)
 "  prog attach N DISK attach completion program set N to DISK\n"
 "  prog detach N      detach (unregister) N\n"
 "  prog list          programs: name, kind, file, attached to, runs and run time\n"
-"  exec DISK --prog N (--zone Z | --slba S --nlb L) [--format entropy|u64|u32|hex]\n"
+"  exec DISK --prog N (--zone Z | --slba S --nlb L) [--arg N]\n"
+"          [--format entropy|u64|u32|hex]\n"
 "                     run offload program N over a zone or LBA range in the kernel;\n"
 "                     prints the decoded result and the data moved\n"
 "  help               this text\n"
@@ -444,7 +445,7 @@ static const struct command {
 	{ "reset", cmd_reset, 0 },
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
 	{ "prog", cmd_prog, OPT_NAME },
-	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT },
+	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG },
 	{ "help", cmd_help, 0 },
 };
 
@@ -476,6 +477,7 @@ static const struct option longopts[] = {
 	{ "slba", required_argument, NULL, LONG_ONLY(OPT_SLBA) },
 	{ "nlb", required_argument, NULL, LONG_ONLY(OPT_NLB) },
 	{ "format", required_argument, NULL, LONG_ONLY(OPT_FORMAT) },
+	{ "arg", required_argument, NULL, LONG_ONLY(OPT_ARG) },
 	{ }
 };
 
@@ -619,6 +621,8 @@ static bool parse_opt(int c)
 	case OPT_FORMAT:
 		opts.format = optarg;
 		break;
+	case OPT_ARG:
+		return parse_ull("--arg", optarg, UINT64_MAX, &opts.arg);
 	}
 	return true;
 }

@@ -33,6 +33,7 @@ enum {
 	OPT_SLBA	= 1 << 17,	/* --slba LBA */
 	OPT_NLB		= 1 << 18,	/* --nlb N */
 	OPT_FORMAT	= 1 << 19,	/* --format F */
+	OPT_ARG		= 1 << 20,	/* --arg N */
 };
 
 struct opts {
@@ -56,6 +57,7 @@ struct opts {
 	unsigned long long slba;
 	unsigned long long nlb;
 	const char *format;
+	unsigned long long arg;
 };
 
 extern struct opts opts;

@@ -531,6 +531,7 @@ int cmd_exec(int argc, char **argv)
 		e.nlb = opts.nlb;
 	}
 	snprintf(e.prog, sizeof(e.prog), "%s", opts.prog_name);
+	e.arg = opts.arg;
 	e.result = (__u64)(unsigned long)res;
 	e.result_len = sizeof(res);
 	if (ioctl(fd, CSD_IOC_EXEC, &e)) {

@@ -95,13 +95,13 @@ promtool check metrics < /tmp/metrics.txt && echo "promtool: ok"
 
 step "BPF: a completion program that counts and classifies, attached to $zd"
 sysctl -qw kernel.bpf_stats_enabled=1
-csdctl prog load /csd/bpf/count.bpf.o
-csdctl prog attach count "$zd"
+csdctl prog load /csd/bpf/classify.bpf.o
+csdctl prog attach classify "$zd"
 fio --name=bpfread --filename="$zns" --direct=1 --ioengine=psync --rw=randread \
     --bs=4k --size=16M --io_size=1M 2>&1 | grep -E 'issued'
 csdctl stats "$zd" --class
 csdctl prog list
-csdctl prog detach count
+csdctl prog detach classify
 
 step "BPF offload: entropy of zone 0 computed in the kernel, only the histogram comes back"
 csdctl prog load /csd/bpf/entropy.bpf.o

@@ -641,6 +641,7 @@ struct csd_req_ctx {
  * @zone_size: zone size in bytes (0 on a conventional namespace).
  * @zone_capacity: zone capacity in bytes (0 on a conventional namespace).
  * @chunk: index of this chunk.
+ * @arg: the caller's argument (struct csd_exec.arg), e.g. a threshold.
  */
 struct csd_exec_ctx {
 	__u64 offset;
@@ -650,6 +651,7 @@ struct csd_exec_ctx {
 	__u64 zone_size;
 	__u64 zone_capacity;
 	__u64 chunk;
+	__u64 arg;
 };
 
 /* struct csd_exec.flags */
@@ -676,6 +678,7 @@ struct csd_exec_ctx {
  * @chunks: out: process() calls.
  * @prog_ns: out: time spent in the program.
  * @io_ns: out: time spent reading.
+ * @arg: in: an argument for the program (csd_exec_ctx.arg).
  * @reserved: zero.
  *
  * A signal ends the execution with EINTR; the result is not copied then.
@@ -695,7 +698,8 @@ struct csd_exec {
 	__u64 chunks;
 	__u64 prog_ns;
 	__u64 io_ns;
-	__u64 reserved[4];
+	__u64 arg;
+	__u64 reserved[3];
 };
 
 #define CSD_EXEC_SIZE_VER0	144
