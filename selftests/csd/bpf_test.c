@@ -216,6 +216,44 @@ TEST_F(prog, attach_rules)
 	bpf_object__close(o3);
 }
 
+/* Attaching and detaching while fio runs: no request lost, no oops. */
+TEST_F(prog, attach_detach_under_fio)
+{
+	struct csd_ns_stats a, b;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map;
+	char cmd[512];
+	pid_t pid;
+	int i, status;
+
+	snprintf(cmd, sizeof(cmd),
+		 "fio --name=f --filename=%s --direct=1 --ioengine=libaio --iodepth=8 "
+		 "--rw=randread --bs=4k --numjobs=2 --time_based --runtime=3 "
+		 "--output=/dev/null", csd_conv()->path);
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(csd_run(cmd));
+	for (i = 0; i < 20; i++) {
+		obj = open_prog(i % 2 ? "drop.bpf.o" : "classify.bpf.o",
+				i % 2 ? "csd_drop" : "csd_classify", self->conv.id, &map);
+		ASSERT_NE(NULL, obj);
+		link = bpf_map__attach_struct_ops(map);
+		ASSERT_NE(NULL, link);
+		usleep(50000);
+		ASSERT_EQ(0, bpf_link__destroy(link));
+		bpf_object__close(obj);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Quiet: every command submitted in the epoch completed. */
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &b));
+	EXPECT_EQ(b.submitted, b.completed + b.aborted);
+	EXPECT_GT(b.completed - a.completed, 100);
+}
+
 /* Unprivileged users cannot load csd programs (the kernel says EPERM). */
 TEST_F(prog, unprivileged_cannot_load)
 {

@@ -8,6 +8,7 @@
  * expected reason.
  */
 #include <stdarg.h>
+#include <signal.h>
 #include <sys/time.h>
 
 #include <bpf/bpf.h>
@@ -172,7 +173,7 @@ TEST_F(exec, entropy_over_a_zone_matches_userspace)
 	__u32 kbins[256], ubins[256];
 	const __u64 zbytes = self->zns.zone_sectors * 512;
 	struct csd_exec e;
-	char cmd[256];
+	char cmd[512];
 
 	/* Fill zone 11 from its start (reset first: sequential writes). */
 	snprintf(cmd, sizeof(cmd), "nvme zns reset-zone %s -s %llu > /dev/null",
@@ -283,6 +284,33 @@ TEST_F(exec, bad_requests)
 	/* A result buffer too small for the program's emit: its error. */
 	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "entropy", bins, 16));
 	EXPECT_EQ(E2BIG, errno);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/* A signal ends an execution cleanly: EINTR, and the next one works. */
+TEST_F(exec, signal_interrupts)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { .tv_usec = 20000 } };
+	__u32 bins[256];
+	struct csd_exec e;
+	int ret, err;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	/* The whole namespace: far longer than 20 ms under emulation. */
+	ret = do_exec(self->fd, &e, self->conv.id, 0, 0, 0, self->conv.capacity / 8,
+		      "entropy", bins, sizeof(bins));
+	err = errno;
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINTR, err);
+	signal(SIGALRM, SIG_DFL);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 16, "entropy", bins,
+			     sizeof(bins)));
+	EXPECT_EQ(16 * 4096, e.bytes_scanned);
 }
 
 TEST_F(exec, unprivileged_is_eperm)
