@@ -254,6 +254,63 @@ TEST_F(prog, attach_detach_under_fio)
 	EXPECT_GT(b.completed - a.completed, 100);
 }
 
+/* The slowlog example's record (tools/bpf/slowlog.bpf.c). */
+struct slow_event {
+	__u64 latency_ns;
+	__u64 slba;
+	__u32 nlb;
+	__u32 ns_id;
+	__u32 zone;
+	__u16 status;
+	__u8 opcode;
+	__u8 op;
+};
+
+static int nr_events, bad_events;
+static __u64 want_slba;
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	const struct slow_event *e = data;
+
+	if (len < sizeof(*e) || e->op != CSD_OP_READ || e->opcode != 0x02 || e->nlb != 1 ||
+	    e->slba != want_slba + nr_events || !e->latency_ns)
+		bad_events++;
+	nr_events++;
+	return 0;
+}
+
+/* slowlog with a threshold of 1 ns sees each read, in order, with its fields. */
+TEST_F(prog, slowlog_ring_buffer)
+{
+	struct ring_buffer *rb;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map;
+	__u64 one = 1;
+	__u32 k = 0;
+	int i;
+
+	obj = open_prog("slowlog.bpf.o", "csd_slowlog", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	ASSERT_EQ(0, bpf_map__update_elem(bpf_object__find_map_by_name(obj, "cfg"), &k,
+					  sizeof(k), &one, sizeof(one), 0));
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "events")),
+			      on_event, NULL, NULL);
+	ASSERT_NE(NULL, rb);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	want_slba = 300;
+	for (i = 0; i < 25; i++)
+		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, (300 + i) * 4096));
+	ASSERT_EQ(0, bpf_link__destroy(link));
+	ring_buffer__consume(rb);
+	EXPECT_EQ(25, nr_events);
+	EXPECT_EQ(0, bad_events);
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+}
+
 /* Unprivileged users cannot load csd programs (the kernel says EPERM). */
 TEST_F(prog, unprivileged_cannot_load)
 {

@@ -75,6 +75,9 @@ static void usage(FILE *f)
 "  prog attach N DISK attach completion program set N to DISK\n"
 "  prog detach N      detach (unregister) N\n"
 "  prog list          programs: name, kind, file, attached to, runs and run time\n"
+"  prog events N [-n COUNT] [--arg US]\n"
+"                     print what N sends to its ring buffer (slowlog: commands\n"
+"                     slower than US microseconds, default 1000)\n"
 "  exec DISK --prog N (--zone Z | --slba S --nlb L) [--arg N]\n"
 "          [--format entropy|u64|u32|hex]\n"
 "                     run offload program N over a zone or LBA range in the kernel;\n"
@@ -444,7 +447,7 @@ static const struct command {
 	{ "top", cmd_top, OPT_INTERVAL | OPT_ITERATIONS },
 	{ "reset", cmd_reset, 0 },
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
-	{ "prog", cmd_prog, OPT_NAME },
+	{ "prog", cmd_prog, OPT_NAME | OPT_ARG | OPT_ITERATIONS },
 	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG },
 	{ "help", cmd_help, 0 },
 };

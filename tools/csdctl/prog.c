@@ -29,7 +29,9 @@
 #include <linux/csd.h>
 
 #include "csdctl.h"
+#include "fmt.h"
 #include "json.h"
+#include "names.h"
 
 #define STATE_DIR	"/run/csd/progs"
 #define PIN_DIR		"/sys/fs/bpf/csd"
@@ -217,6 +219,46 @@ static int pin_link(struct bpf_link *link, const char *name)
 	return bpf_link__pin(link, path);
 }
 
+/*
+ * Pin the set's own maps (ring buffers, settings) in PIN_DIR/maps/NAME/
+ * for csdctl (bpffs names have no dots).
+ */
+static void pin_maps(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m;
+	char path[512];
+
+	mkdir(PIN_DIR "/maps", 0700);
+	snprintf(path, sizeof(path), PIN_DIR "/maps/%s", name);
+	mkdir(path, 0700);
+	bpf_object__for_each_map(m, obj) {
+		if (bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS || strchr(bpf_map__name(m), '.'))
+			continue;
+		snprintf(path, sizeof(path), PIN_DIR "/maps/%s/%s", name, bpf_map__name(m));
+		if (bpf_map__pin(m, path))
+			fprintf(stderr, "%s: cannot pin %s: %s\n", prog, path, strerror(errno));
+	}
+}
+
+static void unpin_maps(const char *name)
+{
+	char dir[512], path[1024];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), PIN_DIR "/maps/%s", name);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 static int prog_load(const char *file)
 {
 	char nbuf[CSD_NAME_LEN];
@@ -320,6 +362,7 @@ static int prog_attach(const char *name, const char *disk)
 	}
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
+	pin_maps(obj, name);
 	printf("%s: attached to %s\n", name, ns.disk);
 	ret = 0;
 out:
@@ -333,6 +376,7 @@ static int prog_detach(const char *name)
 
 	snprintf(pin, sizeof(pin), PIN_DIR "/%s", name);
 	snprintf(path, sizeof(path), STATE_DIR "/%s", name);
+	unpin_maps(name);
 	if (unlink(pin) && errno != ENOENT) {
 		fprintf(stderr, "%s: cannot remove %s: %s\n", prog, pin, strerror(errno));
 		return 1;
@@ -461,8 +505,90 @@ static int prog_list(void)
 	return 0;
 }
 
+/* The slowlog example's record (tools/bpf/slowlog.bpf.c). */
+struct slow_event {
+	__u64 latency_ns;
+	__u64 slba;
+	__u32 nlb;
+	__u32 ns_id;
+	__u32 zone;
+	__u16 status;
+	__u8 opcode;
+	__u8 op;
+};
+
+static unsigned long nr_printed;
+
+static int print_event(void *ctx, void *data, size_t len)
+{
+	const struct slow_event *e = data;
+	char lat[32], op[32];
+
+	if (len < sizeof(*e))
+		return 0;
+	if (opts.json) {
+		printf("{\"ns_id\":%u,\"op\":\"%s\",\"opcode\":%u,\"slba\":%llu,\"nlb\":%u,"
+		       "\"zone\":%d,\"latency_ns\":%llu,\"status\":%u}\n", e->ns_id,
+		       op_label(op, sizeof(op), e->op, e->opcode), e->opcode,
+		       (unsigned long long)e->slba, e->nlb, (int)e->zone,
+		       (unsigned long long)e->latency_ns, e->status);
+	} else {
+		printf("%-14s ns %-3u slba %-12llu nlb %-6u zone %-6d latency %-9s status 0x%03x\n",
+		       op_label(op, sizeof(op), e->op, e->opcode), e->ns_id,
+		       (unsigned long long)e->slba, e->nlb, (int)e->zone,
+		       fmt_ns(lat, e->latency_ns), e->status);
+	}
+	fflush(stdout);
+	nr_printed++;
+	/* -n COUNT: a non-zero return stops ring_buffer__poll() here. */
+	return (opts.given & OPT_ITERATIONS) && nr_printed >= opts.iterations ? 1 : 0;
+}
+
+/* Print what set N sends to its "events" ring buffer (slowlog). */
+static int prog_events(const char *name)
+{
+	char path[512];
+	struct ring_buffer *rb;
+	int fd, cfd;
+
+	snprintf(path, sizeof(path), PIN_DIR "/maps/%s/events", name);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s has no events ring buffer attached (%s)\n", prog, name,
+			strerror(errno));
+		return 1;
+	}
+	if (opts.given & OPT_ARG) {
+		__u64 ns = opts.arg * 1000;
+		__u32 k = 0;
+
+		snprintf(path, sizeof(path), PIN_DIR "/maps/%s/cfg", name);
+		cfd = bpf_obj_get(path);
+		if (cfd < 0 || bpf_map_update_elem(cfd, &k, &ns, 0)) {
+			fprintf(stderr, "%s: cannot set %s's threshold\n", prog, name);
+			close(fd);
+			return 1;
+		}
+		close(cfd);
+	}
+	rb = ring_buffer__new(fd, print_event, NULL, NULL);
+	if (!rb) {
+		close(fd);
+		return 1;
+	}
+	while (!(opts.given & OPT_ITERATIONS) || nr_printed < opts.iterations)
+		if (ring_buffer__poll(rb, 200) < 0 ||
+		    ((opts.given & OPT_ITERATIONS) && nr_printed >= opts.iterations))
+			break;
+	ring_buffer__free(rb);
+	close(fd);
+	return 0;
+}
+
 int cmd_prog(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "events"))
+		return prog_events(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "load") && argc == 3)
 		return prog_load(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "attach"))
@@ -471,7 +597,7 @@ int cmd_prog(int argc, char **argv)
 		return prog_detach(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return prog_list();
-	fprintf(stderr, "%s: usage: prog load FILE [--name N] | prog attach N DISK | prog detach N | prog list\n",
+	fprintf(stderr, "%s: usage: prog load FILE [--name N] | prog attach N DISK | prog detach N | prog list | prog events N [-n COUNT] [--arg US]\n",
 		prog);
 	return 2;
 }

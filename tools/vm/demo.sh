@@ -103,6 +103,16 @@ csdctl stats "$zd" --class
 csdctl prog list
 csdctl prog detach classify
 
+step "BPF: slowlog, commands slower than 2 ms on $cd_, printed from its ring buffer"
+csdctl prog load /csd/bpf/slowlog.bpf.o
+csdctl prog attach slowlog "$cd_"
+timeout 4 csdctl prog events slowlog --arg 2000 -n 8 &
+sleep 0.3
+fio --name=slow --filename="$conv" --direct=1 --ioengine=io_uring --iodepth=32 \
+    --rw=randread --bs=64k --runtime=2 --time_based 2>&1 | grep -E 'issued'
+wait
+csdctl prog detach slowlog
+
 step "BPF offload: entropy of zone 0 computed in the kernel, only the histogram comes back"
 csdctl prog load /csd/bpf/entropy.bpf.o
 csdctl exec "$zd" --prog entropy --zone 0
