@@ -11,11 +11,95 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blk-mq.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/highmem.h>
 #include <linux/rculist.h>
 
 #include "csd.h"
+
+__bpf_kfunc_start_defs();
+
+/**
+ * csd_req_data - a slice of a completed read's data, read-only
+ * @ctx: the completion context
+ * @offset: byte offset in the data
+ * @rdonly_buf_size: bytes wanted (a constant, bounds-checked by the verifier)
+ *
+ * Return: a pointer to @rdonly_buf_size bytes, or NULL: not a successful
+ * read, past its data, or a slice that crosses a page of the data.
+ */
+__bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
+				   const size_t rdonly_buf_size)
+{
+	struct csd_req_kern *k = container_of(ctx, struct csd_req_kern, ctx);
+	struct req_iterator iter;
+	struct bio_vec bv;
+	size_t pos = 0;
+
+	if (!k->data_ok || !k->rq->bio || k->nr_maps == CSD_REQ_MAPS)
+		return NULL;
+	rq_for_each_segment(bv, k->rq, iter) {
+		if (offset >= pos && offset - pos + rdonly_buf_size <= bv.bv_len) {
+			u8 *p = kmap_local_page(bv.bv_page);
+
+			k->maps[k->nr_maps++] = p;
+			return p + bv.bv_offset + (offset - pos);
+		}
+		pos += bv.bv_len;
+		if (pos > offset)
+			break;
+	}
+	return NULL;
+}
+
+__bpf_kfunc_end_defs();
+
+/* After the program: undo csd_req_data()'s mappings, newest first. */
+void csd_req_data_unmap(struct csd_req_kern *k)
+{
+	while (k->nr_maps)
+		kunmap_local(k->maps[--k->nr_maps]);
+}
+
+/* All of csd's kfuncs: a module registers one set per program type. */
+BTF_KFUNCS_START(csd_kfunc_ids)
+BTF_ID_FLAGS(func, csd_req_data, KF_RET_NULL)
+BTF_ID_FLAGS(func, csd_exec_data, KF_RET_NULL)
+BTF_ID_FLAGS(func, csd_exec_scratch, KF_RET_NULL)
+BTF_ID_FLAGS(func, csd_exec_emit)
+BTF_KFUNCS_END(csd_kfunc_ids)
+
+BTF_ID_LIST(csd_kfunc_btf_ids)
+BTF_ID(func, csd_req_data)
+BTF_ID(struct, csd_ops)
+BTF_ID(struct, csd_exec_ops)
+
+/*
+ * csd_req_data() is for completion programs (csd_ops), the csd_exec_*()
+ * kfuncs for offload programs (csd_exec_ops); nothing else gets any.
+ */
+static int csd_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	u32 want;
+
+	if (!btf_id_set8_contains(&csd_kfunc_ids, kfunc_id))
+		return 0;
+	want = kfunc_id == csd_kfunc_btf_ids[0] ? csd_kfunc_btf_ids[1] :
+						  csd_kfunc_btf_ids[2];
+	if (prog->type == BPF_PROG_TYPE_STRUCT_OPS &&
+	    prog->aux->attach_btf_id == want)
+		return 0;
+	return -EACCES;
+}
+
+static const struct btf_kfunc_id_set csd_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &csd_kfunc_ids,
+	.filter = csd_kfunc_filter,
+};
 
 static int csd_ops_complete_stub(struct csd_req_ctx *ctx)
 {
@@ -115,7 +199,10 @@ int csd_bpf_init(void)
 {
 	int ret;
 
-	ret = register_bpf_struct_ops(&csd_bpf_ops, csd_ops);
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					&csd_kfunc_set);
+	if (!ret)
+		ret = register_bpf_struct_ops(&csd_bpf_ops, csd_ops);
 	if (!ret)
 		ret = csd_exec_bpf_init();
 	if (ret) {

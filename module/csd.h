@@ -170,6 +170,22 @@ struct csd_ns {
 	struct dentry *dbg;
 };
 
+/* The kernel's side of a completion program's context (bpf.c). */
+#define CSD_REQ_MAPS	4
+struct csd_req_kern {
+	struct csd_req_ctx ctx;
+	struct request *rq;
+	bool data_ok;
+	unsigned int nr_maps;
+	void *maps[CSD_REQ_MAPS];
+};
+
+#ifdef CONFIG_BPF_SYSCALL
+void csd_req_data_unmap(struct csd_req_kern *k);
+#else
+static inline void csd_req_data_unmap(struct csd_req_kern *k) { }
+#endif
+
 /* A completion program set: BPF struct_ops "csd_ops" (bpf.c). */
 struct csd_ops {
 	int (*complete)(struct csd_req_ctx *ctx);
@@ -261,6 +277,12 @@ void csd_chardev_exit(void);
 
 /* bpf.c */
 #ifdef CONFIG_BPF_SYSCALL
+/* kfuncs (exec.c), listed in bpf.c's one kfunc set */
+const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
+			const size_t rdonly_buf_size);
+u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
+		     const size_t rdwr_buf_size);
+int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data, u32 data__sz);
 int csd_bpf_init(void);
 int csd_exec_bpf_init(void);
 int csd_exec_ioctl(struct csd_exec *arg);

@@ -7,7 +7,7 @@
  * csd's own pages and calls the program's process() per CSD_EXEC_CHUNK
  * bytes, then finish(). Programs reach the data, a scratch area and the
  * result buffer only through kfuncs whose buffers the verifier bounds; the
- * kfuncs are refused to any other program type.
+ * kfuncs are refused to any other program type (see bpf.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -115,32 +115,6 @@ __bpf_kfunc int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data,
 }
 
 __bpf_kfunc_end_defs();
-
-BTF_KFUNCS_START(csd_exec_kfunc_ids)
-BTF_ID_FLAGS(func, csd_exec_data, KF_RET_NULL)
-BTF_ID_FLAGS(func, csd_exec_scratch, KF_RET_NULL)
-BTF_ID_FLAGS(func, csd_exec_emit)
-BTF_KFUNCS_END(csd_exec_kfunc_ids)
-
-BTF_ID_LIST(csd_exec_btf_ids)
-BTF_ID(struct, csd_exec_ops)
-
-/* Offload kfuncs are for offload programs only, not completion programs. */
-static int csd_exec_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
-{
-	if (!btf_id_set8_contains(&csd_exec_kfunc_ids, kfunc_id))
-		return 0;
-	if (prog->type == BPF_PROG_TYPE_STRUCT_OPS &&
-	    prog->aux->attach_btf_id == csd_exec_btf_ids[0])
-		return 0;
-	return -EACCES;
-}
-
-static const struct btf_kfunc_id_set csd_exec_kfunc_set = {
-	.owner = THIS_MODULE,
-	.set = &csd_exec_kfunc_ids,
-	.filter = csd_exec_kfunc_filter,
-};
 
 static int csd_exec_stub(struct csd_exec_ctx *ctx)
 {
@@ -250,13 +224,7 @@ static struct bpf_struct_ops csd_exec_bpf_ops = {
 
 int csd_exec_bpf_init(void)
 {
-	int ret;
-
-	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
-					&csd_exec_kfunc_set);
-	if (!ret)
-		ret = register_bpf_struct_ops(&csd_exec_bpf_ops, csd_exec_ops);
-	return ret;
+	return register_bpf_struct_ops(&csd_exec_bpf_ops, csd_exec_ops);
 }
 
 /* Read @nr_pages pages at @sector into @pages. */

@@ -390,7 +390,9 @@ static bool csd_run_complete_prog(struct csd_ns *ns, struct csd_stats *s,
 {
 	struct nvme_command *cmd = csd_rq_cmd(rq);
 	struct csd_ops *ops = rcu_dereference(ns->bpf_ops);
-	struct csd_req_ctx ctx = {
+	struct csd_req_kern kern = { .rq = rq };
+	struct csd_req_ctx *ctx = &kern.ctx;
+	struct csd_req_ctx init = {
 		.ns_id = ns->id,
 		.nsid = ns->nsid,
 		.opcode = ci->opcode,
@@ -405,22 +407,26 @@ static bool csd_run_complete_prog(struct csd_ns *ns, struct csd_stats *s,
 
 	if (!ops)
 		return false;
+	*ctx = init;
 	if (ci->ranged) {
-		ctx.slba = ci->slba;
+		ctx->slba = ci->slba;
 		if (ci->bytes)
-			ctx.nlb = ci->bytes >> ns->lba_shift;
+			ctx->nlb = ci->bytes >> ns->lba_shift;
 		if (s->nr_regions) {
 			u64 zi = (ci->slba << (ns->lba_shift - SECTOR_SHIFT)) >>
 				 s->region_shift;
 
 			if (zi < s->nr_regions)
-				ctx.zone = zi;
+				ctx->zone = zi;
 		}
 	}
 	if (ci->opcode == nvme_cmd_zone_mgmt_send)
-		ctx.zone_action = cmd->zms.zsa;
+		ctx->zone_action = cmd->zms.zsa;
+	/* Read data is for reads that succeeded. */
+	kern.data_ok = ci->op == CSD_OP_READ && !status;
 
-	ret = ops->complete(&ctx);
+	ret = ops->complete(ctx);
+	csd_req_data_unmap(&kern);
 	if (ret == CSD_BPF_DROP) {
 		this_cpu_inc(s->tot->dropped);
 		return true;

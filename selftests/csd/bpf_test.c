@@ -311,6 +311,47 @@ TEST_F(prog, slowlog_ring_buffer)
 	bpf_object__close(obj);
 }
 
+/* csd_req_data(): the data each read returned, from the completion path. */
+TEST_F(prog, read_data_in_completion)
+{
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map, *m;
+	unsigned char *buf;
+	__u64 slba, v;
+	int fd, i;
+
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 10 * 4096));
+	for (i = 0; i < 10; i++) {
+		__u64 tag = 0x6373640000000000ULL | (500 + i);
+
+		memset(buf + i * 4096, 0x5a, 4096);
+		memcpy(buf + i * 4096, &tag, sizeof(tag));
+	}
+	fd = open(csd_conv()->path, O_WRONLY | O_DIRECT);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(10 * 4096, pwrite(fd, buf, 10 * 4096, 500 * 4096));
+	close(fd);
+
+	obj = open_prog("peek.bpf.o", "csd_peek", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, (500 + i) * 4096));
+	ASSERT_EQ(0, bpf_link__destroy(link));
+
+	m = bpf_object__find_map_by_name(obj, "first8");
+	ASSERT_NE(NULL, m);
+	for (i = 0; i < 10; i++) {
+		slba = 500 + i;
+		ASSERT_EQ(0, bpf_map__lookup_elem(m, &slba, sizeof(slba), &v, sizeof(v), 0));
+		EXPECT_EQ(0x6373640000000000ULL | (500 + i), v);
+	}
+	bpf_object__close(obj);
+	free(buf);
+}
+
 /* Unprivileged users cannot load csd programs (the kernel says EPERM). */
 TEST_F(prog, unprivileged_cannot_load)
 {

@@ -353,6 +353,7 @@ TEST(verifier_rejects_unsafe_programs)
 		{ "variable_size.bpf.o", "csd_bad", "is not a const" },
 		{ "ctx_out_of_bounds.bpf.o", "csd_bad", "access beyond struct csd_req_ctx" },
 		{ "gpl_only_helper.bpf.o", "csd_bad", "must have a GPL compatible license" },
+		{ "req_data_in_exec.bpf.o", "csd_bad", "csd_req_data" },
 	};
 	unsigned int i, failed = 0;
 

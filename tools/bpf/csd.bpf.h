@@ -19,6 +19,10 @@ struct csd_ops {
 	__u32 flags;	/* 0 */
 };
 
+/* Completion programs: the data of a successful read (NULL otherwise). */
+extern const __u8 *csd_req_data(struct csd_req_ctx *ctx, __u32 offset,
+				const __u64 rdonly_buf_size) __ksym;
+
 /* Offload programs: CSD_IOC_EXEC runs them over a zone or LBA range. */
 struct csd_exec_ops {
 	int (*process)(struct csd_exec_ctx *ctx);	/* once per chunk */
