@@ -156,6 +156,9 @@ static int csd_ops_reg(void *kdata, struct bpf_link *link)
 
 	if (!ops->complete)
 		return -EINVAL;
+	/* Whoever attaches, even with a map fd handed over, must be allowed. */
+	if (!bpf_capable())
+		return -EPERM;
 	mutex_lock(&csd_ns_mutex);
 	ns = csd_ns_find_id(ops->ns_id);
 	if (!ns || ns->admin)

@@ -180,7 +180,7 @@ struct csd_req_kern {
 	void *maps[CSD_REQ_MAPS];
 };
 
-#ifdef CONFIG_BPF_SYSCALL
+#ifdef CSD_HAVE_BPF
 void csd_req_data_unmap(struct csd_req_kern *k);
 #else
 static inline void csd_req_data_unmap(struct csd_req_kern *k) { }
@@ -276,7 +276,7 @@ int csd_chardev_init(void);
 void csd_chardev_exit(void);
 
 /* bpf.c */
-#ifdef CONFIG_BPF_SYSCALL
+#ifdef CSD_HAVE_BPF
 /* kfuncs (exec.c), listed in bpf.c's one kfunc set */
 const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
 			const size_t rdonly_buf_size);

@@ -179,6 +179,8 @@ static int csd_exec_reg(void *kdata, struct bpf_link *link)
 
 	if (!ops->process)
 		return -EINVAL;
+	if (!bpf_capable())
+		return -EPERM;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;

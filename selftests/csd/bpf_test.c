@@ -352,6 +352,31 @@ TEST_F(prog, read_data_in_completion)
 	free(buf);
 }
 
+/* Nor attach one that root loaded and handed over. */
+TEST_F(prog, unprivileged_cannot_attach_handed_over)
+{
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	pid_t pid;
+	int status;
+
+	obj = open_prog("classify.bpf.o", "csd_classify", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct bpf_link *l;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		l = bpf_map__attach_struct_ops(map);
+		_exit(!l && (errno == EPERM || errno == EACCES) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	bpf_object__close(obj);
+}
+
 /* Unprivileged users cannot load csd programs (the kernel says EPERM). */
 TEST_F(prog, unprivileged_cannot_load)
 {

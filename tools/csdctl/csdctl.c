@@ -259,6 +259,9 @@ static int cmd_info(int argc, char **argv)
 		if (info.features & features[i].bit)
 			printf(" %s", features[i].name);
 	printf("\n");
+	if (!(info.features & CSD_FEAT_BPF))
+		printf("bpf:              unavailable: csd.ko has no BPF programs (kernel older than 6.9,\n"
+		       "                  no module BTF, or registration failed: see dmesg)\n");
 	printf("nvme hooks:       %s\n", info.hook_attached == 2 ?
 	       "attached" : "not attached (is nvme-core loaded?)");
 	printf("namespaces:       %u\n", info.nr_namespaces);
