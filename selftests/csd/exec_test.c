@@ -250,6 +250,40 @@ TEST_F(exec, count_and_checksum_match_userspace)
 	EXPECT_NE(0, ucount);
 	EXPECT_EQ(crc32c(buf, 256 * 4096), kcrc);
 	free(buf);
+
+	/* And over a whole zone (zone 12, filled from its start). */
+	{
+		const __u64 zbytes = self->zns.zone_sectors * 512;
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "nvme zns reset-zone %s -s %llu > /dev/null",
+			 csd_zns()->path, (unsigned long long)(12 * zbytes / 4096));
+		ASSERT_EQ(0, csd_run(cmd));
+		ASSERT_EQ(0, write_random(csd_zns()->path, 12 * zbytes, zbytes, 12));
+		ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, zbytes));
+		fd = open(csd_zns()->path, O_RDONLY | O_DIRECT);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ((ssize_t)zbytes, pread(fd, buf, zbytes, 12 * zbytes));
+		close(fd);
+		for (ucount = 0, i = 0; i < zbytes / 4; i++)
+			if (((__u32 *)buf)[i] > 3000000000u)
+				ucount++;
+		memset(&e, 0, sizeof(e));
+		e.size = sizeof(e);
+		e.ns_id = self->zns.id;
+		e.flags = CSD_EXEC_F_ZONE;
+		e.zone = 12;
+		e.arg = 3000000000u;
+		snprintf(e.prog, sizeof(e.prog), "count");
+		e.result = (__u64)(unsigned long)&kcount;
+		e.result_len = sizeof(kcount);
+		ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_EXEC, &e));
+		EXPECT_EQ(ucount, kcount);
+		ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 12, 0, 0,
+				     "checksum", &kcrc, sizeof(kcrc)));
+		EXPECT_EQ(crc32c(buf, zbytes), kcrc);
+		free(buf);
+	}
 	bpf_link__destroy(l1);
 	bpf_link__destroy(l2);
 	bpf_object__close(o1);
