@@ -283,6 +283,10 @@ const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
 u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
 		     const size_t rdwr_buf_size);
 int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data, u32 data__sz);
+int csd_exec_read(struct csd_exec_ctx *ctx, u32 offset, void *buf, u32 buf__sz);
+u32 csd_exec_sector_size(struct csd_exec_ctx *ctx);
+u64 csd_exec_zone_size(struct csd_exec_ctx *ctx);
+u64 csd_exec_zone_capacity(struct csd_exec_ctx *ctx);
 int csd_bpf_init(void);
 int csd_exec_bpf_init(void);
 int csd_exec_ioctl(struct csd_exec *arg);

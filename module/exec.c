@@ -114,6 +114,45 @@ __bpf_kfunc int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data,
 	return 0;
 }
 
+/**
+ * csd_exec_read - copy bytes of the chunk into program memory (OpenCSD's
+ *	bpf_read over the current chunk)
+ * @ctx: the offload context
+ * @offset: byte offset in the chunk
+ * @buf: where to copy
+ * @buf__sz: bytes to copy
+ *
+ * Return: 0, or -ERANGE past the chunk.
+ */
+__bpf_kfunc int csd_exec_read(struct csd_exec_ctx *ctx, u32 offset, void *buf,
+			      u32 buf__sz)
+{
+	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
+	size_t end;
+
+	if (check_add_overflow((size_t)offset, (size_t)buf__sz, &end) ||
+	    end > ctx->len)
+		return -ERANGE;
+	memcpy(buf, k->data + offset, buf__sz);
+	return 0;
+}
+
+/* OpenCSD's bpf_get_sector_size, bpf_get_zone_size, bpf_get_zone_capacity. */
+__bpf_kfunc u32 csd_exec_sector_size(struct csd_exec_ctx *ctx)
+{
+	return ctx->sector_size;
+}
+
+__bpf_kfunc u64 csd_exec_zone_size(struct csd_exec_ctx *ctx)
+{
+	return ctx->zone_size;
+}
+
+__bpf_kfunc u64 csd_exec_zone_capacity(struct csd_exec_ctx *ctx)
+{
+	return ctx->zone_capacity;
+}
+
 __bpf_kfunc_end_defs();
 
 static int csd_exec_stub(struct csd_exec_ctx *ctx)
@@ -230,8 +269,8 @@ int csd_exec_bpf_init(void)
 }
 
 /* Read @nr_pages pages at @sector into @pages. */
-static int csd_exec_read(struct block_device *bdev, sector_t sector,
-			 struct page **pages, unsigned int nr_pages)
+static int csd_exec_bio_read(struct block_device *bdev, sector_t sector,
+			     struct page **pages, unsigned int nr_pages)
 {
 	struct bio *bio;
 	unsigned int i;
@@ -270,7 +309,7 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 			goto out;
 		}
 		t = ktime_get_ns();
-		ret = csd_exec_read(bdev, start + (done >> SECTOR_SHIFT), pages, n);
+		ret = csd_exec_bio_read(bdev, start + (done >> SECTOR_SHIFT), pages, n);
 		arg->io_ns += ktime_get_ns() - t;
 		if (ret)
 			goto out;

@@ -290,6 +290,40 @@ TEST_F(exec, count_and_checksum_match_userspace)
 	bpf_object__close(o2);
 }
 
+/* OpenCSD's helpers: sector size, zone size and capacity, bpf_read. */
+TEST_F(exec, opencsd_helpers)
+{
+	struct { __u64 sector_size, zone_size, zone_capacity, first8; } g;
+	struct bpf_object *o;
+	struct bpf_link *l;
+	struct csd_exec e;
+	__u64 first8;
+	unsigned char *buf;
+	int fd;
+
+	l = attach("geometry.bpf.o", "csd_geometry", &o);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 2, 0, 0, "geometry",
+			     &g, sizeof(g)));
+	EXPECT_EQ(sizeof(g), e.result_len);
+	EXPECT_EQ(4096, g.sector_size);
+	EXPECT_EQ(self->zns.zone_sectors * 512, g.zone_size);
+	EXPECT_EQ(self->zns.zone_sectors * 512, g.zone_capacity);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 1, "geometry", &g,
+			     sizeof(g)));
+	EXPECT_EQ(0, g.zone_size);
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 4096));
+	fd = open(csd_conv()->path, O_RDONLY | O_DIRECT);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(4096, pread(fd, buf, 4096, 100 * 4096));
+	close(fd);
+	memcpy(&first8, buf, 8);
+	EXPECT_EQ(first8, g.first8);
+	free(buf);
+	bpf_link__destroy(l);
+	bpf_object__close(o);
+}
+
 TEST_F(exec, bad_requests)
 {
 	__u32 bins[256];

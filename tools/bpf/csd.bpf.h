@@ -37,5 +37,11 @@ extern __u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, __u32 offset,
 			      const __u64 rdwr_buf_size) __ksym;
 extern int csd_exec_emit(struct csd_exec_ctx *ctx, const void *data,
 			 __u32 data__sz) __ksym;
+/* OpenCSD's helpers: bpf_read (of the chunk), bpf_get_sector_size, ... */
+extern int csd_exec_read(struct csd_exec_ctx *ctx, __u32 offset, void *buf,
+			 __u32 buf__sz) __ksym;
+extern __u32 csd_exec_sector_size(struct csd_exec_ctx *ctx) __ksym;
+extern __u64 csd_exec_zone_size(struct csd_exec_ctx *ctx) __ksym;
+extern __u64 csd_exec_zone_capacity(struct csd_exec_ctx *ctx) __ksym;
 
 #endif
