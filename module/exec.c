@@ -380,6 +380,10 @@ int csd_exec_ioctl(struct csd_exec *arg)
 
 		if (check_add_overflow(arg->slba, arg->nlb, &end) || end > cap)
 			ret = -ERANGE;
+		else if (ns->zoned && (arg->slba << (ns->lba_shift - SECTOR_SHIFT)) /
+			 ns->zone_sectors != ((end << (ns->lba_shift - SECTOR_SHIFT)) - 1) /
+			 ns->zone_sectors)
+			ret = -EXDEV;	/* offload works on one zone at a time */
 		else
 			ret = 0;
 		start = arg->slba << (ns->lba_shift - SECTOR_SHIFT);

@@ -342,6 +342,13 @@ TEST_F(exec, bad_requests)
 	EXPECT_EQ(ERANGE, errno);	/* past the end */
 	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 0, "entropy", bins, 1024));
 	EXPECT_EQ(EINVAL, errno);	/* empty range */
+	/* An LBA range across a zone boundary of a zoned namespace. */
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->zns.id, 0, 0, self->zns.zone_sectors / 8 - 4, 8,
+			      "entropy", bins, 1024));
+	EXPECT_EQ(EXDEV, errno);
+	/* Within one zone it is fine. */
+	EXPECT_EQ(0, do_exec(self->fd, &e, self->zns.id, 0, 0, self->zns.zone_sectors / 8, 8,
+			     "entropy", bins, 1024));
 	EXPECT_EQ(-1, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 8, "entropy", bins,
 			      CSD_EXEC_RESULT_MAX + 1));
 	EXPECT_EQ(E2BIG, errno);

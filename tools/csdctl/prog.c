@@ -154,7 +154,8 @@ static int ensure_dirs(void)
 	return access(PIN_DIR, W_OK) ? -1 : 0;
 }
 
-static int state_write(const char *name, const char *file, enum kind kind)
+static int state_write(const char *name, const char *file, enum kind kind,
+		       const char *disk)
 {
 	char path[512], abs[4096];
 	FILE *f;
@@ -165,8 +166,29 @@ static int state_write(const char *name, const char *file, enum kind kind)
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "%s\n%s\n", abs, kind_name(kind));
+	fprintf(f, "%s\n%s\n%s\n", abs, kind_name(kind), disk ? disk : "-");
 	return fclose(f);
+}
+
+/* The disk a completion set was attached to, or "-". */
+static void state_disk(const char *name, char *disk, size_t len)
+{
+	char path[512], line[4096];
+	FILE *f;
+	int i;
+
+	snprintf(disk, len, "-");
+	snprintf(path, sizeof(path), STATE_DIR "/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	for (i = 0; i < 3 && fgets(line, sizeof(line), f); i++)
+		if (i == 2) {
+			line[strcspn(line, "\n")] = 0;
+			line[len - 1] = 0;
+			memcpy(disk, line, strlen(line) + 1);
+		}
+	fclose(f);
 }
 
 static int state_read(const char *name, char *file, size_t len, enum kind *kind)
@@ -304,7 +326,7 @@ static int prog_load(const char *file)
 		bpf_link__disconnect(link);
 		bpf_link__destroy(link);
 	}
-	if (state_write(name, file, kind)) {
+	if (state_write(name, file, kind, NULL)) {
 		fprintf(stderr, "%s: cannot write %s/%s\n", prog, STATE_DIR, name);
 		goto out;
 	}
@@ -363,6 +385,7 @@ static int prog_attach(const char *name, const char *disk)
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
 	pin_maps(obj, name);
+	state_write(name, file, kind, ns.disk);
 	printf("%s: attached to %s\n", name, ns.disk);
 	ret = 0;
 out:
@@ -471,10 +494,10 @@ static int prog_list(void)
 	if (opts.json)
 		json_begin_array(&j, NULL);
 	else
-		printf("%-16s %-10s %-8s %12s %12s  %s\n", "NAME", "KIND", "ATTACHED", "RUNS",
+		printf("%-16s %-10s %-12s %12s %12s  %s\n", "NAME", "KIND", "ATTACHED-TO", "RUNS",
 		       "RUN-TIME", "FILE");
 	while (d && (de = readdir(d))) {
-		char file[4096];
+		char file[4096], disk[64];
 		enum kind kind;
 		bool attached;
 		__u64 runs, rt;
@@ -482,18 +505,24 @@ static int prog_list(void)
 		if (de->d_name[0] == '.' || state_read(de->d_name, file, sizeof(file), &kind))
 			continue;
 		link_stats(de->d_name, &attached, &runs, &rt);
+		state_disk(de->d_name, disk, sizeof(disk));
+		if (!attached)
+			snprintf(disk, sizeof(disk), "-");
+		else if (kind == KIND_EXEC)
+			snprintf(disk, sizeof(disk), "(exec)");
 		if (opts.json) {
 			json_begin_object(&j, NULL);
 			json_str(&j, "name", de->d_name);
 			json_str(&j, "kind", kind_name(kind));
 			json_str(&j, "file", file);
 			json_bool(&j, "attached", attached);
+			json_str(&j, "attached_to", disk);
 			json_u64(&j, "runs", runs);
 			json_u64(&j, "run_time_ns", rt);
 			json_end_object(&j);
 		} else {
-			printf("%-16s %-10s %-8s %12llu %10.3fms  %s\n", de->d_name, kind_name(kind),
-			       attached ? "yes" : "no", (unsigned long long)runs, rt / 1e6, file);
+			printf("%-16s %-10s %-12s %12llu %10.3fms  %s\n", de->d_name, kind_name(kind),
+			       disk, (unsigned long long)runs, rt / 1e6, file);
 		}
 	}
 	if (d)

@@ -667,7 +667,8 @@ struct csd_exec_ctx {
  *	EINVAL on a conventional namespace); else 0.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
  * @nlb: in, without CSD_EXEC_F_ZONE: number of LBAs, at least 1; the range
- *	must lie within the namespace (ERANGE).
+ *	must lie within the namespace (ERANGE) and, on a zoned namespace,
+ *	within one zone (EXDEV).
  * @prog: in: NUL-terminated name of an attached csd_exec_ops (ENOENT if
  *	none has it).
  * @result: in: user pointer to @result_len bytes for the result.
