@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../../tools/bpf/slowlog.h"
 #include "csd_lib.h"
 #include "kselftest_harness.h"
 
@@ -253,18 +254,6 @@ TEST_F(prog, attach_detach_under_fio)
 	EXPECT_EQ(b.submitted, b.completed + b.aborted);
 	EXPECT_GT(b.completed - a.completed, 100);
 }
-
-/* The slowlog example's record (tools/bpf/slowlog.bpf.c). */
-struct slow_event {
-	__u64 latency_ns;
-	__u64 slba;
-	__u32 nlb;
-	__u32 ns_id;
-	__u32 zone;
-	__u16 status;
-	__u8 opcode;
-	__u8 op;
-};
 
 static int nr_events, bad_events;
 static __u64 want_slba;

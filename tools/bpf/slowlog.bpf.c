@@ -5,20 +5,9 @@
  * cfg[0] (0 means 1 ms); csdctl prog events --arg US sets it.
  */
 #include "csd.bpf.h"
+#include "slowlog.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* One slow command, as csdctl reads it. */
-struct slow_event {
-	__u64 latency_ns;
-	__u64 slba;
-	__u32 nlb;
-	__u32 ns_id;
-	__u32 zone;
-	__u16 status;
-	__u8 opcode;
-	__u8 op;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 #include <linux/csd.h>
 
+#include "../bpf/slowlog.h"
 #include "csdctl.h"
 #include "fmt.h"
 #include "json.h"
@@ -533,18 +534,6 @@ static int prog_list(void)
 	}
 	return 0;
 }
-
-/* The slowlog example's record (tools/bpf/slowlog.bpf.c). */
-struct slow_event {
-	__u64 latency_ns;
-	__u64 slba;
-	__u32 nlb;
-	__u32 ns_id;
-	__u32 zone;
-	__u16 status;
-	__u8 opcode;
-	__u8 op;
-};
 
 static unsigned long nr_printed;
 
