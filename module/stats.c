@@ -25,30 +25,8 @@
 
 static_assert(sizeof(struct csd_zone) <= 1024);
 
-static const char * const csd_op_names[CSD_OP_NR] = {
-	[CSD_OP_READ]		= "read",
-	[CSD_OP_WRITE]		= "write",
-	[CSD_OP_APPEND]		= "append",
-	[CSD_OP_FLUSH]		= "flush",
-	[CSD_OP_WRITE_UNCOR]	= "write-uncor",
-	[CSD_OP_COMPARE]	= "compare",
-	[CSD_OP_WRITE_ZEROES]	= "write-zeroes",
-	[CSD_OP_DSM]		= "dsm",
-	[CSD_OP_VERIFY]		= "verify",
-	[CSD_OP_COPY]		= "copy",
-	[CSD_OP_ZONE_CLOSE]	= "zone-close",
-	[CSD_OP_ZONE_FINISH]	= "zone-finish",
-	[CSD_OP_ZONE_OPEN]	= "zone-open",
-	[CSD_OP_ZONE_RESET]	= "zone-reset",
-	[CSD_OP_ZONE_OFFLINE]	= "zone-offline",
-	[CSD_OP_ZONE_SEND_OTHER] = "zone-send-other",
-	[CSD_OP_ZONE_RECV]	= "zone-recv",
-	[CSD_OP_OTHER]		= "other",
-};
-
-static const char * const csd_sz_names[CSD_SZ_NR] = {
-	"-", "<=4K", "<=16K", "<=64K", "<=256K", "<=1M", ">1M",
-};
+static const char * const csd_op_names[CSD_OP_NR] = CSD_OP_NAMES;
+static const char * const csd_sz_names[CSD_SZ_NR] = CSD_SZ_NAMES;
 
 const char *csd_op_name(unsigned int op)
 {

@@ -10,26 +10,7 @@
 #include "csdctl.h"
 #include "names.h"
 
-static const char * const op_names[CSD_OP_NR] = {
-	[CSD_OP_READ]		= "read",
-	[CSD_OP_WRITE]		= "write",
-	[CSD_OP_APPEND]		= "append",
-	[CSD_OP_FLUSH]		= "flush",
-	[CSD_OP_WRITE_UNCOR]	= "write-uncor",
-	[CSD_OP_COMPARE]	= "compare",
-	[CSD_OP_WRITE_ZEROES]	= "write-zeroes",
-	[CSD_OP_DSM]		= "dsm",
-	[CSD_OP_VERIFY]		= "verify",
-	[CSD_OP_COPY]		= "copy",
-	[CSD_OP_ZONE_CLOSE]	= "zone-close",
-	[CSD_OP_ZONE_FINISH]	= "zone-finish",
-	[CSD_OP_ZONE_OPEN]	= "zone-open",
-	[CSD_OP_ZONE_RESET]	= "zone-reset",
-	[CSD_OP_ZONE_OFFLINE]	= "zone-offline",
-	[CSD_OP_ZONE_SEND_OTHER] = "zone-send-other",
-	[CSD_OP_ZONE_RECV]	= "zone-recv",
-	[CSD_OP_OTHER]		= "other",
-};
+static const char * const op_names[CSD_OP_NR] = CSD_OP_NAMES;
 
 const char *op_name(unsigned int op)
 {
@@ -82,15 +63,7 @@ int op_parse(const char *s)
 	return -1;
 }
 
-static const char * const size_names[CSD_SZ_NR] = {
-	[CSD_SZ_NONE]	= "-",
-	[CSD_SZ_4K]	= "<=4K",
-	[CSD_SZ_16K]	= "<=16K",
-	[CSD_SZ_64K]	= "<=64K",
-	[CSD_SZ_256K]	= "<=256K",
-	[CSD_SZ_1M]	= "<=1M",
-	[CSD_SZ_BIG]	= ">1M",
-};
+static const char * const size_names[CSD_SZ_NR] = CSD_SZ_NAMES;
 
 const char *size_class_name(unsigned int sc)
 {

@@ -221,6 +221,17 @@ enum csd_op {
 };
 
 /*
+ * The operation classes' names, as csdctl and debugfs print them, in
+ * enum csd_op order: static const char *names[] = CSD_OP_NAMES;
+ */
+#define CSD_OP_NAMES {							\
+	"read", "write", "append", "flush", "write-uncor", "compare",	\
+	"write-zeroes", "dsm", "verify", "copy", "zone-close",		\
+	"zone-finish", "zone-open", "zone-reset", "zone-offline",	\
+	"zone-send-other", "zone-recv", "other",			\
+}
+
+/*
  * Size classes: bytes a command addresses (number of logical blocks times
  * the block size; 0 for commands without an LBA range).
  */
@@ -235,6 +246,9 @@ enum csd_size_class {
 	CSD_SZ_NR	= 7,
 	CSD_SZ_ALL	= 0xffff,	/* CSD_IOC_GET_HIST: every class */
 };
+
+/* The size classes' names, in enum csd_size_class order. */
+#define CSD_SZ_NAMES { "-", "<=4K", "<=16K", "<=64K", "<=256K", "<=1M", ">1M" }
 
 /*
  * Latency histograms are log-linear, in nanoseconds. A layout has a first
