@@ -244,17 +244,17 @@ static u32 csd_collect_rows(const struct csd_stats *s, struct csd_stat_row *out,
 			    u32 max, u64 *tmp,
 			    const struct csd_status_entry *st, u32 nst)
 {
-	struct csd_row_pcpu sum;
+	struct csd_stat_row r;
 	u32 row, n = 0, i, opc;
 
 	for (row = 0; row < CSD_NR_ROWS; row++) {
 		if (row / CSD_SZ_NR == CSD_OP_OTHER)
 			continue;
-		csd_row_sum(s, row, &sum);
-		if (!sum.count)
+		csd_fill_row(s, row, tmp, &r);
+		if (!r.count)
 			continue;
 		if (n < max) {
-			csd_fill_row(s, row, tmp, &out[n]);
+			out[n] = r;
 			out[n].opcode = csd_op_opcode(row / CSD_SZ_NR);
 		}
 		n++;

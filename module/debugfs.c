@@ -64,7 +64,6 @@ DEFINE_SHOW_ATTRIBUTE(csd_namespaces);
 static int csd_latency_show(struct seq_file *m, void *v)
 {
 	struct csd_ns *ns = m->private;
-	struct csd_row_pcpu sum;
 	const struct csd_stats *s;
 	struct csd_stat_row r;
 	unsigned int row;
@@ -77,10 +76,9 @@ static int csd_latency_show(struct seq_file *m, void *v)
 	rcu_read_lock();
 	s = rcu_dereference(ns->stats);
 	for (row = 0; s && row < CSD_NR_ROWS; row++) {
-		csd_row_sum(s, row, &sum);
-		if (!sum.count)
-			continue;
 		csd_fill_row(s, row, tmp, &r);
+		if (!r.count)
+			continue;
 		seq_printf(m, "%s %s %llu %llu %llu %llu %llu %llu %llu",
 			   csd_op_name(r.op), csd_sz_name(r.size_class),
 			   r.count, r.bytes, r.errors, r.retries, r.unbinned,

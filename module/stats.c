@@ -742,7 +742,10 @@ u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
 static const u32 csd_pct_num[CSD_PCT_NR] = { 50, 90, 99, 999, 9999 };
 static const u32 csd_pct_den[CSD_PCT_NR] = { 100, 100, 100, 1000, 10000 };
 
-/* Fill a uapi row; @tmp holds CSD_HIST_BUCKETS u64s of scratch. */
+/*
+ * Fill a uapi row (percentiles only for a row with commands); @tmp holds
+ * CSD_HIST_BUCKETS u64s of scratch.
+ */
 void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
 		  struct csd_stat_row *r)
 {
@@ -762,6 +765,8 @@ void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
 	r->lat_sum_ns = sum.lat_sum;
 	r->lat_min_ns = sum.lat_min;
 	r->lat_max_ns = sum.lat_max;
+	if (!sum.count)
+		return;
 
 	memset(tmp, 0, sizeof(u64) * CSD_HIST_BUCKETS);
 	if (csd_row_hist(s, row, tmp))

@@ -344,6 +344,18 @@ int csd_find_disk(int fd, const char *disk, struct csd_ns_entry *out)
 	return e ? 0 : 1;
 }
 
+/* Open /dev/csd and look DISK up: the fd, or -1 (message printed). */
+int csd_open_disk(const char *disk, struct csd_ns_entry *ns)
+{
+	int fd = csd_open();
+
+	if (fd >= 0 && csd_find_disk(fd, disk, ns)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 static int cmd_devices(int argc, char **argv)
 {
 	struct csd_ns_entry *ents;

@@ -76,6 +76,8 @@ bool disk_matches(const char *have, const char *want);
 const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk);
 /* Look DISK up in CSD_IOC_LIST_NS: 0, or 1 (message printed). */
 int csd_find_disk(int fd, const char *disk, struct csd_ns_entry *out);
+/* csd_open() and csd_find_disk(): the fd, or -1 (message printed). */
+int csd_open_disk(const char *disk, struct csd_ns_entry *ns);
 /* Message for a DISK csd does not know. */
 void no_such_disk(const char *disk);
 

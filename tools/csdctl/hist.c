@@ -185,13 +185,9 @@ int cmd_hist(int argc, char **argv)
 	err = hist_parse(&q);
 	if (err)
 		return err;
-	fd = csd_open();
+	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
-	if (csd_find_disk(fd, argv[1], &ns)) {
-		close(fd);
-		return 1;
-	}
 	err = hist_fetch(fd, ns.id, q.zone ? CSD_HIST_F_ZONE : 0, q.op, q.size_class,
 			 q.zone ? opts.zone : 0, &h);
 	close(fd);

@@ -358,13 +358,9 @@ static int prog_attach(const char *name, const char *disk)
 			prog, name);
 		return 1;
 	}
-	fd = csd_open();
+	fd = csd_open_disk(disk, &ns);
 	if (fd < 0)
 		return 1;
-	if (csd_find_disk(fd, disk, &ns)) {
-		close(fd);
-		return 1;
-	}
 	close(fd);
 	if (ensure_dirs())
 		return 1;
@@ -657,13 +653,9 @@ int cmd_exec(int argc, char **argv)
 		fmt = strstr(opts.prog_name, "entropy") ? "entropy" :
 		      strstr(opts.prog_name, "checksum") ? "u32" :
 		      strstr(opts.prog_name, "count") ? "u64" : "hex";
-	fd = csd_open();
+	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
-	if (csd_find_disk(fd, argv[1], &ns)) {
-		close(fd);
-		return 1;
-	}
 	memset(&e, 0, sizeof(e));
 	e.size = sizeof(e);
 	e.ns_id = ns.id;

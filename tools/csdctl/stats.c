@@ -653,13 +653,9 @@ int cmd_config(int argc, char **argv)
 		fprintf(stderr, "%s: --region-size must be a non-zero multiple of 512 bytes\n", prog);
 		return 2;
 	}
-	fd = csd_open();
+	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
-	if (csd_find_disk(fd, argv[1], &ns)) {
-		close(fd);
-		return 1;
-	}
 	if (!(opts.given & (OPT_REGION | OPT_ENABLE | OPT_DISABLE))) {
 		config_show(&ns);
 		close(fd);

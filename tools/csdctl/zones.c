@@ -322,13 +322,9 @@ int cmd_zones(int argc, char **argv)
 	err = zones_parse();
 	if (err)
 		return err;
-	fd = csd_open();
+	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
-	if (csd_find_disk(fd, argv[1], &ns)) {
-		close(fd);
-		return 1;
-	}
 	err = zones_fetch(fd, ns.id, from, to, &zs);
 	close(fd);
 	if (err == -ERANGE) {
