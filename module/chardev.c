@@ -12,11 +12,13 @@
 #include <generated/utsrelease.h>
 #include <linux/build_bug.h>
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/mm.h>
 #include <linux/uaccess.h>
 
 #include "csd.h"
@@ -638,6 +640,99 @@ static long csd_ioc_exec(void __user *uarg)
 	return csd_arg_out(uarg, &arg, sizeof(arg), usize);
 }
 
+static long csd_ioc_trace(void __user *uarg)
+{
+	const u32 known = CSD_TRACE_F_OPS | CSD_TRACE_F_ZONES |
+			  CSD_TRACE_F_ERRORS | CSD_TRACE_F_NONBLOCK;
+	struct csd_trace_open arg;
+	struct file *file;
+	int fd, ret;
+	u32 usize;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_TRACE_OPEN_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if ((arg.flags & ~known) || arg.fd || arg.pad ||
+	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (arg.flags & CSD_TRACE_F_OPS) {
+		if (!arg.op_mask || arg.op_mask >> CSD_OP_NR)
+			return -EINVAL;
+	} else if (arg.op_mask) {
+		return -EINVAL;
+	}
+	if (arg.flags & CSD_TRACE_F_ZONES) {
+		if (arg.zone_first > arg.zone_last)
+			return -EINVAL;
+	} else if (arg.zone_first || arg.zone_last) {
+		return -EINVAL;
+	}
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	fd = csd_trace_open(&arg, &file);
+	if (fd < 0)
+		return fd;
+	ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
+	if (ret) {
+		csd_trace_abort(fd, file);
+		return ret;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
+static long csd_ioc_inflight(void __user *uarg)
+{
+	struct csd_inflight_set set = {};
+	struct csd_inflight arg;
+	struct csd_ns *ns = NULL;
+	u32 usize, n;
+	int ret;
+
+	ret = csd_arg_in(&arg, sizeof(arg), CSD_INFLIGHT_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.pad || !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = csd_array_check(arg.count, arg.entry_size,
+			      CSD_INFLIGHT_ENTRY_SIZE_VER0, arg.entries);
+	if (ret)
+		return ret;
+	if (arg.count > CSD_INFLIGHT_MAX)
+		return -E2BIG;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	set.min_age_ns = arg.min_age_ns;
+	mutex_lock(&csd_ns_mutex);
+	if (arg.ns_id) {
+		ns = csd_ns_find_id(arg.ns_id);
+		if (!ns) {
+			ret = -ENODEV;
+			goto out;
+		}
+	}
+	ret = csd_inflight_collect(ns, &set);
+out:
+	mutex_unlock(&csd_ns_mutex);
+	if (ret)
+		goto free;
+	n = min(arg.count, set.nr);
+	ret = csd_array_out(arg.entries, arg.entry_size, set.e, sizeof(*set.e), n);
+	if (ret)
+		goto free;
+	arg.count = n;
+	arg.total = set.total;
+	arg.skipped = set.skipped;
+	arg.now_ns = set.now_ns;
+	arg.entry_size = sizeof(*set.e);
+	ret = csd_arg_out(uarg, &arg, sizeof(arg), usize);
+free:
+	kvfree(set.e);
+	return ret;
+}
+
 static long csd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -664,6 +759,10 @@ static long csd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return csd_ioc_config(uarg);
 	case _IOC_NR(CSD_IOC_EXEC):
 		return csd_ioc_exec(uarg);
+	case _IOC_NR(CSD_IOC_TRACE):
+		return csd_ioc_trace(uarg);
+	case _IOC_NR(CSD_IOC_INFLIGHT):
+		return csd_ioc_inflight(uarg);
 	}
 	return -ENOTTY;
 }

@@ -6,6 +6,7 @@
 #define _CSD_H
 
 #include <linux/atomic.h>
+#include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -14,7 +15,10 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/csd.h>
 
+#include "nvme_layout.h"
+
 struct nvme_command;
+struct seq_file;
 
 #define CSD_VERSION	"0.2.0"
 
@@ -156,6 +160,7 @@ struct csd_ns {
 	u64 region_sectors;		/* wanted region size (conventional) */
 	char disk_name[CSD_NAME_LEN];
 	char ctrl_name[CSD_NAME_LEN];
+	int ctrl_instance;		/* N of nvmeN, -1 if unknown */
 	struct csd_ns_pcpu __percpu *pcpu;
 
 	/* Tables, set up by setup_work, read by the probes under RCU. */
@@ -220,7 +225,46 @@ u64 csd_hist_mid(unsigned int b, unsigned int first, unsigned int sub);
 u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
 		 unsigned int sub, u32 num, u32 den);
 
+/* What one command is, from its submission queue entry. */
+struct csd_cmd_info {
+	u8 op;
+	u8 sc;
+	u8 opcode;
+	bool ranged;		/* slba is meaningful */
+	bool select_all;	/* zone send to every zone */
+	u64 slba;
+	u64 bytes;
+};
+
+/* nvme-core's private struct nvme_request, at offsets checked against BTF. */
+static __always_inline void *csd_nvme_req(struct request *rq)
+{
+	return blk_mq_rq_to_pdu(rq);
+}
+
+static __always_inline struct nvme_command *csd_rq_cmd(struct request *rq)
+{
+	return *(struct nvme_command **)((u8 *)csd_nvme_req(rq) +
+					 CSD_NVME_REQ_CMD_OFF);
+}
+
+static __always_inline u16 csd_rq_status(struct request *rq)
+{
+	/* SC in bits 0-7, SCT in bits 8-10; CRD, MORE and DNR above. */
+	return *(u16 *)((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_STATUS_OFF) & 0x7ff;
+}
+
+static __always_inline u8 csd_rq_retries(struct request *rq)
+{
+	return *((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_RETRIES_OFF);
+}
+
 /* stats.c */
+void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
+		struct csd_cmd_info *ci);
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);
+u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci);
+u64 csd_cmd_bytes(const struct csd_cmd_info *ci, struct request *rq);
 struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 				  gfp_t gfp);
 int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp);
@@ -296,6 +340,35 @@ static inline int csd_exec_ioctl(struct csd_exec *arg) { return -EOPNOTSUPP; }
 static inline int csd_bpf_init(void) { return 0; }
 #define csd_bpf_available false
 #endif
+
+/* trace.c */
+extern struct list_head csd_tracers;
+
+/* True while a trace reader is open: one read of a list head. */
+static inline bool csd_tracing(void)
+{
+	return unlikely(!list_empty(&csd_tracers));
+}
+
+void csd_trace_push(struct csd_trace_rec *rec);
+int csd_trace_open(struct csd_trace_open *arg, struct file **filep);
+void csd_trace_abort(int fd, struct file *file);
+int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len);
+extern const struct file_operations csd_trace_debugfs_fops;
+
+/* inflight.c */
+struct csd_inflight_set {
+	struct csd_inflight_entry *e;
+	u32 nr;		/* filled */
+	u32 max;	/* room */
+	u32 total;	/* seen, matching */
+	u32 skipped;	/* namespaces whose queue could not be entered */
+	u64 now_ns;
+	u64 min_age_ns;
+};
+
+int csd_inflight_collect(struct csd_ns *only, struct csd_inflight_set *set);
+int csd_inflight_show(struct seq_file *m, struct csd_ns *only);
 
 /* debugfs.c */
 void csd_debugfs_init(void);

@@ -8,6 +8,10 @@
  *   <disk>/status      error completions by (operation, opcode, status)
  *   <disk>/zones       one line per zone (region) with activity
  *   <disk>/diag        counters outside the statistics epochs
+ *   <disk>/inflight    the disk's commands in flight, oldest first
+ *   inflight           every command in flight, oldest first
+ *   trace              completed commands, one line each, as they come
+ *                      (blocks like trace_pipe; costs nothing unopened)
  *
  * The numbers are those of the ioctls, in nanoseconds and bytes. Readers
  * use RCU only: a namespace's directory is removed, and its readers
@@ -186,6 +190,18 @@ static int csd_diag_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(csd_diag);
 
+static int csd_ns_inflight_show(struct seq_file *m, void *v)
+{
+	return csd_inflight_show(m, m->private);
+}
+DEFINE_SHOW_ATTRIBUTE(csd_ns_inflight);
+
+static int csd_all_inflight_show(struct seq_file *m, void *v)
+{
+	return csd_inflight_show(m, NULL);
+}
+DEFINE_SHOW_ATTRIBUTE(csd_all_inflight);
+
 void csd_debugfs_add_ns(struct csd_ns *ns)
 {
 	struct dentry *old;
@@ -209,6 +225,7 @@ void csd_debugfs_add_ns(struct csd_ns *ns)
 	if (!ns->admin)
 		debugfs_create_file("zones", 0400, ns->dbg, ns, &csd_zones_fops);
 	debugfs_create_file("diag", 0400, ns->dbg, ns, &csd_diag_fops);
+	debugfs_create_file("inflight", 0400, ns->dbg, ns, &csd_ns_inflight_fops);
 }
 
 void csd_debugfs_remove_ns(struct csd_ns *ns)
@@ -225,6 +242,10 @@ void csd_debugfs_init(void)
 			    &csd_info_fops);
 	debugfs_create_file("namespaces", 0400, csd_debugfs_root, NULL,
 			    &csd_namespaces_fops);
+	debugfs_create_file("inflight", 0400, csd_debugfs_root, NULL,
+			    &csd_all_inflight_fops);
+	debugfs_create_file("trace", 0400, csd_debugfs_root, NULL,
+			    &csd_trace_debugfs_fops);
 }
 
 void csd_debugfs_exit(void)

@@ -322,6 +322,7 @@ static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 	void *ctrl = *(void **)((u8 *)blk_mq_rq_to_pdu(rq) + CSD_NVME_REQ_CTRL_OFF);
 	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
 
+	ns->ctrl_instance = instance;
 	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
 }
 

@@ -38,17 +38,6 @@ const char *csd_sz_name(unsigned int sc)
 	return sc < CSD_SZ_NR ? csd_sz_names[sc] : "?";
 }
 
-/* What one command is, from its submission queue entry. */
-struct csd_cmd_info {
-	u8 op;
-	u8 sc;
-	u8 opcode;
-	bool ranged;		/* slba is meaningful */
-	bool select_all;	/* zone send to every zone */
-	u64 slba;
-	u64 bytes;
-};
-
 static u8 csd_size_class(u64 bytes)
 {
 	if (!bytes)
@@ -66,8 +55,8 @@ static u8 csd_size_class(u64 bytes)
 	return CSD_SZ_BIG;
 }
 
-static void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
-		       struct csd_cmd_info *ci)
+void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
+		struct csd_cmd_info *ci)
 {
 	bool rw = false;
 
@@ -164,30 +153,7 @@ static void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 	ci->sc = csd_size_class(ci->bytes);
 }
 
-/* nvme-core's private struct nvme_request, at offsets checked against BTF. */
-static __always_inline void *csd_nvme_req(struct request *rq)
-{
-	return blk_mq_rq_to_pdu(rq);
-}
-
-static __always_inline struct nvme_command *csd_rq_cmd(struct request *rq)
-{
-	return *(struct nvme_command **)((u8 *)csd_nvme_req(rq) +
-					 CSD_NVME_REQ_CMD_OFF);
-}
-
-static __always_inline u16 csd_rq_status(struct request *rq)
-{
-	/* SC in bits 0-7, SCT in bits 8-10; CRD, MORE and DNR above. */
-	return *(u16 *)((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_STATUS_OFF) & 0x7ff;
-}
-
-static __always_inline u8 csd_rq_retries(struct request *rq)
-{
-	return *((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_RETRIES_OFF);
-}
-
-static struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_slot **slots = rcu_dereference(ns->slots);
 	unsigned int h = rq->mq_hctx->queue_num;
@@ -196,6 +162,61 @@ static struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
 		     rq->tag >= ns->depth))
 		return NULL;
 	return &slots[h][rq->tag];
+}
+
+/* The zone (region) of a command, or U32_MAX if it has none. */
+u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
+{
+	unsigned int shift = s->ns->lba_shift - SECTOR_SHIFT;
+	u64 zi;
+
+	if (!ci->ranged || ci->select_all || !s->nr_regions ||
+	    (shift && ci->slba >> (64 - shift)))
+		return U32_MAX;
+	zi = (ci->slba << shift) >> s->region_shift;
+	return zi < s->nr_regions ? zi : U32_MAX;
+}
+
+/* Bytes of the LBA range, or else of the data buffer. */
+u64 csd_cmd_bytes(const struct csd_cmd_info *ci, struct request *rq)
+{
+	return ci->bytes ? ci->bytes : blk_rq_bytes(rq);
+}
+
+/* Hand one completed command to the trace readers. */
+static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
+			       struct request *rq,
+			       const struct csd_cmd_info *ci, u64 now,
+			       u64 lat, u16 status)
+{
+	struct nvme_command *cmd = csd_rq_cmd(rq);
+	struct csd_trace_rec rec = {
+		.ts_ns = now,
+		.latency_ns = lat,
+		.slba = ci->ranged ? ci->slba : 0,
+		.bytes = min_t(u64, csd_cmd_bytes(ci, rq), U32_MAX),
+		.zone = csd_zone_of(s, ci),
+		.ns_id = ns->id,
+		.nsid = ns->nsid,
+		.ctrl = ns->ctrl_instance,
+		.qid = ns->admin ? 0 : rq->mq_hctx->queue_num + 1,
+		.cid = cmd->common.command_id,
+		.status = status,
+		.opcode = ci->opcode,
+		.op = ci->op,
+		.retries = csd_rq_retries(rq),
+		.cpu = raw_smp_processor_id(),
+	};
+
+	if (ns->admin)
+		rec.flags |= CSD_TRACE_REC_ADMIN;
+	if (ci->ranged)
+		rec.flags |= CSD_TRACE_REC_LBA;
+	if (ci->select_all)
+		rec.flags |= CSD_TRACE_REC_ALL_ZONES;
+	if (!ns->admin && ci->opcode == nvme_cmd_zone_mgmt_send)
+		rec.zone_action = cmd->zms.zsa;
+	csd_trace_push(&rec);
 }
 
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
@@ -271,7 +292,6 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 {
 	struct csd_zone *zones = rcu_dereference(s->zones);
 	struct csd_zone *z;
-	u64 sector;
 	u32 i, n;
 	int zio;
 
@@ -286,14 +306,10 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 		i = 0;
 		n = s->nr_regions;
 	} else {
-		u64 zi;
+		u32 zi = csd_zone_of(s, ci);
 
-		if (ci->slba >> (64 - (s->ns->lba_shift - SECTOR_SHIFT)))
+		if (zi == U32_MAX)
 			return;		/* out of any range: the device says so */
-		sector = ci->slba << (s->ns->lba_shift - SECTOR_SHIFT);
-		zi = sector >> s->region_shift;
-		if (zi >= s->nr_regions)
-			return;
 		i = zi;
 		n = i + 1;
 	}
@@ -390,13 +406,7 @@ static bool csd_run_complete_prog(struct csd_ns *ns, struct csd_stats *s,
 		ctx->slba = ci->slba;
 		if (ci->bytes)
 			ctx->nlb = ci->bytes >> ns->lba_shift;
-		if (s->nr_regions) {
-			u64 zi = (ci->slba << (ns->lba_shift - SECTOR_SHIFT)) >>
-				 s->region_shift;
-
-			if (zi < s->nr_regions)
-				ctx->zone = zi;
-		}
+		ctx->zone = csd_zone_of(s, ci);
 	}
 	if (ci->opcode == nvme_cmd_zone_mgmt_send)
 		ctx->zone_action = cmd->zms.zsa;
@@ -424,7 +434,7 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	struct csd_row_pcpu __percpu *r;
 	struct csd_cmd_info ci;
 	unsigned int row;
-	u64 start, lat;
+	u64 start, now, lat;
 	u16 status;
 	u32 gen;
 
@@ -442,7 +452,8 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 		this_cpu_inc(ns->pcpu->stale);
 		return;
 	}
-	lat = ktime_get_ns() - start;
+	now = ktime_get_ns();
+	lat = now - start;
 	if (unlikely((s64)lat < 0))
 		lat = 0;
 
@@ -452,6 +463,8 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	r = s->rows + row;
 
 	this_cpu_inc(s->tot->completed);
+	if (csd_tracing())
+		csd_trace_complete(ns, s, rq, &ci, now, lat, status);
 	if (unlikely(rcu_access_pointer(ns->bpf_ops)) &&
 	    csd_run_complete_prog(ns, s, rq, &ci, lat, status))
 		return;

@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/blkzoned.h>
 #include <linux/csd.h>
+#include <linux/nvme_ioctl.h>
 
 #define CSD_KO_DEFAULT	"/csd/csd.ko"
 
@@ -279,6 +281,49 @@ static inline int csd_nvme_down(void)
 	if (csd_module_loaded("nvme_core") && csd_rmmod("nvme_core"))
 		return -1;
 	return 0;
+}
+
+static inline int csd_reset_ns(int fd, int ns_id)
+{
+	struct csd_reset r = { .size = sizeof(r), .ns_id = ns_id };
+
+	return ioctl(fd, CSD_IOC_RESET, &r);
+}
+
+/* One NVMe I/O command through the passthrough ioctl; returns its status. */
+static inline int nvme_io(const struct csd_nvme_ns *ns, __u8 opcode, __u64 slba,
+		   __u32 nlb, void *buf, __u32 len, __u32 cdw10, __u32 cdw11,
+		   __u32 cdw13)
+{
+	struct nvme_passthru_cmd cmd = {
+		.opcode = opcode,
+		.nsid = ns->nsid,
+		.addr = (__u64)(unsigned long)buf,
+		.data_len = len,
+		.cdw10 = cdw10 ? cdw10 : (__u32)slba,
+		.cdw11 = cdw10 ? cdw11 : (__u32)(slba >> 32),
+		.cdw12 = nlb ? nlb - 1 : 0,
+		.cdw13 = cdw13,
+	};
+	int fd = open(ns->path, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
+	close(fd);
+	return ret;
+}
+
+static inline int zone_op(const char *dev, unsigned long req, __u64 sector, __u64 nr)
+{
+	struct blk_zone_range r = { .sector = sector, .nr_sectors = nr };
+	int fd = open(dev, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, req, &r);
+	close(fd);
+	return ret;
 }
 
 #endif /* CSD_LIB_H */

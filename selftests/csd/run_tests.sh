@@ -8,6 +8,7 @@
 #   run_tests.sh                  all tests
 #   run_tests.sh io_test          one binary
 #   run_tests.sh io_test -t direct_reads_exact   harness arguments pass through
+#   run_tests.sh bigzns_test inflight_test       several binaries
 cd /csd/selftests 2>/dev/null || cd "$(dirname "$0")"
 
 pass=0 fail=0 skip=0
@@ -36,8 +37,16 @@ run_one() {
 	fi
 }
 
-if [ $# -gt 0 ]; then
+only_tests=1
+for a in "$@"; do
+	case "$a" in *_test) ;; *) only_tests=0 ;; esac
+done
+if [ $# -gt 0 ] && [ $only_tests = 0 ]; then
 	run_one "$@"
+elif [ $# -gt 0 ]; then
+	for t in "$@"; do
+		run_one "$t"
+	done
 else
 	for t in *_test; do
 		run_one "$t"

@@ -4,9 +4,6 @@
  * zone; zone management; errors by NVMe status; other opcodes; reset.
  * On QEMU's emulated ZNS namespace and the conventional one.
  */
-#include <linux/blkzoned.h>
-#include <linux/nvme_ioctl.h>
-
 #include "csd_lib.h"
 #include "kselftest_harness.h"
 
@@ -72,49 +69,6 @@ static int zone_entry(int fd, int ns_id, unsigned int z, struct csd_zone_entry *
 	};
 
 	return ioctl(fd, CSD_IOC_ZONE_STATS, &a);
-}
-
-static int csd_reset_ns(int fd, int ns_id)
-{
-	struct csd_reset r = { .size = sizeof(r), .ns_id = ns_id };
-
-	return ioctl(fd, CSD_IOC_RESET, &r);
-}
-
-/* One NVMe I/O command through the passthrough ioctl; returns its status. */
-static int nvme_io(const struct csd_nvme_ns *ns, __u8 opcode, __u64 slba,
-		   __u32 nlb, void *buf, __u32 len, __u32 cdw10, __u32 cdw11,
-		   __u32 cdw13)
-{
-	struct nvme_passthru_cmd cmd = {
-		.opcode = opcode,
-		.nsid = ns->nsid,
-		.addr = (__u64)(unsigned long)buf,
-		.data_len = len,
-		.cdw10 = cdw10 ? cdw10 : (__u32)slba,
-		.cdw11 = cdw10 ? cdw11 : (__u32)(slba >> 32),
-		.cdw12 = nlb ? nlb - 1 : 0,
-		.cdw13 = cdw13,
-	};
-	int fd = open(ns->path, O_RDWR | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
-	close(fd);
-	return ret;
-}
-
-static int zone_op(const char *dev, unsigned long req, __u64 sector, __u64 nr)
-{
-	struct blk_zone_range r = { .sector = sector, .nr_sectors = nr };
-	int fd = open(dev, O_RDWR | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, req, &r);
-	close(fd);
-	return ret;
 }
 
 static int zone_cond(const char *dev, __u64 sector)

@@ -82,6 +82,20 @@ static void usage(FILE *f)
 "          [--format entropy|u64|u32|hex]\n"
 "                     run offload program N over a zone or LBA range in the kernel;\n"
 "                     prints the decoded result and the data moved\n"
+"  trace [DISK]       one line per completed command, as they complete (Ctrl-C stops):\n"
+"                     time, disk, controller, queue, command id, nsid, operation, zone,\n"
+"                     SLBA, bytes, latency, retries and NVMe status; dropped records\n"
+"                     (a reader too slow for the ring) are counted and reported\n"
+"      --op OP[,OP...]         only these operations (names as for hist)\n"
+"      --zone Z[-Z2]           only zone (region) Z, or zones Z to Z2\n"
+"      --min-lat US            only commands at least US microseconds slow\n"
+"      --errors                only commands that failed\n"
+"      -n, --iterations N      stop after N commands\n"
+"      --ring N                ring records per CPU, a power of two (default %u)\n"
+"  inflight [DISK]    the commands in flight now, oldest first: operation, zone, SLBA,\n"
+"                     bytes and age\n"
+"      --older-than MS         only commands in flight for at least MS milliseconds\n"
+"      -i, --interval SECONDS  list again every SECONDS (with -n: N times)\n"
 "  help               this text\n"
 "\n"
 "Options:\n"
@@ -94,7 +108,7 @@ static void usage(FILE *f)
 "Options may come before or after the command.\n"
 "csd must be loaded (insmod csd.ko) and /dev/csd is root-only.\n"
 "Documentation: Documentation/csdctl.rst in the csd tree.\n",
-		prog, CSD_DEVICE_PATH);
+		prog, CSD_TRACE_RING_DEFAULT, CSD_DEVICE_PATH);
 }
 
 int csd_open(void)
@@ -464,6 +478,9 @@ static const struct command {
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
 	{ "prog", cmd_prog, OPT_NAME | OPT_ARG | OPT_ITERATIONS },
 	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG },
+	{ "trace", cmd_trace, OPT_OP | OPT_ZONE | OPT_MIN_LAT | OPT_ERRORS | OPT_ITERATIONS |
+			      OPT_RING },
+	{ "inflight", cmd_inflight, OPT_OLDER | OPT_INTERVAL | OPT_ITERATIONS },
 	{ "help", cmd_help, 0 },
 };
 
@@ -496,6 +513,10 @@ static const struct option longopts[] = {
 	{ "nlb", required_argument, NULL, LONG_ONLY(OPT_NLB) },
 	{ "format", required_argument, NULL, LONG_ONLY(OPT_FORMAT) },
 	{ "arg", required_argument, NULL, LONG_ONLY(OPT_ARG) },
+	{ "min-lat", required_argument, NULL, LONG_ONLY(OPT_MIN_LAT) },
+	{ "errors", no_argument, NULL, LONG_ONLY(OPT_ERRORS) },
+	{ "ring", required_argument, NULL, LONG_ONLY(OPT_RING) },
+	{ "older-than", required_argument, NULL, LONG_ONLY(OPT_OLDER) },
 	{ }
 };
 
@@ -552,6 +573,52 @@ static bool parse_interval(const char *s, double *out)
 			prog, s);
 		return false;
 	}
+	return true;
+}
+
+/* A non-negative time in @unit_ns units (fractions allowed), as ns. */
+static bool parse_time(const char *opt, const char *s, double unit_ns,
+		       unsigned long long *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v * unit_ns > 1e18) {
+		fprintf(stderr, "%s: %s: '%s' is not a non-negative number\n", prog, opt, s);
+		return false;
+	}
+	*out = (unsigned long long)(v * unit_ns + 0.5);
+	return true;
+}
+
+/* --zone N or --zone A-B (a range only where the command takes one). */
+static bool parse_zone(const char *s)
+{
+	const char *dash = strchr(s, '-');
+	char first[32];
+
+	if (!dash) {
+		if (!parse_uint("--zone", s, &opts.zone))
+			return false;
+		opts.zone_last = opts.zone;
+		return true;
+	}
+	if ((size_t)(dash - s) >= sizeof(first)) {
+		fprintf(stderr, "%s: --zone: '%s' is not a zone or a range Z-Z2\n", prog, s);
+		return false;
+	}
+	memcpy(first, s, dash - s);
+	first[dash - s] = 0;
+	if (!parse_uint("--zone", first, &opts.zone) ||
+	    !parse_uint("--zone", dash + 1, &opts.zone_last))
+		return false;
+	if (opts.zone_last < opts.zone) {
+		fprintf(stderr, "%s: --zone: range '%s' ends before it starts\n", prog, s);
+		return false;
+	}
+	opts.zone_range = true;
 	return true;
 }
 
@@ -614,7 +681,7 @@ static bool parse_opt(int c)
 		opts.size = optarg;
 		break;
 	case OPT_ZONE:
-		return parse_uint("--zone", optarg, &opts.zone);
+		return parse_zone(optarg);
 	case OPT_FROM:
 		return parse_uint("--from", optarg, &opts.from);
 	case OPT_TO:
@@ -641,6 +708,12 @@ static bool parse_opt(int c)
 		break;
 	case OPT_ARG:
 		return parse_ull("--arg", optarg, UINT64_MAX, &opts.arg);
+	case OPT_MIN_LAT:
+		return parse_time("--min-lat", optarg, 1e3, &opts.min_lat_ns);
+	case OPT_RING:
+		return parse_uint("--ring", optarg, &opts.ring);
+	case OPT_OLDER:
+		return parse_time("--older-than", optarg, 1e6, &opts.older_ns);
 	}
 	return true;
 }
@@ -683,6 +756,10 @@ int main(int argc, char **argv)
 	if (extra) {
 		fprintf(stderr, "%s: %s does not take %s (try --help)\n", prog, cmd->name,
 			opt_name(extra & -extra));
+		return 2;
+	}
+	if (opts.zone_range && strcmp(cmd->name, "trace")) {
+		fprintf(stderr, "%s: %s takes one --zone, not a range\n", prog, cmd->name);
 		return 2;
 	}
 	return cmd->fn(argc - optind, argv + optind);

@@ -34,6 +34,10 @@ enum {
 	OPT_NLB		= 1 << 18,	/* --nlb N */
 	OPT_FORMAT	= 1 << 19,	/* --format F */
 	OPT_ARG		= 1 << 20,	/* --arg N */
+	OPT_MIN_LAT	= 1 << 21,	/* --min-lat US */
+	OPT_ERRORS	= 1 << 22,	/* --errors */
+	OPT_RING	= 1 << 23,	/* --ring N */
+	OPT_OLDER	= 1 << 24,	/* --older-than MS */
 };
 
 struct opts {
@@ -46,7 +50,9 @@ struct opts {
 	unsigned long iterations;
 	const char *op;
 	const char *size;
-	unsigned int zone;
+	unsigned int zone;		/* --zone N, or the first of --zone A-B */
+	unsigned int zone_last;		/* --zone A-B: B; --zone N: N */
+	bool zone_range;		/* --zone was A-B */
 	unsigned int from;
 	unsigned int to;
 	const char *sort;
@@ -58,6 +64,9 @@ struct opts {
 	unsigned long long nlb;
 	const char *format;
 	unsigned long long arg;
+	unsigned long long min_lat_ns;
+	unsigned int ring;
+	unsigned long long older_ns;
 };
 
 extern struct opts opts;
@@ -97,5 +106,7 @@ int cmd_reset(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
 int cmd_zones(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_inflight(int argc, char **argv);
 
 #endif

@@ -18,7 +18,8 @@
 #   --no-nvme       do not load the nvme driver before the script
 #   --check-dmesg   fail (exit 1) if the kernel log shows a WARNING, BUG,
 #                   Oops, lockdep splat or hung task, even if the script passed
-#   --gdb           start QEMU with its gdb stub on :1234 (-s) and nokaslr
+#   --gdb           start QEMU with its gdb stub on :$CSD_GDB_PORT (default
+#                   1234) and boot the kernel with nokaslr
 #   --timeout S     give up after S seconds (default $CSD_TIMEOUT or 900)
 #
 # Environment:
@@ -32,10 +33,17 @@
 #   CSD_ZNS_SIZE          zoned namespace size (64M)
 #   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
 #   CSD_CONV_SIZE         conventional namespace size (64M)
+#   CSD_STALL_IOPS        if set, add a second controller (serial csdstall)
+#                         with a 16M conventional namespace whose drive QEMU
+#                         throttles to this many I/Os per second: commands
+#                         on it stall on purpose (inflight_test)
 #   CSD_QEMU_EXTRA        extra QEMU arguments (word-split)
+#   CSD_INITRD_EXTRA      extra cpio archives (space-separated paths) appended
+#                         to the initramfs, e.g. initramfs.sh's bench archive
 #   CSD_CACHE             download cache (default ~/.cache/csd)
 #   CSD_VM_DIR            where logs go (default <tree>/.vm); the console log
 #                         is $CSD_VM_DIR/console.log
+#   CSD_GDB_PORT          TCP port of the gdb stub with --gdb (default 1234)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,7 +95,13 @@ cleanup() {
 trap cleanup EXIT
 
 "$VM/initramfs.sh" overlay "$run/overlay.cpio" "$script" "$@"
-cat "$run/overlay.cpio" "$base" > "$run/initrd"
+extra=()
+# shellcheck disable=SC2206
+[ -n "${CSD_INITRD_EXTRA:-}" ] && extra=($CSD_INITRD_EXTRA)
+for f in "${extra[@]}"; do
+	[ -f "$f" ] || { say "CSD_INITRD_EXTRA: no such file: $f"; exit 2; }
+done
+cat "$run/overlay.cpio" "$base" "${extra[@]}" > "$run/initrd"
 truncate -s "$zns_size" "$run/zns.img"
 truncate -s "$conv_size" "$run/conv.img"
 
@@ -102,11 +116,18 @@ kvm) accel_args=(-accel kvm -cpu host) ;;
 esac
 gdb_args=()
 if [ $gdb = 1 ]; then
-	gdb_args=(-s)
+	gdb_args=(-gdb "tcp::${CSD_GDB_PORT:-1234}")
 	append+=" nokaslr"
 fi
 
 lba=logical_block_size=4096,physical_block_size=4096
+stall_args=()
+if [ -n "${CSD_STALL_IOPS:-}" ]; then
+	truncate -s 16M "$run/stall.img"
+	stall_args=(-drive "file=$run/stall.img,if=none,format=raw,id=stall,throttling.iops-total=$CSD_STALL_IOPS,throttling.iops-total-max=$CSD_STALL_IOPS"
+		-device nvme,serial=csdstall,id=nvme1
+		-device "nvme-ns,drive=stall,bus=nvme1,nsid=1,$lba")
+fi
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
 	"${accel_args[@]}" -smp "$cpus" -m "$mem"
 	-kernel "$kc/vmlinuz" -initrd "$run/initrd" -append "$append"
@@ -116,7 +137,7 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
 	-device nvme,serial=csd0001,id=nvme0
 	-device "nvme-ns,drive=zns,bus=nvme0,nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
 	-device "nvme-ns,drive=conv,bus=nvme0,nsid=2,$lba"
-	"${gdb_args[@]}")
+	"${stall_args[@]}" "${gdb_args[@]}")
 # shellcheck disable=SC2206
 [ -n "${CSD_QEMU_EXTRA:-}" ] && qemu+=($CSD_QEMU_EXTRA)
 

@@ -719,6 +719,228 @@ struct csd_exec {
 
 #define CSD_EXEC_SIZE_VER0	144
 
+/* struct csd_trace_open.flags */
+#define CSD_TRACE_F_OPS		_BITUL(0)	/* only operations in @op_mask */
+#define CSD_TRACE_F_ZONES	_BITUL(1)	/* only zones @zone_first..@zone_last */
+#define CSD_TRACE_F_ERRORS	_BITUL(2)	/* only commands that failed */
+#define CSD_TRACE_F_NONBLOCK	_BITUL(3)	/* open the trace fd O_NONBLOCK */
+
+/* Records per CPU of a trace ring: default and largest (powers of two). */
+#define CSD_TRACE_RING_DEFAULT	4096
+#define CSD_TRACE_RING_MAX	65536
+/* Trace readers open at the same time. */
+#define CSD_TRACE_READERS_MAX	16
+
+/**
+ * struct csd_trace_open - argument of CSD_IOC_TRACE: open a trace of
+ * completed commands. Needs CAP_SYS_ADMIN.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: CSD_TRACE_F_*.
+ * @ns_id: in: the namespace (ENODEV if unknown), or 0 for every
+ *	namespace and admin queue, present and future.
+ * @ring_records: in: records per CPU in the ring, a power of two up to
+ *	CSD_TRACE_RING_MAX, or 0 for CSD_TRACE_RING_DEFAULT (EINVAL
+ *	otherwise); out: the ring size used.
+ * @op_mask: in, with CSD_TRACE_F_OPS: bit (1 << CSD_OP_*) for each
+ *	operation to trace, at least one (EINVAL otherwise); else 0.
+ * @zone_first: in, with CSD_TRACE_F_ZONES: first zone (region) traced.
+ * @zone_last: in, with CSD_TRACE_F_ZONES: last zone traced, at least
+ *	@zone_first. Commands without an LBA are not traced then.
+ * @min_lat_ns: in: trace only commands at least this slow (0: all).
+ * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC).
+ * @pad: zero.
+ * @reserved: zero.
+ *
+ * The fd gives struct csd_trace_rec records with read(): whole records
+ * only (EINVAL if @count is smaller than one), merged from the per-CPU
+ * rings in completion time order. read() blocks until a record comes
+ * unless the fd is O_NONBLOCK (EAGAIN); poll() reports EPOLLIN when one
+ * is there. When a ring is full, new records are dropped and counted
+ * (CSD_TRACE_IOC_STATS): never overwritten, never hidden. Commands csd
+ * does not account (a disabled namespace, commands in flight across a
+ * reset) are not traced. Closing the fd stops the tracing and its cost.
+ */
+struct csd_trace_open {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 ring_records;
+	__u64 op_mask;
+	__u32 zone_first;
+	__u32 zone_last;
+	__u64 min_lat_ns;
+	__s32 fd;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+#define CSD_TRACE_OPEN_SIZE_VER0	80
+
+/* struct csd_trace_rec.flags */
+#define CSD_TRACE_REC_ADMIN	_BITUL(0)	/* an admin queue command */
+#define CSD_TRACE_REC_LBA	_BITUL(1)	/* @slba is meaningful */
+#define CSD_TRACE_REC_ALL_ZONES	_BITUL(2)	/* zone send to every zone */
+
+/**
+ * struct csd_trace_rec - one completed command, read from a trace fd.
+ * @ts_ns: completion time, CLOCK_MONOTONIC.
+ * @latency_ns: submission (nvme_setup_cmd) to completion.
+ * @slba: starting LBA, with CSD_TRACE_REC_LBA.
+ * @bytes: bytes addressed by the LBA range (reads, writes, appends,
+ *	write zeroes...), else bytes of the data buffer (0 if none).
+ * @zone: zone (region) index, or U32_MAX when the command has no LBA or
+ *	addresses every zone.
+ * @ns_id: csd's namespace id (CSD_IOC_LIST_NS names it).
+ * @nsid: NVMe namespace id (0 for admin commands).
+ * @ctrl: controller instance: the N of nvmeN.
+ * @qid: NVMe queue id: 0 for the admin queue, I/O queues from 1.
+ * @cid: NVMe command id.
+ * @status: NVMe status, (SCT << 8) | SC.
+ * @opcode: NVMe opcode.
+ * @op: CSD_OP_* class (CSD_OP_OTHER for admin commands).
+ * @zone_action: zone send action (1 close .. 5 offline), 0 otherwise.
+ * @retries: times the driver retried the command.
+ * @cpu: CPU the completion ran on.
+ * @flags: CSD_TRACE_REC_*.
+ * @reserved: zero.
+ */
+struct csd_trace_rec {
+	__u64 ts_ns;
+	__u64 latency_ns;
+	__u64 slba;
+	__u32 bytes;
+	__u32 zone;
+	__u32 ns_id;
+	__u32 nsid;
+	__u16 ctrl;
+	__u16 qid;
+	__u16 cid;
+	__u16 status;
+	__u8 opcode;
+	__u8 op;
+	__u8 zone_action;
+	__u8 retries;
+	__u16 cpu;
+	__u16 flags;
+	__u32 reserved[2];
+};
+
+#define CSD_TRACE_REC_SIZE	64
+
+/**
+ * struct csd_trace_stats - argument of CSD_TRACE_IOC_STATS, an ioctl on a
+ * trace fd: what the trace saw so far.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: must be 0.
+ * @matched: out: completed commands that passed the filter.
+ * @delivered: out: records read() so far.
+ * @dropped: out: records dropped because a ring was full.
+ * @queued: out: records waiting in the rings.
+ *	@matched = @delivered + @dropped + @queued, always.
+ * @ring_records: out: records per CPU of each ring.
+ * @nr_cpus: out: rings (one per possible CPU).
+ * @reserved: zero.
+ */
+struct csd_trace_stats {
+	__u32 size;
+	__u32 flags;
+	__u64 matched;
+	__u64 delivered;
+	__u64 dropped;
+	__u64 queued;
+	__u32 ring_records;
+	__u32 nr_cpus;
+	__u64 reserved[4];
+};
+
+#define CSD_TRACE_STATS_SIZE_VER0	80
+
+/* struct csd_inflight_entry.flags */
+#define CSD_INFLIGHT_E_ADMIN	_BITUL(0)	/* an admin queue command */
+#define CSD_INFLIGHT_E_LBA	_BITUL(1)	/* @slba is meaningful */
+/* csd did not see it submitted: @start_ns is the block layer's time. */
+#define CSD_INFLIGHT_E_BLK_TIME	_BITUL(2)
+#define CSD_INFLIGHT_E_NO_TIME	_BITUL(3)	/* no start time at all */
+
+/**
+ * struct csd_inflight_entry - one command in flight.
+ * @start_ns: submission (nvme_setup_cmd) time, CLOCK_MONOTONIC.
+ * @age_ns: time in flight when csd looked (csd_inflight.now_ns).
+ * @slba: starting LBA, with CSD_INFLIGHT_E_LBA.
+ * @bytes: as in struct csd_trace_rec.
+ * @zone: zone (region) index, or U32_MAX.
+ * @ns_id: csd's namespace id.
+ * @nsid: NVMe namespace id (0 for admin commands).
+ * @ctrl: controller instance.
+ * @qid: NVMe queue id (0: admin).
+ * @cid: NVMe command id.
+ * @tag: block layer tag.
+ * @opcode: NVMe opcode.
+ * @op: CSD_OP_* class.
+ * @zone_action: zone send action, 0 otherwise.
+ * @flags: CSD_INFLIGHT_E_*.
+ * @reserved: zero.
+ */
+struct csd_inflight_entry {
+	__u64 start_ns;
+	__u64 age_ns;
+	__u64 slba;
+	__u32 bytes;
+	__u32 zone;
+	__u32 ns_id;
+	__u32 nsid;
+	__u16 ctrl;
+	__u16 qid;
+	__u16 cid;
+	__u16 tag;
+	__u8 opcode;
+	__u8 op;
+	__u8 zone_action;
+	__u8 flags;
+	__u32 reserved[3];
+};
+
+#define CSD_INFLIGHT_ENTRY_SIZE_VER0	64
+
+/**
+ * struct csd_inflight - argument of CSD_IOC_INFLIGHT: the commands in
+ * flight in the driver right now, oldest first. Needs CAP_SYS_ADMIN.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: must be 0.
+ * @ns_id: in: the namespace (ENODEV if unknown), or 0 for all of them
+ *	and the admin queues.
+ * @count: in: entries the buffer at @entries holds (0 to ask for @total
+ *	only); out: entries written, the oldest.
+ * @entry_size: in: size of one entry as the caller knows it (as in
+ *	struct csd_ns_list); out: the kernel's.
+ * @total: out: commands in flight that match (may exceed @count).
+ * @entries: in: user pointer to @count entries.
+ * @min_age_ns: in: only commands in flight at least this long.
+ * @now_ns: out: CLOCK_MONOTONIC time of the walk.
+ * @reserved: zero.
+ *
+ * A namespace whose queue is frozen or going away right now (a
+ * controller reset, a removal) is skipped and counted in @skipped.
+ * At most CSD_INFLIGHT_MAX commands are looked at per call.
+ */
+struct csd_inflight {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 count;
+	__u32 entry_size;
+	__u32 total;
+	__u64 entries;
+	__u64 min_age_ns;
+	__u64 now_ns;
+	__u32 skipped;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+#define CSD_INFLIGHT_SIZE_VER0	88
+#define CSD_INFLIGHT_MAX	65536
+
 /* Default region size of conventional namespaces: 256 MiB. */
 #define CSD_REGION_DEFAULT_SECTORS	(256 * 2048)
 
@@ -740,5 +962,12 @@ struct csd_exec {
 #define CSD_IOC_CONFIG		_IOWR(CSD_IOC_MAGIC, 0x06, struct csd_config)
 /* Run an offload program over a zone or LBA range. CAP_SYS_ADMIN. */
 #define CSD_IOC_EXEC		_IOWR(CSD_IOC_MAGIC, 0x07, struct csd_exec)
+/* Open a trace of completed commands: returns a file descriptor. CAP_SYS_ADMIN. */
+#define CSD_IOC_TRACE		_IOWR(CSD_IOC_MAGIC, 0x08, struct csd_trace_open)
+/* The commands in flight now, oldest first. CAP_SYS_ADMIN. */
+#define CSD_IOC_INFLIGHT	_IOWR(CSD_IOC_MAGIC, 0x09, struct csd_inflight)
+
+/* On a trace fd: delivered, dropped and queued records. */
+#define CSD_TRACE_IOC_STATS	_IOWR(CSD_IOC_MAGIC, 0x40, struct csd_trace_stats)
 
 #endif /* _UAPI_LINUX_CSD_H */

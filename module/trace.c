@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: a trace of completed commands, read from a file descriptor.
+ *
+ * Each reader (a CSD_IOC_TRACE fd, or an open of debugfs "trace") has its
+ * own filter and one ring per CPU. The completion probe fills the ring of
+ * its CPU with interrupts off (a hard IRQ completion can nest in a soft
+ * IRQ one), so a ring has one producer and one consumer and needs no
+ * lock: the producer publishes its head with a release store, the reader
+ * its tail. A full ring drops the new record and counts it; records are
+ * never overwritten. read() merges the rings in completion time order.
+ *
+ * While no reader is open, the completion path pays one read of the list
+ * head (csd_tracing()). Readers are added and removed under a mutex and
+ * found by the probes under RCU; a closed reader is freed after a grace
+ * period.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/cache.h>
+#include <linux/capability.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include "csd.h"
+
+static_assert(sizeof(struct csd_trace_rec) == CSD_TRACE_REC_SIZE);
+static_assert(sizeof(struct csd_trace_open) == CSD_TRACE_OPEN_SIZE_VER0);
+static_assert(sizeof(struct csd_trace_stats) == CSD_TRACE_STATS_SIZE_VER0);
+
+LIST_HEAD(csd_tracers);
+static DEFINE_MUTEX(csd_tracers_mutex);
+static unsigned int csd_nr_tracers;
+
+/* One CPU's ring of a reader. */
+struct csd_trace_ring {
+	u64 head;		/* written by the producer (this CPU) */
+	u64 dropped;		/* producer: ring full */
+	struct csd_trace_rec *buf;
+	u64 tail ____cacheline_aligned;	/* written by the reader */
+};
+
+struct csd_tracer {
+	struct list_head node;		/* csd_tracers, RCU */
+	struct rcu_head rcu;
+	/* Filter */
+	u32 ns_id;
+	u32 flags;
+	u64 op_mask;
+	u32 zone_first;
+	u32 zone_last;
+	u64 min_lat_ns;
+	/* Rings */
+	u32 nr;				/* records per ring, a power of two */
+	struct csd_trace_ring __percpu *rings;
+	wait_queue_head_t wq;
+	struct mutex read_lock;		/* one reader at a time */
+};
+
+static bool csd_trace_match(const struct csd_tracer *t,
+			    const struct csd_trace_rec *r)
+{
+	if (t->ns_id && t->ns_id != r->ns_id)
+		return false;
+	if ((t->flags & CSD_TRACE_F_OPS) && !(t->op_mask & BIT_ULL(r->op)))
+		return false;
+	if ((t->flags & CSD_TRACE_F_ZONES) &&
+	    (r->zone == U32_MAX || r->zone < t->zone_first ||
+	     r->zone > t->zone_last))
+		return false;
+	if ((t->flags & CSD_TRACE_F_ERRORS) && !r->status)
+		return false;
+	return r->latency_ns >= t->min_lat_ns;
+}
+
+/* Completion path, under RCU: put @rec into each matching reader's ring. */
+void csd_trace_push(struct csd_trace_rec *rec)
+{
+	struct csd_tracer *t;
+
+	list_for_each_entry_rcu(t, &csd_tracers, node) {
+		struct csd_trace_ring *ring;
+		unsigned long flags;
+		bool wake = false;
+		u64 head;
+
+		if (!csd_trace_match(t, rec))
+			continue;
+		local_irq_save(flags);
+		ring = this_cpu_ptr(t->rings);
+		head = ring->head;
+		/* Pairs with csd_trace_pop(): the reader is done with the slot. */
+		if (head - smp_load_acquire(&ring->tail) >= t->nr) {
+			ring->dropped++;
+		} else {
+			ring->buf[head & (t->nr - 1)] = *rec;
+			/* Pairs with the reader's acquire: the record is whole. */
+			smp_store_release(&ring->head, head + 1);
+			wake = true;
+		}
+		local_irq_restore(flags);
+		if (wake && wq_has_sleeper(&t->wq))
+			wake_up_interruptible(&t->wq);
+	}
+}
+
+static bool csd_trace_pending(struct csd_tracer *t)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
+
+		/* Pairs with csd_trace_push()'s release of the head. */
+		if (smp_load_acquire(&ring->head) != ring->tail)
+			return true;
+	}
+	return false;
+}
+
+/* The ring whose oldest record completed first, or NULL if all are empty. */
+static struct csd_trace_ring *csd_trace_oldest(struct csd_tracer *t)
+{
+	struct csd_trace_ring *best = NULL;
+	u64 best_ts = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
+		const struct csd_trace_rec *r;
+
+		/* Pairs with csd_trace_push()'s release: records are whole. */
+		if (smp_load_acquire(&ring->head) == ring->tail)
+			continue;
+		r = &ring->buf[ring->tail & (t->nr - 1)];
+		if (!best || r->ts_ns < best_ts) {
+			best = ring;
+			best_ts = r->ts_ns;
+		}
+	}
+	return best;
+}
+
+/*
+ * The next record, oldest first, or NULL when the rings are empty. Called
+ * with read_lock held; the record stays the reader's until csd_trace_pop().
+ */
+static const struct csd_trace_rec *csd_trace_peek(struct csd_tracer *t,
+						  struct csd_trace_ring **ringp)
+{
+	struct csd_trace_ring *ring = csd_trace_oldest(t);
+
+	*ringp = ring;
+	return ring ? &ring->buf[ring->tail & (t->nr - 1)] : NULL;
+}
+
+static void csd_trace_pop(struct csd_trace_ring *ring)
+{
+	/* The slot is the producer's again once the tail moves past it. */
+	smp_store_release(&ring->tail, ring->tail + 1);
+}
+
+/* Wait for a record unless @nonblock. 0, -EAGAIN or -ERESTARTSYS. */
+static int csd_trace_wait(struct csd_tracer *t, bool nonblock)
+{
+	if (csd_trace_pending(t))
+		return 0;
+	if (nonblock)
+		return -EAGAIN;
+	return wait_event_interruptible(t->wq, csd_trace_pending(t));
+}
+
+static void csd_trace_counts(struct csd_tracer *t, struct csd_trace_stats *st)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
+		/* Pairs with csd_trace_push(): head and dropped are the producer's. */
+		u64 head = smp_load_acquire(&ring->head);
+		u64 tail = READ_ONCE(ring->tail);
+		u64 dropped = READ_ONCE(ring->dropped);
+
+		st->matched += head + dropped;
+		st->delivered += tail;
+		st->dropped += dropped;
+		st->queued += head - tail;
+	}
+	st->ring_records = t->nr;
+	st->nr_cpus = num_possible_cpus();
+}
+
+static void csd_tracer_free(struct csd_tracer *t)
+{
+	int cpu;
+
+	if (t->rings) {
+		for_each_possible_cpu(cpu)
+			kvfree(per_cpu_ptr(t->rings, cpu)->buf);
+		free_percpu(t->rings);
+	}
+	kfree(t);
+}
+
+static struct csd_tracer *csd_tracer_alloc(const struct csd_trace_open *arg)
+{
+	struct csd_tracer *t;
+	int cpu;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->ns_id = arg->ns_id;
+	t->flags = arg->flags;
+	t->op_mask = arg->op_mask;
+	t->zone_first = arg->zone_first;
+	t->zone_last = arg->zone_last;
+	t->min_lat_ns = arg->min_lat_ns;
+	t->nr = arg->ring_records;
+	init_waitqueue_head(&t->wq);
+	mutex_init(&t->read_lock);
+	t->rings = alloc_percpu(struct csd_trace_ring);
+	if (!t->rings)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
+
+		ring->buf = kvcalloc_node(t->nr, sizeof(*ring->buf),
+					  GFP_KERNEL_ACCOUNT, cpu_to_node(cpu));
+		if (!ring->buf)
+			goto err;
+	}
+	return t;
+err:
+	csd_tracer_free(t);
+	return NULL;
+}
+
+/* Publish @t to the completion probes. */
+static int csd_tracer_start(struct csd_tracer *t)
+{
+	int ret = 0;
+
+	mutex_lock(&csd_tracers_mutex);
+	if (csd_nr_tracers >= CSD_TRACE_READERS_MAX) {
+		ret = -EBUSY;
+	} else {
+		csd_nr_tracers++;
+		list_add_tail_rcu(&t->node, &csd_tracers);
+	}
+	mutex_unlock(&csd_tracers_mutex);
+	return ret;
+}
+
+/* Unpublish @t and free it once no probe can see it. */
+static void csd_tracer_stop(struct csd_tracer *t)
+{
+	mutex_lock(&csd_tracers_mutex);
+	list_del_rcu(&t->node);
+	csd_nr_tracers--;
+	mutex_unlock(&csd_tracers_mutex);
+	/* The probes run with preemption off: a normal grace period covers them. */
+	synchronize_rcu();
+	csd_tracer_free(t);
+}
+
+/* ---- CSD_IOC_TRACE file descriptors: binary records ---- */
+
+static ssize_t csd_trace_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct csd_tracer *t = file->private_data;
+	const struct csd_trace_rec *rec;
+	struct csd_trace_ring *ring;
+	size_t done = 0;
+	int ret;
+
+	if (count < sizeof(*rec))
+		return -EINVAL;
+	if (mutex_lock_interruptible(&t->read_lock))
+		return -ERESTARTSYS;
+	ret = csd_trace_wait(t, file->f_flags & O_NONBLOCK);
+	if (ret)
+		goto out;
+	while (count - done >= sizeof(*rec)) {
+		rec = csd_trace_peek(t, &ring);
+		if (!rec)
+			break;
+		if (copy_to_user(buf + done, rec, sizeof(*rec))) {
+			ret = -EFAULT;	/* the record stays queued */
+			break;
+		}
+		csd_trace_pop(ring);
+		done += sizeof(*rec);
+	}
+out:
+	mutex_unlock(&t->read_lock);
+	return done ? done : ret;
+}
+
+static __poll_t csd_trace_poll(struct file *file, poll_table *wait)
+{
+	struct csd_tracer *t = file->private_data;
+
+	poll_wait(file, &t->wq, wait);
+	return csd_trace_pending(t) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static long csd_trace_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct csd_tracer *t = file->private_data;
+	struct csd_trace_stats __user *uarg = (void __user *)arg;
+	struct csd_trace_stats st;
+	u32 usize;
+	int ret;
+
+	if (cmd != CSD_TRACE_IOC_STATS)
+		return -ENOTTY;
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < CSD_TRACE_STATS_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(&st, sizeof(st), uarg, usize);
+	if (ret)
+		return ret;
+	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	csd_trace_counts(t, &st);
+	if (copy_to_user(uarg, &st, min_t(size_t, sizeof(st), usize)))
+		return -EFAULT;
+	return 0;
+}
+
+static int csd_trace_release(struct inode *inode, struct file *file)
+{
+	/* NULL when CSD_IOC_TRACE failed after making the file. */
+	if (file->private_data)
+		csd_tracer_stop(file->private_data);
+	return 0;
+}
+
+static const struct file_operations csd_trace_fops = {
+	.owner		= THIS_MODULE,
+	.read		= csd_trace_read,
+	.poll		= csd_trace_poll,
+	.unlocked_ioctl	= csd_trace_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= csd_trace_release,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * CSD_IOC_TRACE, after the caller validated @arg's flags and fields:
+ * make a reader and its file, and reserve an fd for it. The caller
+ * installs the file with fd_install() once it has told userspace the fd,
+ * or else gives both back with csd_trace_abort().
+ */
+int csd_trace_open(struct csd_trace_open *arg, struct file **filep)
+{
+	struct csd_tracer *t;
+	struct file *file;
+	int fd, ret;
+
+	if (!arg->ring_records)
+		arg->ring_records = CSD_TRACE_RING_DEFAULT;
+	if (!is_power_of_2(arg->ring_records) ||
+	    arg->ring_records > CSD_TRACE_RING_MAX)
+		return -EINVAL;
+	if (arg->ns_id) {
+		mutex_lock(&csd_ns_mutex);
+		ret = csd_ns_find_id(arg->ns_id) ? 0 : -ENODEV;
+		mutex_unlock(&csd_ns_mutex);
+		if (ret)
+			return ret;
+	}
+
+	t = csd_tracer_alloc(arg);
+	if (!t)
+		return -ENOMEM;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_free;
+	}
+	file = anon_inode_getfile("[csd-trace]", &csd_trace_fops, t,
+				  O_RDONLY | ((arg->flags & CSD_TRACE_F_NONBLOCK) ?
+					      O_NONBLOCK : 0));
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_fd;
+	}
+	ret = csd_tracer_start(t);
+	if (ret)
+		goto err_file;
+	arg->fd = fd;
+	*filep = file;
+	return fd;
+
+err_file:
+	/* Not published: release() must not unpublish it. */
+	file->private_data = NULL;
+	fput(file);
+err_fd:
+	put_unused_fd(fd);
+err_free:
+	csd_tracer_free(t);
+	return ret;
+}
+
+/* Undo csd_trace_open() before fd_install(): release() stops the reader. */
+void csd_trace_abort(int fd, struct file *file)
+{
+	fput(file);
+	put_unused_fd(fd);
+}
+
+/* ---- Text lines: debugfs "trace" ---- */
+
+static const char *csd_trace_disk(u32 ns_id, char *buf, size_t len)
+{
+	struct csd_ns *ns;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ns, &csd_ns_list, node) {
+		if (ns->id == ns_id) {
+			strscpy(buf, ns->admin ? ns->ctrl_name : ns->disk_name,
+				len);
+			rcu_read_unlock();
+			return buf;
+		}
+	}
+	rcu_read_unlock();
+	snprintf(buf, len, "ns%u", ns_id);
+	return buf;
+}
+
+/* One line, as csdctl trace prints it (without the header). */
+int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len)
+{
+	char disk[CSD_NAME_LEN], op[16], zone[16], slba[24];
+
+	if (r->op == CSD_OP_OTHER)
+		snprintf(op, sizeof(op), "%s0x%02x",
+			 r->flags & CSD_TRACE_REC_ADMIN ? "admin-" : "op-",
+			 r->opcode);
+	else
+		strscpy(op, csd_op_name(r->op), sizeof(op));
+	if (r->flags & CSD_TRACE_REC_ALL_ZONES)
+		strscpy(zone, "all", sizeof(zone));
+	else if (r->zone == U32_MAX)
+		strscpy(zone, "-", sizeof(zone));
+	else
+		snprintf(zone, sizeof(zone), "%u", r->zone);
+	if (r->flags & CSD_TRACE_REC_LBA)
+		snprintf(slba, sizeof(slba), "%llu", r->slba);
+	else
+		strscpy(slba, "-", sizeof(slba));
+	return scnprintf(buf, len,
+			 "%llu.%06llu %-10s nvme%-3u %3u %5u %4u %-12s %6s %12s %8u %10llu.%03llu 0x%03x %u\n",
+			 r->ts_ns / NSEC_PER_SEC,
+			 (r->ts_ns % NSEC_PER_SEC) / NSEC_PER_USEC,
+			 csd_trace_disk(r->ns_id, disk, sizeof(disk)), r->ctrl,
+			 r->qid, r->cid, r->nsid, op, zone, slba, r->bytes,
+			 r->latency_ns / NSEC_PER_USEC,
+			 r->latency_ns % NSEC_PER_USEC, r->status, r->retries);
+}
+
+#define CSD_TRACE_HEADER \
+	"# TIME(s) DISK CTRL QID CID NSID OP ZONE SLBA BYTES LAT(us) STATUS RETRIES\n"
+
+struct csd_trace_text {
+	struct csd_tracer *t;
+	bool header;
+	size_t len, off;
+	char line[256];
+};
+
+static int csd_trace_text_open(struct inode *inode, struct file *file)
+{
+	struct csd_trace_open arg = { .ring_records = CSD_TRACE_RING_DEFAULT };
+	struct csd_trace_text *x;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	x->t = csd_tracer_alloc(&arg);
+	if (!x->t) {
+		kfree(x);
+		return -ENOMEM;
+	}
+	ret = csd_tracer_start(x->t);
+	if (ret) {
+		csd_tracer_free(x->t);
+		kfree(x);
+		return ret;
+	}
+	x->header = true;
+	file->private_data = x;
+	return nonseekable_open(inode, file);
+}
+
+static ssize_t csd_trace_text_read(struct file *file, char __user *buf,
+				   size_t count, loff_t *ppos)
+{
+	struct csd_trace_text *x = file->private_data;
+	struct csd_tracer *t = x->t;
+	const struct csd_trace_rec *rec;
+	struct csd_trace_ring *ring;
+	size_t done = 0;
+	int ret = 0;
+
+	if (mutex_lock_interruptible(&t->read_lock))
+		return -ERESTARTSYS;
+	while (done < count) {
+		size_t n;
+
+		if (x->off == x->len) {
+			if (x->header) {
+				x->len = strscpy(x->line, CSD_TRACE_HEADER,
+						 sizeof(x->line));
+				x->header = false;
+			} else {
+				/* Block for the first line only. */
+				if (!done)
+					ret = csd_trace_wait(t, file->f_flags & O_NONBLOCK);
+				rec = ret ? NULL : csd_trace_peek(t, &ring);
+				if (!rec)
+					break;
+				x->len = csd_trace_format(rec, x->line,
+							  sizeof(x->line));
+				csd_trace_pop(ring);
+			}
+			x->off = 0;
+		}
+		n = min(count - done, x->len - x->off);
+		if (copy_to_user(buf + done, x->line + x->off, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		x->off += n;
+		done += n;
+	}
+	mutex_unlock(&t->read_lock);
+	return done ? done : ret;
+}
+
+static __poll_t csd_trace_text_poll(struct file *file, poll_table *wait)
+{
+	struct csd_trace_text *x = file->private_data;
+
+	poll_wait(file, &x->t->wq, wait);
+	return x->off != x->len || x->header || csd_trace_pending(x->t) ?
+	       EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int csd_trace_text_release(struct inode *inode, struct file *file)
+{
+	struct csd_trace_text *x = file->private_data;
+
+	csd_tracer_stop(x->t);
+	kfree(x);
+	return 0;
+}
+
+const struct file_operations csd_trace_debugfs_fops = {
+	.owner		= THIS_MODULE,
+	.open		= csd_trace_text_open,
+	.read		= csd_trace_text_read,
+	.poll		= csd_trace_text_poll,
+	.release	= csd_trace_text_release,
+};
