@@ -81,7 +81,7 @@ TEST(unknown_disk_is_an_error)
 
 TEST(usage_errors)
 {
-	char out[4096];
+	char out[16384];
 
 	EXPECT_EQ(2, run_capture("csdctl 2>&1", out, sizeof(out)));
 	EXPECT_EQ(2, run_capture("csdctl frobnicate 2>&1", out, sizeof(out)));
@@ -89,6 +89,7 @@ TEST(usage_errors)
 	EXPECT_EQ(2, run_capture("csdctl info extra 2>&1", out, sizeof(out)));
 	EXPECT_EQ(0, run_capture("csdctl --help 2>&1", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "devices"));
+	EXPECT_NE(NULL, strstr(out, "inflight [DISK]"));
 }
 
 TEST(permission_denied_message)
@@ -236,6 +237,126 @@ TEST(prog_and_exec)
 	EXPECT_EQ(0, run_capture("csdctl prog detach drop 2>&1", out, sizeof(out)));
 	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --slba 0 --nlb 8 2>&1", conv);
 	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
+}
+
+static long module_refcnt(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen("/sys/module/csd/refcnt", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Wait until the module's reference count is @want (a csdctl started or ended). */
+static bool wait_refcnt(long want, int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if (module_refcnt() == want)
+			return true;
+		usleep(20000);
+	}
+	return module_refcnt() == want;
+}
+
+/* Count the lines of @path that contain every one of @needles (NULL-ended). */
+static int count_lines(const char *path, const char *const *needles, char *last, size_t len)
+{
+	char line[1024];
+	int n = 0, i;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		snprintf(last, len, "%s", line);
+		for (i = 0; needles[i]; i++)
+			if (!strstr(line, needles[i]))
+				break;
+		if (!needles[i])
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Acceptance: csdctl trace prints exactly the commands issued. */
+TEST(trace_json_exact)
+{
+	char cmd[1024], disk[600], last[1024];
+	const char *needles[] = { "\"op\":\"read\"", disk, "\"slba\":3,", "\"bytes\":4096,",
+				  "\"status_name\":\"Success\"", NULL };
+	const char *any[] = { "\"ts_ns\":", NULL };
+	long base = module_refcnt();
+
+	ASSERT_GE(base, 0);
+	snprintf(disk, sizeof(disk), "\"disk\":\"%s\"", csd_conv()->disk);
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl trace %s --json --op read,write -n 10 > /tmp/trace.json 2> /tmp/trace.err &",
+		 csd_conv()->disk);
+	ASSERT_EQ(0, csd_run(cmd));
+	/* /dev/csd and the trace fd: two references while it runs. */
+	ASSERT_TRUE(wait_refcnt(base + 2, 5000));
+	/* Filtered out: another disk. */
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 5, 4096, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 10, 4096, 3 * 4096));
+	/* -n 10: it stops by itself. */
+	ASSERT_TRUE(wait_refcnt(base, 10000));
+	EXPECT_EQ(10, count_lines("/tmp/trace.json", needles, last, sizeof(last)));
+	EXPECT_EQ(10, count_lines("/tmp/trace.json", any, last, sizeof(last)));
+	EXPECT_NE(NULL, strstr(last, "\"summary\""));
+	EXPECT_NE(NULL, strstr(last, "\"dropped\":0"));
+	ASSERT_EQ(0, run_capture("cat /tmp/trace.err", cmd, sizeof(cmd)));
+	EXPECT_NE(NULL, strstr(cmd, "trace: 10 printed"));
+}
+
+TEST(trace_table_and_bad_options)
+{
+	char out[4096], cmd[1024];
+	long base = module_refcnt();
+
+	snprintf(cmd, sizeof(cmd), "csdctl trace %s -n 2 > /tmp/trace.txt 2>&1 &", csd_conv()->disk);
+	ASSERT_EQ(0, csd_run(cmd));
+	ASSERT_TRUE(wait_refcnt(base + 2, 5000));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 2, 4096, 0));
+	ASSERT_TRUE(wait_refcnt(base, 10000));
+	ASSERT_EQ(0, run_capture("cat /tmp/trace.txt", out, sizeof(out)));
+	EXPECT_EQ(0, strncmp(out, "TIME(s)", 7));
+	EXPECT_NE(NULL, strstr(out, " read "));
+	EXPECT_NE(NULL, strstr(out, "Success"));
+	EXPECT_NE(NULL, strstr(out, "trace: 2 printed, 2 matched, 0 dropped"));
+
+	EXPECT_EQ(1, run_capture("csdctl trace --ring 1000 2>&1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "power of two"));
+	EXPECT_EQ(2, run_capture("csdctl trace --zone 5-2 2>&1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "ends before it starts"));
+	EXPECT_EQ(2, run_capture("csdctl trace --op bogus 2>&1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "unknown operation 'bogus'"));
+	EXPECT_EQ(2, run_capture("csdctl trace --min-lat -3 2>&1", out, sizeof(out)));
+	snprintf(cmd, sizeof(cmd), "csdctl hist %s --op read --zone 1-2 2>&1", csd_zns()->disk);
+	EXPECT_EQ(2, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "not a range"));
+	EXPECT_EQ(2, run_capture("csdctl inflight --min-lat 3 2>&1", out, sizeof(out)));
+}
+
+TEST(inflight_idle)
+{
+	char out[4096], cmd[1024];
+
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, 4096, 0));
+	snprintf(cmd, sizeof(cmd), "csdctl inflight %s 2>&1", csd_zns()->disk);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_EQ(0, strncmp(out, "DISK", 4));
+	EXPECT_EQ(NULL, strchr(out, '\n') ? strchr(strchr(out, '\n') + 1, '\n') : NULL);
+	snprintf(cmd, sizeof(cmd), "csdctl --json inflight %s 2>&1", csd_zns()->disk);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\"total\":0"));
+	EXPECT_NE(NULL, strstr(out, "\"commands\":[]"));
+	EXPECT_EQ(0, run_capture("csdctl inflight -i 0.1 -n 2 2>&1", out, sizeof(out)));
 }
 
 TEST_HARNESS_MAIN
