@@ -4,7 +4,8 @@
 # make demo: runs in the guest. A mixed workload on the emulated ZNS drive
 # and on the conventional namespace, and what csd saw of it: per-opcode
 # latency table, a read histogram, the zone table, and the same numbers in
-# debugfs, JSON and Prometheus form.
+# debugfs, JSON and Prometheus form; BPF programs; the trace of completed
+# commands and the commands in flight.
 set -e
 zns=${CSD_ZNS_DEV:?}
 conv=${CSD_CONV_DEV:?}
@@ -118,6 +119,30 @@ csdctl prog load /csd/bpf/entropy.bpf.o
 csdctl exec "$zd" --prog entropy --zone 0
 csdctl exec "$zd" --prog entropy --zone 8
 csdctl prog detach entropy
+
+step "csdctl trace $zd: every command as it completes (3 reads, 2 appends, a reset)"
+nvme zns reset-zone "$zns" -s $((12 * zlba)) > /dev/null
+csdctl trace "$zd" -n 6 &
+sleep 0.5
+dd if="$zns" of=/dev/null bs=4k count=3 skip=$((2 * zlba + 3)) iflag=direct 2>/dev/null
+nvme zns zone-append "$zns" -s $((12 * zlba)) -z 4096 -d /tmp/blk > /dev/null
+nvme zns zone-append "$zns" -s $((12 * zlba)) -z 4096 -d /tmp/blk > /dev/null
+nvme zns reset-zone "$zns" -s $((12 * zlba)) > /dev/null
+wait
+
+step "csdctl trace --json --min-lat 1000: only commands slower than 1 ms, under fio"
+timeout 3 csdctl trace "$cd_" --json --min-lat 1000 -n 3 &
+sleep 0.3
+fio --name=trace --filename="$conv" --direct=1 --ioengine=io_uring --iodepth=32 \
+    --rw=randread --bs=64k --runtime=1 --time_based 2>&1 | grep -E 'issued'
+wait
+
+step "csdctl inflight: commands in flight while fio runs (queue depth 32)"
+fio --name=inflight --filename="$conv" --direct=1 --ioengine=io_uring --iodepth=32 \
+    --rw=randread --bs=64k --runtime=2 --time_based > /dev/null 2>&1 &
+sleep 1
+csdctl inflight "$cd_" | head -8
+wait
 
 step "memory"
 csdctl devices
