@@ -176,8 +176,13 @@ static inline int csd_sysfs_read(const char *disk, const char *attr,
 	return 0;
 }
 
-/* Find the first NVMe namespace disk (not a multipath path) that is zoned or not. */
-static inline int csd_nvme_find(bool zoned, struct csd_nvme_ns *ns)
+/*
+ * Find the first NVMe namespace disk (not a multipath path) whose sysfs
+ * attribute @attr (e.g. "queue/zoned", "device/serial") starts with @want,
+ * or, with @negate, does not.
+ */
+static inline int csd_nvme_find_by(const char *attr, const char *want, bool negate,
+				   struct csd_nvme_ns *ns)
 {
 	struct dirent *de;
 	char buf[64];
@@ -193,9 +198,9 @@ static inline int csd_nvme_find(bool zoned, struct csd_nvme_ns *ns)
 
 		if (sscanf(de->d_name, "nvme%un%u%c", &c, &n, &tail) != 2)
 			continue;
-		if (csd_sysfs_read(de->d_name, "queue/zoned", buf, sizeof(buf)))
+		if (csd_sysfs_read(de->d_name, attr, buf, sizeof(buf)))
 			continue;
-		if (!strcmp(buf, "host-managed") != zoned)
+		if (!strncmp(buf, want, strlen(want)) == negate)
 			continue;
 		snprintf(ns->disk, sizeof(ns->disk), "%s", de->d_name);
 		snprintf(ns->path, sizeof(ns->path), "/dev/%s", de->d_name);
@@ -207,6 +212,12 @@ static inline int csd_nvme_find(bool zoned, struct csd_nvme_ns *ns)
 	}
 	closedir(d);
 	return ret;
+}
+
+/* The first NVMe namespace disk that is zoned, or not. */
+static inline int csd_nvme_find(bool zoned, struct csd_nvme_ns *ns)
+{
+	return csd_nvme_find_by("queue/zoned", "host-managed", !zoned, ns);
 }
 
 static inline const struct csd_nvme_ns *csd_zns(void)
@@ -324,6 +335,23 @@ static inline int zone_op(const char *dev, unsigned long req, __u64 sector, __u6
 	ret = ioctl(fd, req, &r);
 	close(fd);
 	return ret;
+}
+
+/*
+ * Wait until csd knows @disk and its tables are ready (a namespace shows up
+ * with its first command; the caller issued one). 0, or -1 on timeout.
+ */
+static inline int csd_wait_ns(int fd, const char *disk, struct csd_ns_entry *e)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!csd_find_ns(fd, disk, e) && !(e->flags & CSD_NS_F_PENDING) &&
+		    (e->nr_regions || !e->capacity))
+			return 0;
+		usleep(20000);
+	}
+	return -1;
 }
 
 #endif /* CSD_LIB_H */

@@ -30,48 +30,11 @@ static int inflight(int fd, __u32 ns_id, __u64 min_age_ns,
 	return ioctl(fd, CSD_IOC_INFLIGHT, a);
 }
 
-/* The throttled namespace, by its controller's serial; 0 if found. */
-static int find_stall(struct csd_nvme_ns *ns)
-{
-	struct dirent *de;
-	char buf[64];
-	int ret = -1;
-	DIR *d = opendir("/sys/block");
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		unsigned int c, n;
-		char tail;
-
-		if (sscanf(de->d_name, "nvme%un%u%c", &c, &n, &tail) != 2)
-			continue;
-		if (csd_sysfs_read(de->d_name, "device/serial", buf, sizeof(buf)))
-			continue;
-		if (strncmp(buf, STALL_SERIAL, strlen(STALL_SERIAL)))
-			continue;
-		snprintf(ns->disk, sizeof(ns->disk), "%s", de->d_name);
-		snprintf(ns->path, sizeof(ns->path), "/dev/%s", de->d_name);
-		ns->nsid = 1;
-		ret = 0;
-		break;
-	}
-	closedir(d);
-	return ret;
-}
-
 static int ns_id_of(int fd, const char *disk)
 {
 	struct csd_ns_entry e;
-	int i;
 
-	/* csd learns a namespace from its first command. */
-	for (i = 0; i < 100; i++) {
-		if (!csd_find_ns(fd, disk, &e) && !(e.flags & CSD_NS_F_PENDING))
-			return e.id;
-		usleep(20000);
-	}
-	return -1;
+	return csd_wait_ns(fd, disk, &e) ? -1 : (int)e.id;
 }
 
 TEST(idle_namespace_has_none)
@@ -160,7 +123,7 @@ TEST(stalled_commands_listed)
 	FILE *p;
 	size_t n;
 
-	if (find_stall(&st))
+	if (csd_nvme_find_by("device/serial", STALL_SERIAL, false, &st))
 		SKIP(return, "no throttled namespace (serial %s) in this guest", STALL_SERIAL);
 	fd = csd_open();
 	ASSERT_GE(fd, 0);

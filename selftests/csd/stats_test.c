@@ -119,20 +119,13 @@ FIXTURE(zns) {
 FIXTURE_SETUP(zns)
 {
 	struct csd_ns_entry e;
-	int i;
 
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_NE(0, csd_zns()->disk[0]);
 	/* Make sure csd knows the namespace and its tables are ready. */
 	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, LBA, 0));
-	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(0, csd_find_ns(self->fd, csd_zns()->disk, &e));
-		if (!(e.flags & CSD_NS_F_PENDING) && e.nr_regions)
-			break;
-		usleep(20000);
-	}
-	ASSERT_FALSE(e.flags & CSD_NS_F_PENDING);
+	ASSERT_EQ(0, csd_wait_ns(self->fd, csd_zns()->disk, &e));
 	self->ns_id = e.id;
 	self->zone_sectors = e.zone_sectors;
 	self->zone_bytes = e.zone_sectors * 512;

@@ -72,18 +72,11 @@ FIXTURE(zns) {
 
 FIXTURE_SETUP(zns)
 {
-	int i;
-
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_NE(0, csd_zns()->disk[0]);
 	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, LBA, 0));
-	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(0, csd_find_ns(self->fd, csd_zns()->disk, &self->e));
-		if (!(self->e.flags & CSD_NS_F_PENDING) && self->e.nr_regions)
-			break;
-		usleep(20000);
-	}
+	ASSERT_EQ(0, csd_wait_ns(self->fd, csd_zns()->disk, &self->e));
 	ASSERT_GE(self->e.nr_zones, 12);
 	self->zone_lbas = self->e.zone_sectors * 512 / LBA;
 	ASSERT_EQ(0, zone_op(csd_zns()->path, BLKRESETZONE, 0,

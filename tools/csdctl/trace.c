@@ -92,6 +92,37 @@ static __u64 parse_op_mask(const char *list)
 	return mask;
 }
 
+/* The ZONE and SLBA columns: "-" when the command has none. */
+static void zone_slba_text(char *zone, size_t zlen, char *slba, size_t slen, __u32 z,
+			   bool all_zones, bool has_lba, __u64 lba)
+{
+	if (all_zones)
+		snprintf(zone, zlen, "all");
+	else if (z == UINT32_MAX)
+		snprintf(zone, zlen, "-");
+	else
+		snprintf(zone, zlen, "%u", z);
+	if (has_lba)
+		snprintf(slba, slen, "%llu", (unsigned long long)lba);
+	else
+		snprintf(slba, slen, "-");
+}
+
+/* "zone" and "slba" in JSON: null when the command has none. */
+static void zone_slba_json(struct json *j, __u32 z, bool all_zones, bool has_lba, __u64 lba)
+{
+	if (all_zones)
+		json_str(j, "zone", "all");
+	else if (z == UINT32_MAX)
+		json_null(j, "zone");
+	else
+		json_u64(j, "zone", z);
+	if (has_lba)
+		json_u64(j, "slba", lba);
+	else
+		json_null(j, "slba");
+}
+
 static void on_stop(int sig)
 {
 	stop_requested = 1;
@@ -120,16 +151,8 @@ static void trace_line(int fd, struct names *nm, const struct csd_trace_rec *r)
 	char op[OP_LABEL_LEN], st[STATUS_NAME_LEN], zone[16], slba[24], ctrl[16];
 	bool admin = r->flags & CSD_TRACE_REC_ADMIN;
 
-	if (r->flags & CSD_TRACE_REC_ALL_ZONES)
-		snprintf(zone, sizeof(zone), "all");
-	else if (r->zone == UINT32_MAX)
-		snprintf(zone, sizeof(zone), "-");
-	else
-		snprintf(zone, sizeof(zone), "%u", r->zone);
-	if (r->flags & CSD_TRACE_REC_LBA)
-		snprintf(slba, sizeof(slba), "%llu", (unsigned long long)r->slba);
-	else
-		snprintf(slba, sizeof(slba), "-");
+	zone_slba_text(zone, sizeof(zone), slba, sizeof(slba), r->zone,
+		       r->flags & CSD_TRACE_REC_ALL_ZONES, r->flags & CSD_TRACE_REC_LBA, r->slba);
 	snprintf(ctrl, sizeof(ctrl), "nvme%u", r->ctrl);
 	printf("%10llu.%06llu %-10s %-6s %4u %5u %5u %-13s %6s %12s %8u %10.3f %3u %s\n",
 	       (unsigned long long)(r->ts_ns / 1000000000),
@@ -158,16 +181,8 @@ static void trace_json(int fd, struct names *nm, const struct csd_trace_rec *r)
 	json_u64(&j, "opcode", r->opcode);
 	if (r->zone_action)
 		json_u64(&j, "zone_action", r->zone_action);
-	if (r->flags & CSD_TRACE_REC_ALL_ZONES)
-		json_str(&j, "zone", "all");
-	else if (r->zone == UINT32_MAX)
-		json_null(&j, "zone");
-	else
-		json_u64(&j, "zone", r->zone);
-	if (r->flags & CSD_TRACE_REC_LBA)
-		json_u64(&j, "slba", r->slba);
-	else
-		json_null(&j, "slba");
+	zone_slba_json(&j, r->zone, r->flags & CSD_TRACE_REC_ALL_ZONES,
+		       r->flags & CSD_TRACE_REC_LBA, r->slba);
 	json_u64(&j, "bytes", r->bytes);
 	json_u64(&j, "latency_ns", r->latency_ns);
 	json_u64(&j, "status", r->status);
@@ -405,14 +420,7 @@ static void inflight_print(int fd, struct names *nm, const struct csd_inflight *
 			json_u64(&j, "nsid", e->nsid);
 			json_str(&j, "op", cmd_label(op, sizeof(op), admin, e->op, e->opcode));
 			json_u64(&j, "opcode", e->opcode);
-			if (e->zone == UINT32_MAX)
-				json_null(&j, "zone");
-			else
-				json_u64(&j, "zone", e->zone);
-			if (e->flags & CSD_INFLIGHT_E_LBA)
-				json_u64(&j, "slba", e->slba);
-			else
-				json_null(&j, "slba");
+			zone_slba_json(&j, e->zone, false, e->flags & CSD_INFLIGHT_E_LBA, e->slba);
 			json_u64(&j, "bytes", e->bytes);
 			if (e->flags & CSD_INFLIGHT_E_NO_TIME)
 				json_null(&j, "age_ns");
@@ -434,14 +442,8 @@ static void inflight_print(int fd, struct names *nm, const struct csd_inflight *
 		const struct csd_inflight_entry *e = &ents[i];
 		bool admin = e->flags & CSD_INFLIGHT_E_ADMIN;
 
-		if (e->zone == UINT32_MAX)
-			snprintf(zone, sizeof(zone), "-");
-		else
-			snprintf(zone, sizeof(zone), "%u", e->zone);
-		if (e->flags & CSD_INFLIGHT_E_LBA)
-			snprintf(slba, sizeof(slba), "%llu", (unsigned long long)e->slba);
-		else
-			snprintf(slba, sizeof(slba), "-");
+		zone_slba_text(zone, sizeof(zone), slba, sizeof(slba), e->zone, false,
+			       e->flags & CSD_INFLIGHT_E_LBA, e->slba);
 		if (e->flags & CSD_INFLIGHT_E_NO_TIME)
 			snprintf(age, sizeof(age), "?");
 		else
