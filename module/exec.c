@@ -268,69 +268,159 @@ int csd_exec_bpf_init(void)
 	return register_bpf_struct_ops(&csd_exec_bpf_ops, csd_exec_ops);
 }
 
-/* Read @nr_pages pages at @sector into @pages. */
-static int csd_exec_bio_read(struct block_device *bdev, sector_t sector,
-			     struct page **pages, unsigned int nr_pages)
+/* One of the two read windows: reading while the other is processed. */
+struct csd_exec_buf {
+	struct page *pages[CSD_EXEC_IO_PAGES];
+	struct completion done;
+	blk_status_t status;
+	unsigned int nr;	/* pages being read or read */
+	u64 offset;		/* of the window in the range */
+	bool busy;		/* a bio is in flight */
+};
+
+static void csd_exec_end_io(struct bio *bio)
+{
+	struct csd_exec_buf *b = bio->bi_private;
+
+	b->status = bio->bi_status;
+	bio_put(bio);
+	complete(&b->done);
+}
+
+/*
+ * Start reading @len bytes (a multiple of the sector size, at most
+ * @b->nr pages) at @sector into @b.
+ */
+static void csd_exec_read_start(struct block_device *bdev, sector_t sector,
+				u64 len, struct csd_exec_buf *b)
 {
 	struct bio *bio;
 	unsigned int i;
-	int ret;
 
-	bio = bio_alloc(bdev, nr_pages, REQ_OP_READ, GFP_KERNEL);
+	bio = bio_alloc(bdev, b->nr, REQ_OP_READ, GFP_KERNEL);
 	bio->bi_iter.bi_sector = sector;
-	for (i = 0; i < nr_pages; i++)
-		__bio_add_page(bio, pages[i], PAGE_SIZE, 0);
-	ret = submit_bio_wait(bio);
-	bio_put(bio);
-	return ret;
+	bio->bi_end_io = csd_exec_end_io;
+	bio->bi_private = b;
+	for (i = 0; i < b->nr; i++, len -= PAGE_SIZE)
+		__bio_add_page(bio, b->pages[i], min_t(u64, len, PAGE_SIZE), 0);
+	reinit_completion(&b->done);
+	b->busy = true;
+	submit_bio(bio);
 }
 
-/* The execution itself, with the program held by SRCU. */
+/* Start reading the window at *@queued into @b, if one is left. */
+static void csd_exec_queue(struct block_device *bdev, sector_t start,
+			   u64 bytes, u64 *queued, struct csd_exec_buf *b)
+{
+	if (*queued >= bytes) {
+		b->nr = 0;
+		return;
+	}
+	b->offset = *queued;
+	b->nr = min_t(u64, CSD_EXEC_IO_PAGES,
+		      DIV_ROUND_UP_ULL(bytes - *queued, PAGE_SIZE));
+	csd_exec_read_start(bdev, start + (*queued >> SECTOR_SHIFT),
+			    min_t(u64, bytes - *queued,
+				  (u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT), b);
+	*queued += (u64)b->nr << PAGE_SHIFT;
+}
+
+/* Wait for @b's read; adds the time waited to @arg->io_ns. */
+static int csd_exec_read_wait(struct csd_exec_buf *b, struct csd_exec *arg)
+{
+	u64 t = ktime_get_ns();
+
+	if (!b->busy)
+		return 0;
+	wait_for_completion_io(&b->done);
+	b->busy = false;
+	arg->io_ns += ktime_get_ns() - t;
+	return blk_status_to_errno(b->status);
+}
+
+/* Run the program over one window that has been read. */
+static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
+			    u64 bytes, struct csd_exec_kern *k,
+			    struct csd_exec *arg)
+{
+	u64 done = b->offset, t;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < b->nr && done < bytes; i++) {
+		k->ctx.offset = done;
+		k->ctx.len = min_t(u64, CSD_EXEC_CHUNK, bytes - done);
+		k->data = kmap_local_page(b->pages[i]);
+		t = ktime_get_ns();
+		ret = ops->process(&k->ctx);
+		arg->prog_ns += ktime_get_ns() - t;
+		kunmap_local(k->data);
+		k->data = NULL;
+		arg->chunks++;
+		k->ctx.chunk++;
+		done += k->ctx.len;
+		arg->bytes_scanned += k->ctx.len;
+		if (ret < 0)
+			break;
+	}
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The execution itself, with the program held by SRCU. Two windows of
+ * CSD_EXEC_IO_PAGES pages: the next one is read while the program runs
+ * over the current one, so reading and computing overlap.
+ */
 static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 			sector_t start, u64 bytes, struct csd_exec_kern *k,
 			struct csd_exec *arg)
 {
-	struct page *pages[CSD_EXEC_IO_PAGES] = { };
-	u64 done = 0, t;
-	unsigned int i, n;
-	int ret = 0;
+	struct csd_exec_buf *bufs, *cur, *next;
+	u64 queued = 0, t;
+	unsigned int i, w;
+	int ret = 0, ret2;
 
-	for (i = 0; i < CSD_EXEC_IO_PAGES; i++) {
-		pages[i] = alloc_page(GFP_KERNEL);
-		if (!pages[i]) {
-			ret = -ENOMEM;
-			goto out;
+	bufs = kcalloc(2, sizeof(*bufs), GFP_KERNEL);
+	if (!bufs)
+		return -ENOMEM;
+	for (w = 0; w < 2; w++) {
+		init_completion(&bufs[w].done);
+		for (i = 0; i < CSD_EXEC_IO_PAGES; i++) {
+			bufs[w].pages[i] = alloc_page(GFP_KERNEL);
+			if (!bufs[w].pages[i]) {
+				ret = -ENOMEM;
+				goto out;
+			}
 		}
 	}
-	while (done < bytes) {
-		n = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes - done, PAGE_SIZE));
+
+	cur = &bufs[0];
+	next = &bufs[1];
+	csd_exec_queue(bdev, start, bytes, &queued, cur);
+	while (cur->nr) {
+		ret = csd_exec_read_wait(cur, arg);
+		if (ret)
+			break;
+		csd_exec_queue(bdev, start, bytes, &queued, next);
 		if (signal_pending(current)) {
 			ret = -EINTR;
-			goto out;
+			break;
 		}
-		t = ktime_get_ns();
-		ret = csd_exec_bio_read(bdev, start + (done >> SECTOR_SHIFT), pages, n);
-		arg->io_ns += ktime_get_ns() - t;
+		ret = csd_exec_process(ops, cur, bytes, k, arg);
 		if (ret)
-			goto out;
-		for (i = 0; i < n && done < bytes; i++) {
-			k->ctx.offset = done;
-			k->ctx.len = min_t(u64, CSD_EXEC_CHUNK, bytes - done);
-			k->data = kmap_local_page(pages[i]);
-			t = ktime_get_ns();
-			ret = ops->process(&k->ctx);
-			arg->prog_ns += ktime_get_ns() - t;
-			kunmap_local(k->data);
-			k->data = NULL;
-			arg->chunks++;
-			k->ctx.chunk++;
-			done += k->ctx.len;
-			arg->bytes_scanned += k->ctx.len;
-			if (ret < 0)
-				goto out;
-		}
+			break;
+		swap(cur, next);
 		cond_resched();
 	}
+	/* Never free pages under a read in flight. */
+	for (w = 0; w < 2; w++) {
+		ret2 = csd_exec_read_wait(&bufs[w], arg);
+		if (!ret)
+			ret = ret2;
+	}
+	if (ret)
+		goto out;
+
 	k->ctx.len = 0;
 	if (ops->finish) {
 		t = ktime_get_ns();
@@ -341,9 +431,11 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 			ret = 0;
 	}
 out:
-	for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
-		if (pages[i])
-			__free_page(pages[i]);
+	for (w = 0; w < 2; w++)
+		for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
+			if (bufs[w].pages[i])
+				__free_page(bufs[w].pages[i]);
+	kfree(bufs);
 	return ret;
 }
 
