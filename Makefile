@@ -8,6 +8,9 @@
 #   make demo         boot the guest and show csd at work on an emulated ZNS drive
 #   make vm-run SCRIPT=path/to/script.sh [VMFLAGS=--no-load]
 #                     run your own script in the guest
+#   make gdb [GDBFLAGS=...]
+#                     boot the guest with QEMU's gdb stub and attach gdb from the host
+#                     with vmlinux's DWARF, lx-symbols and csd's commands (csd-stats, ...)
 #   make deps         install build and test dependencies (apt-get, as root)
 #   make checkpatch   checkpatch.pl --strict on module/ and uapi/
 #   make clean
@@ -69,6 +72,10 @@ vm-run: deps
 	@$(MAKE) --no-print-directory all
 	@$(VM)/run.sh $(VMFLAGS) $(SCRIPT)
 
+gdb: deps
+	@$(MAKE) --no-print-directory all
+	@gdb/csd-gdb.sh $(GDBFLAGS)
+
 checkpatch: kernel-cache
 	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
 		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h
@@ -81,4 +88,4 @@ clean:
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h
 
-.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run gdb checkpatch clean

@@ -10,7 +10,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 log=$(mktemp)
-trap 'rm -f "$log" "$log.big"' EXIT
+trap 'rm -f "$log" "$log.big" "$log.gdb" "$log.bench"' EXIT
 
 start=$(date +%s)
 "$TOP/tools/vm/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "$@" 2>&1 | tee "$log"
@@ -25,8 +25,22 @@ if [ $# -eq 0 ]; then
 	[ "$rc" = 0 ] && rc=$rc2
 fi
 
+# --- host gdb (gdb/smoke.sh): its own guest with QEMU's gdb stub, gdb
+# attached from the host (lx-symbols, a breakpoint in csd, csd's gdb
+# commands checked against csdctl). The first run downloads ~1 GB
+# (linux-image-<kver>-dbg) into the cache. CSD_GDB_SMOKE=0 skips it.
+if [ $# -eq 0 ]; then
+	if [ "${CSD_GDB_SMOKE:-1}" = 0 ]; then
+		echo "0 passed, 0 failed, 1 skipped" > "$log.gdb"
+	else
+		"$TOP/gdb/smoke.sh" 2>&1 | tee "$log.gdb"
+		rc3=${PIPESTATUS[0]}
+		[ "$rc" = 0 ] && rc=$rc3
+	fi
+fi
+
 pass=0 fail=0 skip=0
-for l in "$log" "$log.big"; do
+for l in "$log" "$log.big" "$log.gdb"; do
 	[ -f "$l" ] || continue
 	summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$l" | tail -n1)
 	if [ -z "$summary" ]; then

@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch and cache what host gdb needs to debug the csd test guest, outside
+# the tree, in ${CSD_CACHE:-~/.cache/csd}/<kver>/gdb/:
+#
+#   vmlinux               the guest kernel with DWARF, from
+#                         linux-image-<kver>-dbg (only this file and the
+#                         modules below are unpacked; the ~1 GB deb is
+#                         deleted afterwards)
+#   modules/              DWARF of the modules the guest loads (nvme, nvme-core,
+#                         nvme-fabrics, nvme-auth, nvme-keyring, nvmet,
+#                         nvme-loop, null_blk, configfs): lx-symbols looks
+#                         for <module>.ko in the directories it is given
+#   vmlinux-gdb.py        the kernel's gdb helpers (lx-symbols, lx-dmesg, ...)
+#   scripts/gdb/linux/    from linux-source-6.12, with constants.py generated
+#                         from constants.py.in and the kernel headers
+#
+#   gdb/fetch.sh          fetch what is missing (idempotent), print the directory
+#   gdb/fetch.sh --dir    print the directory only
+#
+# Timings of the download, the extraction and the indexing are printed
+# when they happen and kept in <dir>/timings.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+VM=$TOP/tools/vm
+say() { echo "csd-gdb-fetch: $*" >&2; }
+
+kver=$("$VM/kernel.sh" kver)
+if [ "${1:-}" = --dir ]; then
+	echo "${CSD_CACHE:-$HOME/.cache/csd}/$kver/gdb"
+	exit 0
+fi
+kc=$("$VM/kernel.sh" dir)	# fetches the image and the source tarball's files
+G=$kc/gdb
+mkdir -p "$G"
+# One fetch at a time (make gdb and make check may start together).
+exec 9> "$G/.lock"
+flock 9
+did=0
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The kernel's gdb scripts with constants.py for this kernel's config.
+if [ ! -f "$G/.scripts-done" ]; then
+	src=$kc/src/scripts/gdb
+	if [ ! -f "$src/vmlinux-gdb.py" ] || [ ! -f "$src/linux/constants.py.in" ]; then
+		say "no scripts/gdb in $kc/src (tools/vm/kernel.sh fetch extracts it)"
+		exit 1
+	fi
+	H=$("$VM/kernel.sh" kdir)
+	# The -common directory the arch headers' Makefile includes.
+	C=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$H/Makefile" | head -n1)
+	[ -d "$C" ] || C=$H
+	rm -rf "$G/scripts" "$G/vmlinux-gdb.py"
+	mkdir -p "$G/scripts"
+	cp -r "$src" "$G/scripts/gdb"
+	# As scripts/gdb/linux/Makefile does, with the headers' include paths.
+	gcc -E -P -x c -nostdinc \
+		-I"$C/arch/x86/include" -I"$H/arch/x86/include/generated" \
+		-I"$C/include" -I"$H/include" \
+		-I"$C/arch/x86/include/uapi" -I"$H/arch/x86/include/generated/uapi" \
+		-I"$C/include/uapi" -I"$H/include/generated/uapi" \
+		-include "$C/include/linux/compiler-version.h" \
+		-include "$C/include/linux/kconfig.h" \
+		-include "$C/include/linux/compiler_types.h" \
+		-D__KERNEL__ \
+		"$G/scripts/gdb/linux/constants.py.in" -o "$G/scripts/gdb/linux/constants.py"
+	sed -i '1,/<!-- end-c-headers -->/d' "$G/scripts/gdb/linux/constants.py"
+	grep -q '^LX_MOD_TEXT\|LX_MOD_TEXT =' "$G/scripts/gdb/linux/constants.py" ||
+		{ say "constants.py looks wrong (no LX_MOD_TEXT)"; exit 1; }
+	# vmlinux-gdb.py adds <its directory>/scripts/gdb to Python's path.
+	cp "$G/scripts/gdb/vmlinux-gdb.py" "$G/vmlinux-gdb.py"
+	touch "$G/.scripts-done"
+	did=1
+fi
+
+# vmlinux and the modules' DWARF from linux-image-<kver>-dbg.
+if [ ! -f "$G/.dbg-done" ]; then
+	debver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver")
+	pkg=linux-image-$kver-dbg
+	mkdir -p "$kc/dl"
+	debs=("$kc/dl/${pkg}_"*_amd64.deb)
+	deb=
+	[ -f "${debs[0]}" ] && deb=${debs[0]}
+	if [ -n "$deb" ] && ! dpkg-deb -W "$deb" >/dev/null 2>&1; then
+		say "removing a broken download: $deb"
+		rm -f "$deb"
+		deb=
+	fi
+	if [ -z "$deb" ]; then
+		say "downloading $pkg=$debver (about 1 GB, once per kernel)"
+		t=$(now)
+		if ! (cd "$kc/dl" && apt-get download -q "$pkg=$debver" >&2); then
+			# Package lists may be missing or older than the headers.
+			[ "$(id -u)" = 0 ] || { say "cannot download $pkg=$debver"; exit 1; }
+			say "apt-get update, then downloading again"
+			apt-get update -qq >&2
+			(cd "$kc/dl" && apt-get download -q "$pkg=$debver" >&2)
+		fi
+		debs=("$kc/dl/${pkg}_"*_amd64.deb)
+		deb=${debs[0]}
+		[ -f "$deb" ] || { say "apt-get download left no $pkg deb in $kc/dl"; exit 1; }
+		t=$(elapsed "$t")
+		echo "download $t s, $(du -m "$deb" | cut -f1) MB" > "$G/timings"
+		say "downloaded in $t s"
+	else
+		say "using the already downloaded $deb"
+		echo "download (already present)" > "$G/timings"
+	fi
+	say "extracting vmlinux and the nvme modules' DWARF from $(basename "$deb")"
+	t=$(now)
+	rm -rf "$G/x" && mkdir -p "$G/x"
+	d=./usr/lib/debug
+	m=$d/lib/modules/$kver/kernel
+	if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$G/x" --wildcards \
+		"$d/boot/vmlinux-$kver" \
+		"$m/drivers/nvme/*.ko" \
+		"$m/drivers/block/null_blk/*.ko" \
+		"$m/fs/configfs/*.ko"; then
+		say "cannot unpack $deb: removed it, run again to download it anew"
+		rm -rf "$deb" "$G/x"
+		exit 1
+	fi
+	rm -rf "$G/modules"
+	mkdir -p "$G/modules"
+	find "$G/x/$m" -name '*.ko' -exec mv -t "$G/modules" {} +
+	mv "$G/x/$d/boot/vmlinux-$kver" "$G/vmlinux"
+	rm -rf "$G/x"
+	t=$(elapsed "$t")
+	echo "extract $t s, vmlinux $(du -m "$G/vmlinux" | cut -f1) MB, $(find "$G/modules" -name '*.ko' | wc -l) modules" >> "$G/timings"
+	say "extracted in $t s"
+	rm -f "$deb"
+	touch "$G/.dbg-done"
+	did=1
+fi
+
+# gdb's index of vmlinux's DWARF: makes every later gdb start fast.
+if [ ! -f "$G/.index-done" ]; then
+	say "indexing vmlinux's DWARF for gdb (once)"
+	t=$(now)
+	mkdir -p "$G/index-cache"
+	gdb -nx -batch -iex "set index-cache directory $G/index-cache" \
+		-iex "set index-cache enabled on" "$G/vmlinux" >/dev/null 2>&1 || true
+	t=$(elapsed "$t")
+	echo "index $t s" >> "$G/timings"
+	say "indexed in $t s"
+	touch "$G/.index-done"
+	did=1
+fi
+[ $did = 0 ] || sed 's/^/csd-gdb-fetch: time: /' "$G/timings" >&2
+echo "$G"
