@@ -235,6 +235,16 @@ TEST(prog_and_exec)
 	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "entropy:"));
 	EXPECT_NE(NULL, strstr(out, "scanned 262144 bytes in 64 chunks, returned 1024"));
+	/* A range of zones: one execution per zone, in one process. */
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 1, 4096, 0));
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --zone 0-2 2>&1", csd_zns()->disk);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "zone 0: entropy:"));
+	EXPECT_NE(NULL, strstr(out, "zone 2: entropy:"));
+	EXPECT_EQ(NULL, strstr(out, "zone 3:"));
+	snprintf(cmd, sizeof(cmd), "csdctl --json exec %s --prog entropy --zone 1-2 | jq -e 'length == 2 and .[1].zone == 2' > /dev/null 2>&1",
+		 csd_zns()->disk);
+	EXPECT_EQ(0, run_capture(cmd, out, sizeof(out)));
 	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog nosuch --slba 0 --nlb 8 2>&1", conv);
 	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "no offload program set nosuch"));

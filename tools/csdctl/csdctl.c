@@ -78,10 +78,10 @@ static void usage(FILE *f)
 "  prog events N [-n COUNT] [--arg US]\n"
 "                     print what N sends to its ring buffer (slowlog: commands\n"
 "                     slower than US microseconds, default 1000)\n"
-"  exec DISK --prog N (--zone Z | --slba S --nlb L) [--arg N]\n"
+"  exec DISK --prog N (--zone Z[-Z2] | --slba S --nlb L) [--arg N]\n"
 "          [--format entropy|u64|u32|hex]\n"
-"                     run offload program N over a zone or LBA range in the kernel;\n"
-"                     prints the decoded result and the data moved\n"
+"                     run offload program N over a zone (each zone of Z-Z2) or an LBA\n"
+"                     range in the kernel; prints the decoded result and the data moved\n"
 "  trace [DISK]       one line per completed command, as they complete (Ctrl-C stops):\n"
 "                     time, disk, controller, queue, command id, nsid, operation, zone,\n"
 "                     SLBA, bytes, latency, retries and NVMe status; dropped records\n"
@@ -758,7 +758,7 @@ int main(int argc, char **argv)
 			opt_name(extra & -extra));
 		return 2;
 	}
-	if (opts.zone_range && strcmp(cmd->name, "trace")) {
+	if (opts.zone_range && strcmp(cmd->name, "trace") && strcmp(cmd->name, "exec")) {
 		fprintf(stderr, "%s: %s takes one --zone, not a range\n", prog, cmd->name);
 		return 2;
 	}

@@ -634,19 +634,80 @@ static double entropy(const __u32 *bins, __u64 *total)
 	return h;
 }
 
+/* Print one execution's result, as a table or a JSON object. */
+static void exec_print(const struct csd_ns_entry *ns, const struct csd_exec *e,
+		       const unsigned char *res, const char *fmt, struct json *j)
+{
+	unsigned int i;
+
+	if (j) {
+		json_begin_object(j, NULL);
+		json_str(j, "disk", ns->disk);
+		json_str(j, "prog", e->prog);
+		if (e->flags & CSD_EXEC_F_ZONE)
+			json_u64(j, "zone", e->zone);
+		json_u64(j, "bytes_scanned", e->bytes_scanned);
+		json_u64(j, "bytes_returned", e->result_len);
+		json_u64(j, "chunks", e->chunks);
+		json_u64(j, "prog_ns", e->prog_ns);
+		json_u64(j, "io_ns", e->io_ns);
+		if (!strcmp(fmt, "entropy") && e->result_len >= 1024) {
+			__u64 total;
+			double h = entropy((const __u32 *)res, &total);
+
+			json_double(j, "entropy_bits_per_byte", h);
+			json_begin_array(j, "histogram");
+			for (i = 0; i < 256; i++)
+				json_u64(j, NULL, ((const __u32 *)res)[i]);
+			json_end_array(j);
+		} else if (!strcmp(fmt, "u64") && e->result_len >= 8) {
+			json_u64(j, "value", *(const __u64 *)res);
+		} else if (!strcmp(fmt, "u32") && e->result_len >= 4) {
+			json_u64(j, "value", *(const __u32 *)res);
+		}
+		json_end_object(j);
+		return;
+	}
+
+	if (opts.zone_range)
+		printf("zone %u: ", e->zone);
+	if (!strcmp(fmt, "entropy") && e->result_len >= 1024) {
+		__u64 total;
+		double h = entropy((const __u32 *)res, &total);
+
+		printf("entropy: %.4f bits per byte over %llu bytes\n", h,
+		       (unsigned long long)total);
+	} else if (!strcmp(fmt, "u64") && e->result_len >= 8) {
+		printf("result: %llu\n", (unsigned long long)*(const __u64 *)res);
+	} else if (!strcmp(fmt, "u32") && e->result_len >= 4) {
+		printf("result: 0x%08x\n", *(const __u32 *)res);
+	} else {
+		printf("result (%u bytes):", e->result_len);
+		for (i = 0; i < e->result_len && i < 256; i++)
+			printf("%s%02x", i % 32 ? "" : "\n  ", res[i]);
+		printf("\n");
+	}
+	printf("scanned %llu bytes in %llu chunks, returned %u (%.4f%%); program %.3f ms, reading %.3f ms\n",
+	       (unsigned long long)e->bytes_scanned, (unsigned long long)e->chunks, e->result_len,
+	       e->bytes_scanned ? 100.0 * e->result_len / e->bytes_scanned : 0,
+	       e->prog_ns / 1e6, e->io_ns / 1e6);
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static unsigned char res[CSD_EXEC_RESULT_MAX];
 	const char *fmt = opts.format;
+	struct json j = { .f = stdout };
 	struct csd_ns_entry ns;
 	struct csd_exec e;
-	unsigned int i;
-	int fd;
+	__u64 zone, last;
+	int fd, ret = 0;
 
 	if (argc != 2 || !(opts.given & OPT_PROG) ||
 	    !!(opts.given & OPT_ZONE) == !!(opts.given & (OPT_SLBA | OPT_NLB)) ||
 	    ((opts.given & (OPT_SLBA | OPT_NLB)) && !(opts.given & OPT_NLB))) {
-		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z | --slba S --nlb L)\n", prog);
+		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z[-Z2] | --slba S --nlb L)\n",
+			prog);
 		return 2;
 	}
 	if (!fmt)
@@ -656,82 +717,45 @@ int cmd_exec(int argc, char **argv)
 	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
-	memset(&e, 0, sizeof(e));
-	e.size = sizeof(e);
-	e.ns_id = ns.id;
-	if (opts.given & OPT_ZONE) {
-		e.flags = CSD_EXEC_F_ZONE;
-		e.zone = opts.zone;
-	} else {
-		e.slba = opts.slba;
-		e.nlb = opts.nlb;
-	}
-	snprintf(e.prog, sizeof(e.prog), "%s", opts.prog_name);
-	e.arg = opts.arg;
-	e.result = (__u64)(unsigned long)res;
-	e.result_len = sizeof(res);
-	if (ioctl(fd, CSD_IOC_EXEC, &e)) {
-		int err = errno;
+	zone = opts.zone;
+	last = opts.given & OPT_ZONE ? opts.zone_last : opts.zone;
+	if (opts.json && opts.zone_range)
+		json_begin_array(&j, NULL);
+	/* One execution per zone of a range, in one process. */
+	for (; zone <= last; zone++) {
+		memset(&e, 0, sizeof(e));
+		e.size = sizeof(e);
+		e.ns_id = ns.id;
+		if (opts.given & OPT_ZONE) {
+			e.flags = CSD_EXEC_F_ZONE;
+			e.zone = zone;
+		} else {
+			e.slba = opts.slba;
+			e.nlb = opts.nlb;
+		}
+		snprintf(e.prog, sizeof(e.prog), "%s", opts.prog_name);
+		e.arg = opts.arg;
+		e.result = (__u64)(unsigned long)res;
+		e.result_len = sizeof(res);
+		if (ioctl(fd, CSD_IOC_EXEC, &e)) {
+			int err = errno;
 
-		close(fd);
-		if (err == ENOENT)
-			fprintf(stderr, "%s: no offload program set %s is registered (csdctl prog load)\n",
-				prog, opts.prog_name);
-		else
-			ioctl_error("CSD_IOC_EXEC", ns.disk, err);
-		return 1;
+			if (err == ENOENT)
+				fprintf(stderr, "%s: no offload program set %s is registered (csdctl prog load)\n",
+					prog, opts.prog_name);
+			else
+				ioctl_error("CSD_IOC_EXEC", ns.disk, err);
+			ret = 1;
+			break;
+		}
+		exec_print(&ns, &e, res, fmt, opts.json ? &j : NULL);
+		if (opts.json && !opts.zone_range)
+			json_end(&j);
+	}
+	if (opts.json && opts.zone_range) {
+		json_end_array(&j);
+		json_end(&j);
 	}
 	close(fd);
-
-	if (opts.json) {
-		struct json j = { .f = stdout };
-
-		json_begin_object(&j, NULL);
-		json_str(&j, "disk", ns.disk);
-		json_str(&j, "prog", e.prog);
-		json_u64(&j, "bytes_scanned", e.bytes_scanned);
-		json_u64(&j, "bytes_returned", e.result_len);
-		json_u64(&j, "chunks", e.chunks);
-		json_u64(&j, "prog_ns", e.prog_ns);
-		json_u64(&j, "io_ns", e.io_ns);
-		if (!strcmp(fmt, "entropy") && e.result_len >= 1024) {
-			__u64 total;
-			double h = entropy((const __u32 *)res, &total);
-
-			json_double(&j, "entropy_bits_per_byte", h);
-			json_begin_array(&j, "histogram");
-			for (i = 0; i < 256; i++)
-				json_u64(&j, NULL, ((const __u32 *)res)[i]);
-			json_end_array(&j);
-		} else if (!strcmp(fmt, "u64") && e.result_len >= 8) {
-			json_u64(&j, "value", *(const __u64 *)res);
-		} else if (!strcmp(fmt, "u32") && e.result_len >= 4) {
-			json_u64(&j, "value", *(const __u32 *)res);
-		}
-		json_end_object(&j);
-		json_end(&j);
-		return 0;
-	}
-
-	if (!strcmp(fmt, "entropy") && e.result_len >= 1024) {
-		__u64 total;
-		double h = entropy((const __u32 *)res, &total);
-
-		printf("entropy: %.4f bits per byte over %llu bytes\n", h,
-		       (unsigned long long)total);
-	} else if (!strcmp(fmt, "u64") && e.result_len >= 8) {
-		printf("result: %llu\n", (unsigned long long)*(const __u64 *)res);
-	} else if (!strcmp(fmt, "u32") && e.result_len >= 4) {
-		printf("result: 0x%08x\n", *(const __u32 *)res);
-	} else {
-		printf("result (%u bytes):", e.result_len);
-		for (i = 0; i < e.result_len && i < 256; i++)
-			printf("%s%02x", i % 32 ? "" : "\n  ", res[i]);
-		printf("\n");
-	}
-	printf("scanned %llu bytes in %llu chunks, returned %u (%.4f%%); program %.3f ms, reading %.3f ms\n",
-	       (unsigned long long)e.bytes_scanned, (unsigned long long)e.chunks, e.result_len,
-	       e.bytes_scanned ? 100.0 * e.result_len / e.bytes_scanned : 0,
-	       e.prog_ns / 1e6, e.io_ns / 1e6);
-	return 0;
+	return ret;
 }
