@@ -643,7 +643,8 @@ static long csd_ioc_exec(void __user *uarg)
 static long csd_ioc_trace(void __user *uarg)
 {
 	const u32 known = CSD_TRACE_F_OPS | CSD_TRACE_F_ZONES |
-			  CSD_TRACE_F_ERRORS | CSD_TRACE_F_NONBLOCK;
+			  CSD_TRACE_F_ERRORS | CSD_TRACE_F_NONBLOCK |
+			  CSD_TRACE_F_DEV;
 	struct csd_trace_open arg;
 	struct file *file;
 	int fd, ret;
@@ -665,6 +666,15 @@ static long csd_ioc_trace(void __user *uarg)
 		if (arg.zone_first > arg.zone_last)
 			return -EINVAL;
 	} else if (arg.zone_first || arg.zone_last) {
+		return -EINVAL;
+	}
+	if (arg.flags & CSD_TRACE_F_DEV) {
+		dev_t devt = MKDEV(arg.dev_major, arg.dev_minor);
+
+		if (arg.ns_id || MAJOR(devt) != arg.dev_major ||
+		    MINOR(devt) != arg.dev_minor)
+			return -EINVAL;
+	} else if (arg.dev_major || arg.dev_minor) {
 		return -EINVAL;
 	}
 	if (!capable(CAP_SYS_ADMIN))

@@ -350,7 +350,7 @@ static inline bool csd_tracing(void)
 	return unlikely(!list_empty(&csd_tracers));
 }
 
-void csd_trace_push(struct csd_trace_rec *rec);
+void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt);
 int csd_trace_open(struct csd_trace_open *arg, struct file **filep);
 void csd_trace_abort(int fd, struct file *file);
 int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len);

@@ -216,7 +216,8 @@ static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
 		rec.flags |= CSD_TRACE_REC_ALL_ZONES;
 	if (!ns->admin && ci->opcode == nvme_cmd_zone_mgmt_send)
 		rec.zone_action = cmd->zms.zsa;
-	csd_trace_push(&rec);
+	/* The disk outlives its commands in flight. */
+	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0);
 }
 
 void csd_account_setup(struct csd_ns *ns, struct request *rq,

@@ -55,6 +55,7 @@ struct csd_tracer {
 	struct rcu_head rcu;
 	/* Filter */
 	u32 ns_id;
+	dev_t devt;			/* with CSD_TRACE_F_DEV */
 	u32 flags;
 	u64 op_mask;
 	u32 zone_first;
@@ -68,9 +69,11 @@ struct csd_tracer {
 };
 
 static bool csd_trace_match(const struct csd_tracer *t,
-			    const struct csd_trace_rec *r)
+			    const struct csd_trace_rec *r, dev_t devt)
 {
 	if (t->ns_id && t->ns_id != r->ns_id)
+		return false;
+	if ((t->flags & CSD_TRACE_F_DEV) && t->devt != devt)
 		return false;
 	if ((t->flags & CSD_TRACE_F_OPS) && !(t->op_mask & BIT_ULL(r->op)))
 		return false;
@@ -83,8 +86,11 @@ static bool csd_trace_match(const struct csd_tracer *t,
 	return r->latency_ns >= t->min_lat_ns;
 }
 
-/* Completion path, under RCU: put @rec into each matching reader's ring. */
-void csd_trace_push(struct csd_trace_rec *rec)
+/*
+ * Completion path, under RCU: put @rec, a command of block device @devt
+ * (0 for an admin queue), into each matching reader's ring.
+ */
+void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt)
 {
 	struct csd_tracer *t;
 
@@ -94,7 +100,7 @@ void csd_trace_push(struct csd_trace_rec *rec)
 		bool wake = false;
 		u64 head;
 
-		if (!csd_trace_match(t, rec))
+		if (!csd_trace_match(t, rec, devt))
 			continue;
 		local_irq_save(flags);
 		ring = this_cpu_ptr(t->rings);
@@ -221,6 +227,7 @@ static struct csd_tracer *csd_tracer_alloc(const struct csd_trace_open *arg)
 	if (!t)
 		return NULL;
 	t->ns_id = arg->ns_id;
+	t->devt = MKDEV(arg->dev_major, arg->dev_minor);
 	t->flags = arg->flags;
 	t->op_mask = arg->op_mask;
 	t->zone_first = arg->zone_first;

@@ -6,6 +6,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <sys/sysmacros.h>
 
 #include "csd_lib.h"
 #include "kselftest_harness.h"
@@ -410,6 +411,9 @@ TEST(bad_arguments)
 	BAD(a.zone_last = 2, EINVAL);
 	BAD((a.flags = CSD_TRACE_F_ZONES, a.zone_first = 3, a.zone_last = 2), EINVAL);
 	BAD(a.ns_id = 0x7fffffff, ENODEV);
+	BAD(a.dev_minor = 1, EINVAL);
+	BAD((a.flags = CSD_TRACE_F_DEV, a.ns_id = 1, a.dev_major = 259), EINVAL);
+	BAD((a.flags = CSD_TRACE_F_DEV, a.dev_major = 1U << 20), EINVAL);
 #undef BAD
 	/* Too small, and too big a struct. */
 	memset(&a, 0, sizeof(a));
@@ -453,6 +457,35 @@ TEST(bad_arguments)
 	memset(&a, 0, sizeof(a));
 	tfd = trace_open(fd, &a);
 	EXPECT_GE(tfd, 0);
+	close(tfd);
+	close(fd);
+}
+
+/* By block device: what csdctl does for a disk csd has not seen yet. */
+TEST(by_block_device)
+{
+	struct csd_trace_open a = { .flags = CSD_TRACE_F_NONBLOCK | CSD_TRACE_F_DEV };
+	struct csd_trace_rec recs[32];
+	struct csd_ns_entry e;
+	struct stat st;
+	int fd, tfd, i, n;
+
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, stat(csd_conv()->path, &st));
+	a.dev_major = major(st.st_rdev);
+	a.dev_minor = minor(st.st_rdev);
+	tfd = trace_open(fd, &a);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 3, LBA, 0));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 5, LBA, LBA));
+	ASSERT_EQ(0, csd_wait_ns(fd, csd_conv()->disk, &e));
+	n = trace_drain(tfd, recs, 32);
+	ASSERT_EQ(5, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(e.id, recs[i].ns_id);
+		EXPECT_EQ(1, recs[i].slba);
+	}
 	close(tfd);
 	close(fd);
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -254,6 +256,31 @@ static void trace_report(const struct csd_trace_stats *st, unsigned long printed
 	}
 }
 
+/*
+ * DISK: csd's namespace if csd knows it, else its block device (a disk
+ * that has had no I/O since csd was loaded). 0, or 1 (message printed).
+ */
+static int trace_target(const char *disk, const struct names *nm, struct csd_trace_open *arg)
+{
+	const struct csd_ns_entry *e = ns_pick(nm->ents, nm->n, disk);
+	char path[300];
+	struct stat st;
+
+	if (e) {
+		arg->ns_id = e->id;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/dev/%s", disk_arg(disk));
+	if (stat(path, &st) || !S_ISBLK(st.st_mode)) {
+		fprintf(stderr, "%s: %s is not a block device csd knows of\n", prog, path);
+		return 1;
+	}
+	arg->flags |= CSD_TRACE_F_DEV;
+	arg->dev_major = major(st.st_rdev);
+	arg->dev_minor = minor(st.st_rdev);
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct csd_trace_open arg = { .size = sizeof(arg) };
@@ -262,7 +289,6 @@ int cmd_trace(int argc, char **argv)
 	unsigned long printed = 0;
 	__u64 dropped_seen = 0;
 	struct names nm = { 0 };
-	struct csd_ns_entry ns;
 	int fd, tfd, ret = 0;
 
 	if (argc > 2) {
@@ -287,12 +313,15 @@ int cmd_trace(int argc, char **argv)
 	if (opts.given & OPT_RING)
 		arg.ring_records = opts.ring;
 
-	fd = argc == 2 ? csd_open_disk(argv[1], &ns) : csd_open();
+	fd = csd_open();
 	if (fd < 0)
 		return 1;
-	if (argc == 2)
-		arg.ns_id = ns.id;
 	names_load(fd, &nm);
+	if (argc == 2 && trace_target(argv[1], &nm, &arg)) {
+		close(fd);
+		free(nm.ents);
+		return 1;
+	}
 	catch_stop();
 	if (ioctl(fd, CSD_IOC_TRACE, &arg)) {
 		if (errno == EINVAL && (opts.given & OPT_RING))

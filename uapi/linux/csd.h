@@ -724,6 +724,7 @@ struct csd_exec {
 #define CSD_TRACE_F_ZONES	_BITUL(1)	/* only zones @zone_first..@zone_last */
 #define CSD_TRACE_F_ERRORS	_BITUL(2)	/* only commands that failed */
 #define CSD_TRACE_F_NONBLOCK	_BITUL(3)	/* open the trace fd O_NONBLOCK */
+#define CSD_TRACE_F_DEV		_BITUL(4)	/* only block device @dev_major:@dev_minor */
 
 /* Records per CPU of a trace ring: default and largest (powers of two). */
 #define CSD_TRACE_RING_DEFAULT	4096
@@ -749,6 +750,9 @@ struct csd_exec {
  * @min_lat_ns: in: trace only commands at least this slow (0: all).
  * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC).
  * @pad: zero.
+ * @dev_major: in, with CSD_TRACE_F_DEV: major number of the namespace's
+ *	block device (st_rdev), which csd need not have seen yet; else 0.
+ * @dev_minor: in, with CSD_TRACE_F_DEV: its minor number; else 0.
  * @reserved: zero.
  *
  * The fd gives struct csd_trace_rec records with read(): whole records
@@ -771,7 +775,9 @@ struct csd_trace_open {
 	__u64 min_lat_ns;
 	__s32 fd;
 	__u32 pad;
-	__u64 reserved[4];
+	__u32 dev_major;
+	__u32 dev_minor;
+	__u64 reserved[3];
 };
 
 #define CSD_TRACE_OPEN_SIZE_VER0	80
