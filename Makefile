@@ -11,6 +11,11 @@
 #   make gdb [GDBFLAGS=...]
 #                     boot the guest with QEMU's gdb stub and attach gdb from the host
 #                     with vmlinux's DWARF, lx-symbols and csd's commands (csd-stats, ...)
+#   make bench [QUICK=1] [BENCHFLAGS=...]
+#                     csd against no tracing, bpftrace and libbpf-tools' biolatency in
+#                     one guest boot (about 15 min): prints the table and targets and
+#                     writes Documentation/performance.rst; QUICK=1 is one short round
+#                     that only checks the pieces run (make check runs it)
 #   make deps         install build and test dependencies (apt-get, as root)
 #   make checkpatch   checkpatch.pl --strict on module/ and uapi/
 #   make clean
@@ -76,6 +81,10 @@ gdb: deps
 	@$(MAKE) --no-print-directory all
 	@gdb/csd-gdb.sh $(GDBFLAGS)
 
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench/bench.sh --no-build $(if $(filter-out 0,$(QUICK)),--quick) $(BENCHFLAGS)
+
 checkpatch: kernel-cache
 	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
 		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h
@@ -85,7 +94,8 @@ clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/csdctl clean
 	$(MAKE) -C tools/bpf clean
+	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h
 
-.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run gdb checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run gdb bench checkpatch clean

@@ -39,8 +39,23 @@ if [ $# -eq 0 ]; then
 	fi
 fi
 
+# --- make bench's quick round (tools/bench/bench.sh --quick): every
+# workload, configuration, the offload and memory figures and the report
+# run once, briefly (about 70 s); timings are not judged.
+# CSD_BENCH_QUICK=0 skips it.
+if [ $# -eq 0 ]; then
+	if [ "${CSD_BENCH_QUICK:-1}" = 0 ]; then
+		echo "0 passed, 0 failed, 1 skipped" > "$log.bench"
+	else
+		echo "# === make bench QUICK=1"
+		"$TOP/tools/bench/bench.sh" --quick --no-build 2>&1 | tee "$log.bench"
+		rc4=${PIPESTATUS[0]}
+		[ "$rc" = 0 ] && rc=$rc4
+	fi
+fi
+
 pass=0 fail=0 skip=0
-for l in "$log" "$log.big" "$log.gdb"; do
+for l in "$log" "$log.big" "$log.gdb" "$log.bench"; do
 	[ -f "$l" ] || continue
 	summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$l" | tail -n1)
 	if [ -z "$summary" ]; then

@@ -25,6 +25,7 @@ pkgs=(
 	clang llvm pahole make gcc
 	libnvme-dev nvme-cli fio gdb jq
 	libelf-dev zlib1g-dev pkg-config
+	bpftrace libbpf-tools
 )
 
 # libbpf >= 1.4 is needed for struct_ops types in module BTF (bookworm has 1.1).

@@ -11,6 +11,10 @@
 #
 #   initramfs.sh base KCACHE           print the path of the base archive
 #   initramfs.sh overlay OUT SCRIPT [ARGS]  write the overlay for this tree
+#   initramfs.sh bench KCACHE          print the path of the bench archive:
+#                  bpftrace, libbpf-tools' biolatency and perf (if installed)
+#                  with their libraries, about 80 MB; only make bench uses
+#                  it (run.sh appends it when CSD_INITRD_EXTRA names it)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -98,8 +102,51 @@ build_overlay() {
 	rm -rf "$root"
 }
 
+# The peers make bench compares csd with, cached per kernel like the base.
+BENCH_PROGRAMS="/usr/bin/bpftrace /usr/sbin/biolatency"
+BENCH_OPTIONAL="/usr/bin/perf"
+
+build_bench() {
+	local kc=$1 out stamp key root f progs inc
+	out=$kc/bench.cpio.zst
+	stamp=$kc/bench.key
+	progs=$BENCH_PROGRAMS
+	for f in $BENCH_OPTIONAL; do
+		[ -x "$f" ] && progs+=" $f"
+	done
+	for f in $BENCH_PROGRAMS; do
+		[ -x "$f" ] || { say "$f is missing: run make deps"; exit 1; }
+	done
+	# bpftrace's clang parses the script's C with clang's own headers.
+	inc=$(ls -d /usr/lib/llvm-*/lib/clang/*/include 2>/dev/null | sort -V | tail -n1)
+	key=$( (sha256sum "$0" $progs; echo "$inc";
+		dpkg-query -W bpftrace libbpf-tools libbpf1 linux-perf 2>/dev/null) | sha256sum | cut -d' ' -f1)
+	if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
+		echo "$out"
+		return
+	fi
+	say "building the bench initramfs (bpftrace, biolatency, perf) for $(basename "$kc")"
+	root=$(mktemp -d)
+	chmod 0755 "$root"
+	trap 'rm -rf "$root"' RETURN
+	for f in $progs; do
+		install -D -m 0755 "$f" "$root$f"
+		copy_libs "$root" "$f"
+	done
+	if [ -n "$inc" ]; then
+		mkdir -p "$root$(dirname "$inc")"
+		cp -a "$inc" "$root$inc"
+	fi
+	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 -T0 --no-check -o "$out.tmp" -f)
+	mv "$out.tmp" "$out"
+	echo "$key" > "$stamp"
+	say "bench initramfs: $(du -h "$out" | cut -f1)"
+	echo "$out"
+}
+
 case "${1:-}" in
 base) build_base "$2" ;;
 overlay) shift; build_overlay "$@" ;;
-*) echo "usage: $0 base KCACHE | overlay OUT SCRIPT" >&2; exit 2 ;;
+bench) build_bench "$2" ;;
+*) echo "usage: $0 base KCACHE | overlay OUT SCRIPT | bench KCACHE" >&2; exit 2 ;;
 esac

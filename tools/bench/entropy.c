@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * entropy: the userspace twin of csd's entropy offload program
+ * (tools/bpf/entropy.bpf.c, run by `csdctl exec DISK --prog entropy`).
+ * It reads the same zone or LBA range of a block device with O_DIRECT,
+ * builds the same 256-bin byte histogram and prints the same first line
+ * as csdctl exec, so that make bench can compare results, throughput and
+ * CPU time:
+ *
+ *   entropy DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES]
+ *           [--csd NS_ID] [--json]
+ *
+ *   entropy: 7.6090 bits per byte over 4194304 bytes
+ *   scanned 4194304 bytes in 32 reads of 131072, returned 4194304 (100.0000%); 12.3 ms
+ *
+ * A zone is the whole zone size (as csd scans it); --count N does zones
+ * Z..Z+N-1, one result per zone (as N runs of csdctl exec would).
+ * --slba/--nlb count logical blocks. --bs is the read size (default
+ * 128 KiB, the size of csd's own reads).
+ *
+ * --csd NS_ID asks csd instead (CSD_IOC_EXEC with the offload program
+ * set "entropy", which csdctl prog load registered; NS_ID is csd's
+ * namespace id, csdctl devices' ID): the same computation in the kernel,
+ * from the same process, without csdctl's start-up.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/csd.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+static const char *prog = "entropy";
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES] [--csd NS_ID] [--json]\n",
+		prog);
+	exit(2);
+}
+
+/* Shannon entropy in bits per byte: the same computation as csdctl's. */
+static double entropy(const uint32_t *bins, uint64_t *total)
+{
+	double h = 0;
+	int i;
+
+	*total = 0;
+	for (i = 0; i < 256; i++)
+		*total += bins[i];
+	for (i = 0; i < 256; i++) {
+		double p = *total ? (double)bins[i] / *total : 0;
+
+		if (p > 0)
+			h -= p * log2(p);
+	}
+	return h;
+}
+
+/* The zone size of a zoned block device in bytes, 0 if it is not zoned. */
+static uint64_t zone_bytes(int fd)
+{
+	char path[128], buf[64];
+	struct stat st;
+	FILE *f;
+	unsigned long long sectors = 0;
+
+	if (fstat(fd, &st) || !S_ISBLK(st.st_mode))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/zoned",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f) || !strncmp(buf, "none", 4)) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/chunk_sectors",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &sectors) != 1)
+		sectors = 0;
+	fclose(f);
+	return sectors * 512;
+}
+
+static unsigned long long number(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end)
+		usage();
+	return v;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One range, read here: the histogram, and the line about the data moved. */
+static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
+		      unsigned long long bs, unsigned char *buf, uint32_t *bins,
+		      uint64_t *returned, char *line, size_t size)
+{
+	uint64_t done = 0, reads = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (done < len) {
+		size_t want = len - done < bs ? len - done : bs;
+		ssize_t n = pread(fd, buf, want, start + done);
+		ssize_t i;
+
+		if (n <= 0) {
+			fprintf(stderr, "%s: %s: read at %llu: %s\n", prog, disk,
+				(unsigned long long)(start + done), n ? strerror(errno) : "end of device");
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			bins[buf[i]]++;
+		done += n;
+		reads++;
+	}
+	*returned = done;
+	snprintf(line, size, "scanned %llu bytes in %llu reads of %llu, returned %llu (100.0000%%); %.3f ms",
+	       (unsigned long long)done, (unsigned long long)reads, bs,
+	       (unsigned long long)done, ms_since(&t0));
+	return 0;
+}
+
+/* One range, by csd's offload program "entropy" (CSD_IOC_EXEC). */
+static int range_csd(int csd, const char *disk, unsigned int ns_id, int zoned,
+		     uint64_t zone, uint64_t slba, uint64_t nlb, uint32_t *bins,
+		     uint64_t *returned, char *line, size_t size)
+{
+	struct csd_exec e;
+	struct timespec t0;
+
+	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
+	e.ns_id = ns_id;
+	if (zoned) {
+		e.flags = CSD_EXEC_F_ZONE;
+		e.zone = zone;
+	} else {
+		e.slba = slba;
+		e.nlb = nlb;
+	}
+	snprintf(e.prog, sizeof(e.prog), "entropy");
+	e.result = (uint64_t)(uintptr_t)bins;
+	e.result_len = 256 * sizeof(*bins);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (ioctl(csd, CSD_IOC_EXEC, &e)) {
+		fprintf(stderr, "%s: %s: CSD_IOC_EXEC: %s%s\n", prog, disk, strerror(errno),
+			errno == ENOENT ? " (csdctl prog load entropy.bpf.o first)" : "");
+		return -1;
+	}
+	if (e.result_len != 256 * sizeof(*bins)) {
+		fprintf(stderr, "%s: the offload program returned %u bytes, not a histogram\n",
+			prog, e.result_len);
+		return -1;
+	}
+	*returned = e.result_len;
+	snprintf(line, size, "scanned %llu bytes in %llu chunks, returned %u (%.4f%%); program %.3f ms, reading %.3f ms, %.3f ms",
+	       (unsigned long long)e.bytes_scanned, (unsigned long long)e.chunks, e.result_len,
+	       e.bytes_scanned ? 100.0 * e.result_len / e.bytes_scanned : 0,
+	       e.prog_ns / 1e6, e.io_ns / 1e6, ms_since(&t0));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "zone", required_argument, NULL, 'z' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "slba", required_argument, NULL, 's' },
+		{ "nlb", required_argument, NULL, 'n' },
+		{ "bs", required_argument, NULL, 'b' },
+		{ "csd", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	unsigned long long zone = 0, count = 1, slba = 0, nlb = 0, bs = 128 << 10, ns_id = 0;
+	int have_zone = 0, have_slba = 0, have_nlb = 0, have_count = 0, json = 0, use_csd = 0;
+	uint64_t zb = 0, r, returned, total, all_scanned = 0, all_returned = 0;
+	uint32_t bins[256];
+	struct timespec t0;
+	char line[256];
+	const char *disk;
+	unsigned char *buf = NULL;
+	int c, fd, csd = -1, lbs;
+	double h;
+
+	while ((c = getopt_long(argc, argv, "jh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'z': zone = number(optarg); have_zone = 1; break;
+		case 'c': count = number(optarg); have_count = 1; break;
+		case 's': slba = number(optarg); have_slba = 1; break;
+		case 'n': nlb = number(optarg); have_nlb = 1; break;
+		case 'b': bs = number(optarg); break;
+		case 'C': ns_id = number(optarg); use_csd = 1; break;
+		case 'j': json = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1 || have_zone == (have_slba || have_nlb) ||
+	    (have_slba && !have_nlb) || (have_count && !have_zone) || !count ||
+	    !bs || bs % 4096)
+		usage();
+	disk = argv[optind];
+
+	fd = open(disk, O_RDONLY | O_DIRECT);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, disk, strerror(errno));
+		return 1;
+	}
+	if (ioctl(fd, BLKSSZGET, &lbs)) {
+		fprintf(stderr, "%s: %s: BLKSSZGET: %s\n", prog, disk, strerror(errno));
+		return 1;
+	}
+	if (have_zone) {
+		zb = zone_bytes(fd);
+		if (!zb) {
+			fprintf(stderr, "%s: %s is not zoned\n", prog, disk);
+			return 1;
+		}
+	}
+	if (use_csd) {
+		csd = open("/dev/csd", O_RDWR);
+		if (csd < 0) {
+			fprintf(stderr, "%s: /dev/csd: %s\n", prog, strerror(errno));
+			return 1;
+		}
+	} else if (posix_memalign((void **)&buf, 4096, bs)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (r = 0; r < count; r++) {
+		uint64_t start = have_zone ? (zone + r) * zb : slba * lbs;
+		uint64_t len = have_zone ? zb : nlb * lbs;
+		int i;
+
+		memset(bins, 0, sizeof(bins));
+		if (use_csd ? range_csd(csd, disk, ns_id, have_zone, zone + r, slba, nlb, bins,
+					&returned, line, sizeof(line)) :
+			      range_user(fd, disk, start, len, bs, buf, bins, &returned, line,
+					 sizeof(line)))
+			return 1;
+		h = entropy(bins, &total);
+		all_scanned += total;
+		all_returned += returned;
+		if (json) {
+			printf("{\"disk\":\"%s\",\"start\":%llu,\"bytes_scanned\":%llu,\"bytes_returned\":%llu,"
+			       "\"entropy_bits_per_byte\":%.17g,\"histogram\":[",
+			       disk, (unsigned long long)start, (unsigned long long)total,
+			       (unsigned long long)returned, h);
+			for (i = 0; i < 256; i++)
+				printf("%s%u", i ? "," : "", bins[i]);
+			printf("]}\n");
+		} else {
+			printf("entropy: %.4f bits per byte over %llu bytes\n", h, (unsigned long long)total);
+			printf("%s\n", line);
+		}
+	}
+	if (count > 1)
+		printf("all %llu: scanned %llu bytes, returned %llu, %.3f ms\n", count,
+		       (unsigned long long)all_scanned, (unsigned long long)all_returned, ms_since(&t0));
+	close(fd);
+	return 0;
+}
