@@ -51,8 +51,8 @@ static_assert(sizeof(struct csd_exec) == CSD_EXEC_SIZE_VER0);
  * Read a size-versioned argument: its leading __u32 size must cover at
  * least @min bytes; a larger struct than ours must be zero past our end.
  */
-static int csd_arg_in(void *karg, size_t ksize, size_t min,
-		      const void __user *uarg, u32 *usize)
+int csd_arg_in(void *karg, size_t ksize, size_t min,
+	       const void __user *uarg, u32 *usize)
 {
 	if (get_user(*usize, (const u32 __user *)uarg))
 		return -EFAULT;
@@ -65,7 +65,7 @@ static int csd_arg_in(void *karg, size_t ksize, size_t min,
 }
 
 /* Write back min(caller, kernel) bytes, with size set to the kernel's. */
-static int csd_arg_out(void __user *uarg, void *karg, size_t ksize, u32 usize)
+int csd_arg_out(void __user *uarg, void *karg, size_t ksize, u32 usize)
 {
 	*(u32 *)karg = ksize;
 	if (copy_to_user(uarg, karg, min_t(size_t, ksize, usize)))

@@ -198,6 +198,12 @@ struct csd_ops {
 	u32 flags;	/* data: must be 0 */
 };
 
+/* What the text views call a namespace: its disk, or nvmeN for an admin queue. */
+static inline const char *csd_ns_name(const struct csd_ns *ns)
+{
+	return ns->admin ? ns->ctrl_name : ns->disk_name;
+}
+
 /* Counters that belong to no namespace. */
 struct csd_global_pcpu {
 	u64 admin_submitted;
@@ -316,6 +322,10 @@ void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
 
 /* chardev.c */
+/* Read and write back a size-versioned ioctl argument (uapi/linux/csd.h). */
+int csd_arg_in(void *karg, size_t ksize, size_t min,
+	       const void __user *uarg, u32 *usize);
+int csd_arg_out(void __user *uarg, void *karg, size_t ksize, u32 usize);
 int csd_chardev_init(void);
 void csd_chardev_exit(void);
 

@@ -186,7 +186,7 @@ static const char *csd_inflight_name(struct csd_ns *only, u32 id)
 	} else {
 		ns = only;
 	}
-	return ns->admin ? ns->ctrl_name : ns->disk_name;
+	return csd_ns_name(ns);
 }
 
 /*

@@ -327,30 +327,21 @@ static long csd_trace_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	struct csd_tracer *t = file->private_data;
-	struct csd_trace_stats __user *uarg = (void __user *)arg;
+	void __user *uarg = (void __user *)arg;
 	struct csd_trace_stats st;
 	u32 usize;
 	int ret;
 
 	if (cmd != CSD_TRACE_IOC_STATS)
 		return -ENOTTY;
-	if (get_user(usize, &uarg->size))
-		return -EFAULT;
-	if (usize < CSD_TRACE_STATS_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	ret = copy_struct_from_user(&st, sizeof(st), uarg, usize);
+	ret = csd_arg_in(&st, sizeof(st), CSD_TRACE_STATS_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
 	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
 	csd_trace_counts(t, &st);
-	if (copy_to_user(uarg, &st, min_t(size_t, sizeof(st), usize)))
-		return -EFAULT;
-	return 0;
+	return csd_arg_out(uarg, &st, sizeof(st), usize);
 }
 
 static int csd_trace_release(struct inode *inode, struct file *file)
@@ -445,8 +436,7 @@ static const char *csd_trace_disk(u32 ns_id, char *buf, size_t len)
 	rcu_read_lock();
 	list_for_each_entry_rcu(ns, &csd_ns_list, node) {
 		if (ns->id == ns_id) {
-			strscpy(buf, ns->admin ? ns->ctrl_name : ns->disk_name,
-				len);
+			strscpy(buf, csd_ns_name(ns), len);
 			rcu_read_unlock();
 			return buf;
 		}
