@@ -100,6 +100,8 @@ TEST(bad_arguments)
 	*(__u32 *)big = sizeof(big);
 	EXPECT_EQ(-1, ioctl(fd, CSD_IOC_INFLIGHT, big));
 	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-1, ioctl(fd, CSD_IOC_INFLIGHT, NULL));
+	EXPECT_EQ(EFAULT, errno);
 	/* count 0: only the total. */
 	ASSERT_EQ(0, inflight(fd, 0, 0, NULL, 0, &a));
 	EXPECT_EQ(0, a.count);

@@ -423,6 +423,8 @@ TEST(bad_arguments)
 	*(__u32 *)big = sizeof(big);
 	EXPECT_EQ(-1, ioctl(fd, CSD_IOC_TRACE, big));
 	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-1, ioctl(fd, CSD_IOC_TRACE, NULL));
+	EXPECT_EQ(EFAULT, errno);
 
 	/* The trace fd's own ioctl. */
 	memset(&a, 0, sizeof(a));
@@ -439,6 +441,8 @@ TEST(bad_arguments)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(tfd, CSD_IOC_GET_INFO, &st));
 	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(tfd, CSD_TRACE_IOC_STATS, NULL));
+	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, write(tfd, &st, 8));
 	close(tfd);
 
