@@ -87,24 +87,40 @@ static void csd_tp_detach(struct tracepoint **slot, void *probe)
 	*slot = NULL;
 }
 
+/*
+ * Detach the submission probe first: a command it stamps always finds
+ * the completion probe still there.
+ */
 static void csd_hooks_detach_all(void)
 {
 	csd_tp_detach(&csd_tp_setup, csd_probe_setup);
 	csd_tp_detach(&csd_tp_complete, csd_probe_complete);
 }
 
+/*
+ * Attach the completion probe before the submission probe. The other
+ * way round, a command submitted on another CPU between the two would
+ * be stamped but its completion never seen, and the next command on its
+ * tag counted as aborted. tracepoint_probe_register() returns when every
+ * CPU runs the new probe (the static branch is patched synchronously),
+ * and a completion always follows its submission.
+ */
 static void csd_hooks_attach(struct module *mod)
 {
+	struct tracepoint *setup = NULL, *complete = NULL;
 	unsigned int i;
 
 	for (i = 0; i < mod->num_tracepoints; i++) {
 		struct tracepoint *tp = tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]);
 
 		if (!strcmp(tp->name, "nvme_setup_cmd"))
-			csd_tp_attach(&csd_tp_setup, tp, csd_probe_setup);
+			setup = tp;
 		else if (!strcmp(tp->name, "nvme_complete_rq"))
-			csd_tp_attach(&csd_tp_complete, tp, csd_probe_complete);
+			complete = tp;
 	}
+	if (setup && complete && !csd_tp_attach(&csd_tp_complete, complete,
+						csd_probe_complete))
+		csd_tp_attach(&csd_tp_setup, setup, csd_probe_setup);
 
 	if (!csd_tp_setup || !csd_tp_complete) {
 		pr_err("%s lacks the nvme_setup_cmd/nvme_complete_rq tracepoints\n",

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -353,5 +355,152 @@ static inline int csd_wait_ns(int fd, const char *disk, struct csd_ns_entry *e)
 	}
 	return -1;
 }
+
+/*
+ * csd learns a namespace from its first command after load. Make sure
+ * it knows @ns: if it does not yet, issue one 4 KiB O_DIRECT read at
+ * LBA 0 (which csd counts), then wait for its tables. Fills @e; 0 or -1.
+ */
+static inline int csd_learn_ns(int fd, const struct csd_nvme_ns *ns,
+			       struct csd_ns_entry *e)
+{
+	if (!ns->disk[0])
+		return -1;
+	if (csd_find_ns(fd, ns->disk, e) &&
+	    csd_direct_reads(ns->path, 1, 4096, 0))
+		return -1;
+	return csd_wait_ns(fd, ns->disk, e);
+}
+
+/*
+ * The name ("nvme0") of the NVMe controller whose serial number is
+ * @serial, into @name; 0, or -1 if there is none. Controller names
+ * follow probe order, so tests find a controller by its serial.
+ */
+static inline int csd_ctrl_by_serial(const char *serial, char *name, size_t len)
+{
+	char path[300], buf[64];
+	struct dirent *de;
+	int ret = -1, fd;
+	ssize_t n;
+	DIR *d;
+
+	d = opendir("/sys/class/nvme");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "nvme", 4))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/nvme/%s/serial", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		buf[strcspn(buf, " \n")] = 0;
+		if (!strcmp(buf, serial)) {
+			snprintf(name, len, "%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
+ * I/O pinned to each vCPU while the caller does something disruptive:
+ * one child per CPU reads both namespaces (4 KiB O_DIRECT at LBA 0)
+ * until csd_io_stop(). A read that fails ends its child with status 1.
+ */
+struct csd_io_load {
+	pid_t pid[8];
+	int nr;
+	volatile unsigned long *shared;	/* [0]: stop; [1 + i]: reads by child i */
+};
+
+static inline int csd_io_start(struct csd_io_load *l)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	l->shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (l->shared == MAP_FAILED)
+		return -1;
+	for (i = 0; i < cpus && i < 8; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(i, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				_exit(2);
+			while (!l->shared[0]) {
+				if (csd_direct_reads(csd_zns()->path, 4, 4096, 0) ||
+				    csd_direct_reads(csd_conv()->path, 4, 4096, 0))
+					_exit(1);
+				__atomic_add_fetch(&l->shared[1 + i], 8, __ATOMIC_RELAXED);
+			}
+			_exit(0);
+		}
+		l->pid[l->nr++] = pid;
+	}
+	return 0;
+}
+
+/* Reads done so far by all children. */
+static inline unsigned long csd_io_reads(const struct csd_io_load *l)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < l->nr; i++)
+		n += __atomic_load_n(&l->shared[1 + i], __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * Stop the children; 0 if every one read without an error and did
+ * some reads, -1 otherwise. *@reads gets the total.
+ */
+static inline int csd_io_stop(struct csd_io_load *l, unsigned long *reads)
+{
+	int i, st, ret = 0;
+
+	l->shared[0] = 1;
+	for (i = 0; i < l->nr; i++) {
+		if (waitpid(l->pid[i], &st, 0) != l->pid[i] ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) || !l->shared[1 + i])
+			ret = -1;
+	}
+	*reads = csd_io_reads(l);
+	munmap((void *)l->shared, 4096);
+	return l->nr ? ret : -1;
+}
+
+/* Run the calling thread on @cpu (-1: on every CPU). */
+static inline int csd_pin(int cpu)
+{
+	cpu_set_t set;
+	long i, cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	CPU_ZERO(&set);
+	for (i = 0; i < cpus; i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The emulated drive's controller: serial csd0001 (tools/vm/run.sh). */
+#define CSD_SERIAL	"csd0001"
 
 #endif /* CSD_LIB_H */
