@@ -4,7 +4,7 @@
  * reserved-field checks, unknown ioctls, bad pointers, and module BTF.
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 TEST(devnode_is_root_only_char_device)
 {

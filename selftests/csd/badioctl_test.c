@@ -4,7 +4,7 @@
  * errno, and none of them changes anything.
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 static struct csd_stat_row rows[64];
 static struct csd_status_entry sts[64];

@@ -5,7 +5,7 @@
  * own guest (make check boots one with CSD_ZNS_SIZE=16G); skips elsewhere.
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define PAGE_ZONES	256
 

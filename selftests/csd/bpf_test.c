@@ -10,7 +10,7 @@
 
 #include "../../tools/bpf/slowlog.h"
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define BPF_DIR	"/csd/bpf"
 

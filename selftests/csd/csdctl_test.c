@@ -6,7 +6,7 @@
 #include <grp.h>
 
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 /* Run a shell command; capture the first @len - 1 bytes of its output. */
 static int run_capture(const char *cmd, char *buf, size_t len)

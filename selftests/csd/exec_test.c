@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define BPF_DIR	"/csd/bpf"
 

@@ -6,7 +6,7 @@
  * (which adds the block layer and the syscalls).
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 static int run_u64(const char *cmd, unsigned long long *v)
 {

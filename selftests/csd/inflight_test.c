@@ -7,7 +7,7 @@
  * without one.
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define STALL_SERIAL	"csdstall"
 

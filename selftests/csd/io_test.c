@@ -6,7 +6,7 @@
 #include <linux/nvme_ioctl.h>
 
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 FIXTURE(io) {
 	int fd;
@@ -39,13 +39,15 @@ TEST_F(io, namespaces_described)
 {
 	struct csd_ns_entry zns, conv;
 	struct csd_info info;
+	char ctrl[32];
 
 	snap(_metadata, self->fd, &zns, &conv, &info);
 	EXPECT_EQ(csd_zns()->nsid, zns.nsid);
 	EXPECT_EQ(csd_conv()->nsid, conv.nsid);
 	EXPECT_NE(zns.nsid, conv.nsid);
-	EXPECT_STREQ("nvme0", zns.ctrl);
-	EXPECT_STREQ("nvme0", conv.ctrl);
+	ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
+	EXPECT_STREQ(ctrl, zns.ctrl);
+	EXPECT_STREQ(ctrl, conv.ctrl);
 	EXPECT_TRUE(zns.flags & CSD_NS_F_ZONED);
 	EXPECT_FALSE(conv.flags & CSD_NS_F_ZONED);
 	EXPECT_EQ(12, zns.lba_shift);
@@ -122,17 +124,20 @@ TEST_F(io, admin_not_counted_as_io)
 	struct csd_ns_stats st;
 	struct csd_info i0, i1;
 	unsigned int i, found = 0;
+	char ctrl[32], path[64];
 	int fd;
 
-	fd = open("/dev/nvme0", O_RDWR | O_CLOEXEC);
+	ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
+	snprintf(path, sizeof(path), "/dev/%s", ctrl);
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, admin_identify_ctrl(fd));	/* the admin entry exists */
-	ASSERT_EQ(0, find_admin(self->fd, "nvme0", &a0));
+	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a0));
 	snap(_metadata, self->fd, &z0, &c0, &i0);
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(0, admin_identify_ctrl(fd));
 	snap(_metadata, self->fd, &z1, &c1, &i1);
-	ASSERT_EQ(0, find_admin(self->fd, "nvme0", &a1));
+	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a1));
 	close(fd);
 	EXPECT_EQ(5, i1.admin_submitted - i0.admin_submitted);
 	EXPECT_EQ(5, i1.admin_completed - i0.admin_completed);

@@ -5,7 +5,7 @@
  * On QEMU's emulated ZNS namespace and the conventional one.
  */
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define LBA	4096
 

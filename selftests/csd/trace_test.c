@@ -9,7 +9,7 @@
 #include <sys/sysmacros.h>
 
 #include "csd_lib.h"
-#include "kselftest_harness.h"
+#include "csd_harness.h"
 
 #define LBA	4096
 #define REC	sizeof(struct csd_trace_rec)

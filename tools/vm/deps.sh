@@ -21,7 +21,7 @@ codename=${VERSION_CODENAME:-}
 # Packages from the main suite.
 pkgs=(
 	linux-headers-6.12-amd64
-	qemu-system-x86 busybox-static cpio xz-utils zstd
+	busybox-static cpio xz-utils zstd
 	clang llvm pahole make gcc
 	libnvme-dev nvme-cli fio gdb jq
 	libelf-dev zlib1g-dev pkg-config
@@ -35,6 +35,16 @@ libbpf_ok() {
 	[ -n "$v" ] && dpkg --compare-versions "$v" ge "1:1.4"
 }
 
+# QEMU >= 10: bookworm's 7.2 runs stale translated code under
+# multi-threaded TCG after the guest kernel patches a static branch from
+# the other vCPU (Oops: int3); see Documentation/developing.rst.
+QEMU_MIN=1:10.0
+qemu_ok() {
+	local v
+	v=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+	[ -n "$v" ] && dpkg --compare-versions "$v" ge "$QEMU_MIN"
+}
+
 missing=()
 for p in "${pkgs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -42,12 +52,12 @@ for p in "${pkgs[@]}"; do
 	fi
 done
 
-if [ ${#missing[@]} -eq 0 ] && libbpf_ok; then
+if [ ${#missing[@]} -eq 0 ] && libbpf_ok && qemu_ok; then
 	say "all build and test dependencies are installed"
 	exit 0
 fi
 
-need_root "${missing[*]} libbpf-dev>=1.4"
+need_root "${missing[*]} libbpf-dev>=1.4 qemu-system-x86>=10"
 export DEBIAN_FRONTEND=noninteractive
 
 backports=""
@@ -82,5 +92,15 @@ if ! libbpf_ok; then
 		apt-get install -y -qq --no-install-recommends libbpf-dev bpftool
 	fi
 	libbpf_ok || { say "libbpf-dev >= 1.4 could not be installed" >&2; exit 1; }
+fi
+if ! qemu_ok; then
+	if [ -n "$backports" ]; then
+		say "installing qemu-system-x86 (>= 10) from $backports"
+		apt-get install -y -qq --no-install-recommends -t "$backports" qemu-system-x86
+	else
+		say "installing qemu-system-x86"
+		apt-get install -y -qq --no-install-recommends qemu-system-x86
+	fi
+	qemu_ok || { say "qemu-system-x86 >= 10 could not be installed" >&2; exit 1; }
 fi
 say "done"

@@ -33,6 +33,19 @@
 #   CSD_ZNS_SIZE          zoned namespace size (64M)
 #   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
 #   CSD_CONV_SIZE         conventional namespace size (64M)
+#   CSD_MULTIPATH=1       put the controller in an NVMe subsystem with a
+#                         second controller (serial csd0002) that shares
+#                         both namespaces: Linux makes each a multipath
+#                         head (nvme0n1) over two hidden path disks
+#                         (nvme0c0n1, nvme0c1n1). Default: single-path
+#                         disks (nvme_core.multipath=N), as a single-port
+#                         drive gives
+#   CSD_DEBUG=1           boot the debug kernel of make check-debug
+#                         (tools/vm/debug-kernel.sh: KASAN, lockdep,
+#                         kmemleak, ...) instead of the stock one
+#   CSD_HARDEN=0          boot the stock kernel without the checks it has
+#                         built in (default 1: kfence.sample_interval=10,
+#                         slub_debug=FZPU, init_on_free=1)
 #   CSD_STALL_IOPS        if set, add a second controller (serial csdstall)
 #                         with a 16M conventional namespace whose drive QEMU
 #                         throttles to this many I/Os per second: commands
@@ -70,15 +83,36 @@ script=$1
 shift
 [ -f "$script" ] || { say "no such script: $script"; exit 2; }
 
+# QEMU >= 10: 7.2's multi-threaded TCG runs stale code after the guest
+# patches a static branch from the other vCPU (Oops: int3); see
+# "QEMU 10" in Documentation/developing.rst.
+qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -nE '1s/.*version ([0-9]+)\..*/\1/p')
+if [ -z "$qv" ] || [ "$qv" -lt 10 ]; then
+	say "QEMU ${qv:-(not found)} is too old: csd's guest needs QEMU >= 10"
+	say "(bookworm-backports' qemu-system-x86; 'make deps' installs it)."
+	say "QEMU 7.2 runs stale code after the kernel patches a static branch,"
+	say "see Documentation/developing.rst"
+	exit 2
+fi
+
+debug=${CSD_DEBUG:-0}
 accel=${CSD_ACCEL:-tcg}
 cpus=${CSD_CPUS:-2}
-mem=${CSD_MEM:-1G}
+if [ "$debug" = 1 ]; then
+	mem=${CSD_MEM:-3G}
+else
+	mem=${CSD_MEM:-1G}
+fi
 zns_size=${CSD_ZNS_SIZE:-64M}
 zone_size=${CSD_ZONE_SIZE:-4M}
 zone_cap=${CSD_ZONE_CAP:-$zone_size}
 conv_size=${CSD_CONV_SIZE:-64M}
 
-kc=$("$VM/kernel.sh" dir)
+if [ "$debug" = 1 ]; then
+	kc=$("$VM/debug-kernel.sh" dir)
+else
+	kc=$("$VM/kernel.sh" dir)
+fi
 base=$("$VM/initramfs.sh" base "$kc")
 
 dir=${CSD_VM_DIR:-$TOP/.vm}
@@ -108,6 +142,17 @@ truncate -s "$conv_size" "$run/conv.img"
 nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=7"
 append+=" csd.nonce=$nonce csd.load=$load csd.nvme=$nvme"
+# Single-path disks unless CSD_MULTIPATH=1 (QEMU 10 always reports a
+# multi-controller subsystem, which would make every namespace a head).
+[ "${CSD_MULTIPATH:-0}" = 1 ] || append+=" nvme_core.multipath=N"
+if [ "$debug" = 1 ]; then
+	# KASAN, lockdep and kmemleak are built in; kmemleak scans on demand.
+	append+=" kmemleak=on kasan.fault=report"
+elif [ "${CSD_HARDEN:-1}" = 1 ]; then
+	# What Debian's kernel has built in: KFENCE sampling, SLUB red zones,
+	# poisoning and consistency checks, and zeroing on free.
+	append+=" kfence.sample_interval=10 slub_debug=FZPU init_on_free=1"
+fi
 
 case "$accel" in
 tcg) accel_args=(-accel "tcg,thread=${CSD_TCG_THREAD:-multi}" -cpu max) ;;
@@ -128,15 +173,28 @@ if [ -n "${CSD_STALL_IOPS:-}" ]; then
 		-device nvme,serial=csdstall,id=nvme1
 		-device "nvme-ns,drive=stall,bus=nvme1,nsid=1,$lba")
 fi
+zns_ns="nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
+conv_ns="nsid=2,$lba"
+if [ "${CSD_MULTIPATH:-0}" = 1 ]; then
+	# Two controllers in one subsystem; namespaces without a bus are
+	# the subsystem's, attached to (shared by) both controllers.
+	nvme_args=(-device nvme-subsys,id=csdsubsys,nqn=nqn.2026-12.csd:subsys
+		-device nvme,serial=csd0001,id=nvme0,subsys=csdsubsys
+		-device nvme,serial=csd0002,id=nvme0b,subsys=csdsubsys
+		-device "nvme-ns,drive=zns,$zns_ns"
+		-device "nvme-ns,drive=conv,$conv_ns")
+else
+	nvme_args=(-device nvme,serial=csd0001,id=nvme0
+		-device "nvme-ns,drive=zns,bus=nvme0,$zns_ns"
+		-device "nvme-ns,drive=conv,bus=nvme0,$conv_ns")
+fi
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
 	"${accel_args[@]}" -smp "$cpus" -m "$mem"
 	-kernel "$kc/vmlinuz" -initrd "$run/initrd" -append "$append"
 	-serial "file:$console" -serial "file:$out"
 	-drive "file=$run/zns.img,if=none,format=raw,id=zns"
 	-drive "file=$run/conv.img,if=none,format=raw,id=conv"
-	-device nvme,serial=csd0001,id=nvme0
-	-device "nvme-ns,drive=zns,bus=nvme0,nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
-	-device "nvme-ns,drive=conv,bus=nvme0,nsid=2,$lba"
+	"${nvme_args[@]}"
 	"${stall_args[@]}" "${gdb_args[@]}")
 # shellcheck disable=SC2206
 [ -n "${CSD_QEMU_EXTRA:-}" ] && qemu+=($CSD_QEMU_EXTRA)
