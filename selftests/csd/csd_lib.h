@@ -402,7 +402,7 @@ static inline int csd_ctrl_by_serial(const char *serial, char *name, size_t len)
 		buf[n] = 0;
 		buf[strcspn(buf, " \n")] = 0;
 		if (!strcmp(buf, serial)) {
-			snprintf(name, len, "%s", de->d_name);
+			snprintf(name, len, "%.*s", (int)(len ? len - 1 : 0), de->d_name);
 			ret = 0;
 			break;
 		}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Faults under load: controller resets and PCI removals of the emulated
+ * controller while fio, an offload execution, a blocked trace reader,
+ * the in-flight view and debugfs readers run; csd reloaded under I/O on
+ * both vCPUs; nvme-core unloaded and reloaded under csd. Afterwards
+ * nothing is in flight and every namespace's books balance exactly:
+ * submitted = completed + aborted, and a known number of reads is
+ * counted exactly.
+ *
+ * The number of resets, removals and reloads are csd.fault_resets=,
+ * csd.fault_removals= and csd.fault_reloads= on the kernel command line
+ * (defaults 20, 5 and 50).
+ */
+#include <signal.h>
+
+#include "csd_args.h"
+#include "csd_harness.h"
+
+static unsigned long cmdline_ul(const char *key, unsigned long def)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return def;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return def;
+	buf[n] = 0;
+	p = strstr(buf, key);
+	return p ? strtoul(p + strlen(key), NULL, 0) : def;
+}
+
+struct load_figs {
+	volatile int stop;
+	unsigned long fio_runs, execs, exec_ok, inflight_walks, debugfs_reads,
+		      trace_records;
+};
+
+/* The PCI address of the controller with serial csd0001. */
+static int ctrl_pci(char *bdf, size_t len)
+{
+	char ctrl[32], path[128], link[256];
+	ssize_t n;
+	char *p;
+
+	if (csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/nvme/%s/device", ctrl);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = 0;
+	p = strrchr(link, '/');
+	snprintf(bdf, len, "%.*s", (int)len - 1, p ? p + 1 : link);
+	return 0;
+}
+
+static void load_fio(struct load_figs *f)
+{
+	char cmd[512];
+
+	while (!f->stop) {
+		if (csd_conv()->disk[0]) {
+			snprintf(cmd, sizeof(cmd),
+				 "fio --name=f --filename=%s --direct=1 --ioengine=libaio "
+				 "--iodepth=8 --rw=randread --bs=4k --numjobs=2 --time_based "
+				 "--runtime=2 --output=/dev/null > /dev/null 2>&1",
+				 csd_conv()->path);
+			csd_run(cmd);
+			__atomic_add_fetch(&f->fio_runs, 1, __ATOMIC_RELAXED);
+		} else {
+			usleep(100000);
+		}
+	}
+}
+
+/* Offload executions over a zone, one after the other. */
+static void load_exec(struct load_figs *f)
+{
+	static struct csd_bufs b;
+	char arg[4096];
+	int fd = csd_open();
+
+	while (!f->stop) {
+		struct csd_ns_entry z;
+		struct csd_exec *e = (void *)arg;
+
+		if (fd < 0 || csd_find_ns(fd, csd_zns()->disk, &z)) {
+			usleep(100000);
+			continue;
+		}
+		csd_good_arg(CALL_EXEC, arg, &b, z.id, true, 0, "entropy");
+		e->flags = CSD_EXEC_F_ZONE;
+		e->nlb = 0;
+		e->slba = 0;
+		if (!ioctl(fd, CSD_IOC_EXEC, e))
+			__atomic_add_fetch(&f->exec_ok, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&f->execs, 1, __ATOMIC_RELAXED);
+	}
+	close(fd);
+}
+
+static void load_inflight(struct load_figs *f)
+{
+	static struct csd_bufs b;
+	char arg[4096];
+	int fd = csd_open();
+
+	while (!f->stop && fd >= 0) {
+		csd_good_arg(CALL_INFLIGHT, arg, &b, 0, false, 0, "");
+		if (!ioctl(fd, CSD_IOC_INFLIGHT, arg))
+			__atomic_add_fetch(&f->inflight_walks, 1, __ATOMIC_RELAXED);
+		csd_run("cat /sys/kernel/debug/csd/namespaces /sys/kernel/debug/csd/inflight "
+			"/sys/kernel/debug/csd/*/latency /sys/kernel/debug/csd/*/zones "
+			"/sys/kernel/debug/csd/*/inflight > /dev/null 2>&1");
+		__atomic_add_fetch(&f->debugfs_reads, 1, __ATOMIC_RELAXED);
+		usleep(20000);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Blocked in read() on a trace fd of every completion until killed. */
+static void load_trace(struct load_figs *f)
+{
+	struct csd_trace_open t = { .size = sizeof(t) };
+	struct csd_trace_rec recs[64];
+	int fd = csd_open();
+	ssize_t n;
+
+	if (fd < 0 || ioctl(fd, CSD_IOC_TRACE, &t))
+		_exit(1);
+	while ((n = read(t.fd, recs, sizeof(recs))) > 0)
+		__atomic_add_fetch(&f->trace_records, n / sizeof(recs[0]), __ATOMIC_RELAXED);
+	_exit(0);
+}
+
+static pid_t spawn(void (*fn)(struct load_figs *), struct load_figs *f)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn(f);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Quiet: nothing in flight, every namespace's books balance. */
+static void check_books(struct __test_metadata *_metadata, int fd, const char *tag)
+{
+	struct csd_inflight infl = { .size = sizeof(infl) };
+	struct csd_ns_entry ents[64], e0, e1;
+	struct csd_ns_list l = {
+		.size = sizeof(l), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = CSD_U64P(ents),
+	};
+	struct csd_info info;
+	unsigned int k;
+
+	ASSERT_EQ(0, csd_nvme_up());
+	ASSERT_EQ(0, ioctl(fd, CSD_IOC_INFLIGHT, &infl));
+	EXPECT_EQ(0, infl.total);
+	ASSERT_EQ(0, ioctl(fd, CSD_IOC_LIST_NS, &l));
+	for (k = 0; k < l.count; k++) {
+		EXPECT_EQ(ents[k].submitted, ents[k].completed + ents[k].aborted)
+			TH_LOG("%s: submitted %llu completed %llu aborted %llu", ents[k].disk,
+			       ents[k].submitted, ents[k].completed, ents[k].aborted);
+		printf("# csd-reliability: %s books %s submitted=%llu completed=%llu aborted=%llu\n",
+		       tag, ents[k].disk[0] ? ents[k].disk : ents[k].ctrl,
+		       ents[k].submitted, ents[k].completed, ents[k].aborted);
+	}
+	ASSERT_EQ(0, csd_info(fd, &info));
+	EXPECT_EQ(0, info.untracked);
+	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &e0));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 40, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &e1));
+	EXPECT_EQ(40, e1.completed - e0.completed);
+	EXPECT_EQ(40, e1.submitted - e0.submitted);
+	ASSERT_EQ(0, csd_learn_ns(fd, csd_zns(), &e0));
+	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 40, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_zns()->disk, &e1));
+	EXPECT_EQ(40, e1.completed - e0.completed);
+	EXPECT_EQ(40, e1.submitted - e0.submitted);
+}
+
+FIXTURE(fault) {
+	int fd;
+	bool bpf;
+};
+
+FIXTURE_SETUP(fault)
+{
+	struct csd_ns_entry e;
+	struct csd_info info;
+
+	if (!csd_module_loaded("csd"))
+		ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	ASSERT_EQ(0, csd_nvme_up());
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_zns(), &e));
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &e));
+	ASSERT_EQ(0, csd_info(self->fd, &info));
+	self->bpf = info.features & CSD_FEAT_BPF;
+	if (self->bpf)
+		ASSERT_EQ(0, csd_run("csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null"));
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	if (self->bpf)
+		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	if (self->fd >= 0)
+		close(self->fd);
+	if (!csd_module_loaded("csd"))
+		csd_insmod(csd_ko_path());
+	if (!csd_module_loaded("nvme"))
+		csd_nvme_up();
+}
+
+/*
+ * Controller resets and PCI removals (with a rescan) while everything
+ * that reads csd runs.
+ */
+TEST_F(fault, resets_and_removals_under_load)
+{
+	unsigned long resets = cmdline_ul("csd.fault_resets=", 20);
+	unsigned long removals = cmdline_ul("csd.fault_removals=", 5);
+	struct load_figs *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned long i, done_resets = 0, done_removals = 0;
+	pid_t kids[3], tracer;
+	char bdf[64], cmd[256], ctrl[32];
+	int st, k;
+
+	ASSERT_NE(MAP_FAILED, f);
+	tracer = spawn(load_trace, f);
+	kids[0] = spawn(load_fio, f);
+	kids[1] = spawn(load_exec, f);
+	kids[2] = spawn(load_inflight, f);
+	usleep(500000);
+	for (i = 0; i < resets + removals; i++) {
+		if (i % ((resets + removals) / (removals ? removals : 1)) ==
+		    (resets + removals) / (removals ? removals : 1) - 1 &&
+		    done_removals < removals) {
+			/* The controller leaves the PCI bus and comes back. */
+			ASSERT_EQ(0, ctrl_pci(bdf, sizeof(bdf)));
+			snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
+			ASSERT_EQ(0, csd_run(cmd));
+			ASSERT_TRUE(csd_wait_path(csd_conv()->path, false, 10000) ||
+				    !csd_conv()->disk[0]);
+			ASSERT_EQ(0, csd_run("echo 1 > /sys/bus/pci/rescan"));
+			for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
+				usleep(20000);
+			ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
+			done_removals++;
+		} else if (done_resets < resets) {
+			ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
+			snprintf(cmd, sizeof(cmd), "echo 1 > /sys/class/nvme/%s/reset_controller",
+				 ctrl);
+			EXPECT_EQ(0, csd_run(cmd));
+			done_resets++;
+		}
+		usleep(300000);
+	}
+	while (done_resets < resets) {
+		ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
+		snprintf(cmd, sizeof(cmd), "echo 1 > /sys/class/nvme/%s/reset_controller", ctrl);
+		EXPECT_EQ(0, csd_run(cmd));
+		done_resets++;
+		usleep(300000);
+	}
+	f->stop = 1;
+	for (k = 0; k < 3; k++)
+		ASSERT_EQ(kids[k], waitpid(kids[k], &st, 0));
+	kill(tracer, SIGKILL);
+	ASSERT_EQ(tracer, waitpid(tracer, &st, 0));
+	/* The reader was blocked in read() and got every record it asked for. */
+	EXPECT_TRUE(WIFSIGNALED(st));
+	printf("# csd-reliability: fault resets=%lu removals=%lu fio_runs=%lu execs=%lu "
+	       "exec_ok=%lu inflight_walks=%lu debugfs_reads=%lu trace_records=%lu\n",
+	       done_resets, done_removals, f->fio_runs, f->execs, f->exec_ok,
+	       f->inflight_walks, f->debugfs_reads, f->trace_records);
+	EXPECT_EQ(resets, done_resets);
+	EXPECT_EQ(removals, done_removals);
+	EXPECT_GT(f->fio_runs, 0);
+	EXPECT_GT(f->trace_records, 0);
+	EXPECT_GT(f->inflight_walks, 0);
+	if (self->bpf)
+		EXPECT_GT(f->exec_ok, 0);
+	check_books(_metadata, self->fd, "fault");
+	munmap(f, sizeof(*f));
+}
+
+/* rmmod and insmod csd, again and again, under I/O on both vCPUs. */
+TEST_F(fault, reload_cycles_under_io)
+{
+	unsigned long cycles = cmdline_ul("csd.fault_reloads=", 50), i, reads;
+	struct csd_io_load io;
+	int k;
+
+	if (self->bpf)
+		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	self->bpf = false;
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, csd_io_start(&io));
+	for (i = 0; i < cycles; i++) {
+		unsigned long before = csd_io_reads(&io);
+
+		ASSERT_EQ(0, csd_pin(i % 2));
+		for (k = 0; k < 60000 && csd_io_reads(&io) < before + 8; k++)
+			usleep(1000);
+		ASSERT_GE(csd_io_reads(&io), before + 8);
+		ASSERT_EQ(0, csd_rmmod("csd"));
+		ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	}
+	ASSERT_EQ(0, csd_pin(-1));
+	EXPECT_EQ(0, csd_io_stop(&io, &reads));
+	printf("# csd-reliability: reload cycles=%lu reads=%lu\n", cycles, reads);
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	check_books(_metadata, self->fd, "reload");
+}
+
+/* nvme-core goes and comes back under csd, with I/O before and after. */
+TEST_F(fault, nvme_core_reload)
+{
+	struct csd_ns_entry before, after;
+	struct csd_info info;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 5, 4096, 0));
+		ASSERT_EQ(0, csd_find_ns(self->fd, csd_conv()->disk, &before));
+		ASSERT_EQ(0, csd_nvme_down());
+		ASSERT_FALSE(csd_module_loaded("nvme_core"));
+		ASSERT_EQ(0, csd_info(self->fd, &info));
+		EXPECT_EQ(0, info.hook_attached);
+		EXPECT_EQ(0, info.nr_namespaces);
+		ASSERT_EQ(0, csd_nvme_up());
+		ASSERT_EQ(0, csd_info(self->fd, &info));
+		EXPECT_EQ(2, info.hook_attached);
+		ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &after));
+		/* The statistics survived the reload (the epoch was parked). */
+		EXPECT_GE(after.completed, before.completed);
+	}
+	printf("# csd-reliability: nvme-core reloads=%d\n", i);
+	check_books(_metadata, self->fd, "nvme-core");
+}
+
+TEST_HARNESS_MAIN
