@@ -16,6 +16,11 @@
 #                     one guest boot (about 15 min): prints the table and targets and
 #                     writes Documentation/performance.rst; QUICK=1 is one short round
 #                     that only checks the pieces run (make check runs it)
+#   make check-debug  the whole suite on a debug kernel (KASAN, lockdep, PROVE_RCU,
+#                     DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_OBJECTS, fault injection)
+#                     built once from linux-source-6.12 and cached, with the long
+#                     adversarial runs; not part of make check (the first build
+#                     takes hours on 2 cores)
 #   make deps         install build and test dependencies (apt-get, as root)
 #   make checkpatch   checkpatch.pl --strict on module/ and uapi/
 #   make clean
@@ -68,6 +73,10 @@ check: deps
 	@$(MAKE) --no-print-directory checkpatch
 	@$(VM)/check.sh $(TESTS)
 
+check-debug: deps
+	@$(MAKE) --no-print-directory csdctl bpf kernel-cache
+	@$(VM)/check-debug.sh $(TESTS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@$(VM)/run.sh --check-dmesg $(VM)/demo.sh
@@ -98,4 +107,4 @@ clean:
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h
 
-.PHONY: all module csdctl bpf kernel-cache selftests deps check demo vm-run gdb bench checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache selftests deps check check-debug demo vm-run gdb bench checkpatch clean

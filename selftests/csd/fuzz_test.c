@@ -345,6 +345,8 @@ static enum csd_call fuzz_one(struct fuzz_ctx *x, struct fuzz_figs *f)
 
 		if (x->trace_fds[slot] >= 0)
 			close(x->trace_fds[slot]);
+		/* A mutated flag may have opened it blocking: never block here. */
+		fcntl(nfd, F_SETFL, O_NONBLOCK);
 		x->trace_fds[slot] = nfd;
 	}
 	if (rnd() % 512 == 0) {	/* close a trace fd now and then */

@@ -13,6 +13,32 @@ cd /csd/selftests 2>/dev/null || cd "$(dirname "$0")"
 
 pass=0 fail=0 skip=0
 
+# On a kernel with kmemleak (make check-debug's): forget what the boot
+# left, so that a report after the tests is csd's (or the tests' I/O's).
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w $kmemleak ] && echo clear > $kmemleak
+
+# kmemleak_check WHEN: scan twice (an object must be a few seconds old to
+# be reported), and count a report as one failure.
+kmemleak_check() {
+	[ -w $kmemleak ] || return 0
+	echo scan > $kmemleak
+	sleep 6
+	echo scan > $kmemleak
+	leaks=$(cat $kmemleak)
+	if [ -n "$leaks" ]; then
+		echo "not ok - kmemleak: no leak $1"
+		echo "$leaks" | head -n 60 | sed 's/^/# /'
+		echo "# csd-reliability: kmemleak $1 reports=$(echo "$leaks" | grep -c 'unreferenced object')"
+		fail=$((fail + 1))
+		echo clear > $kmemleak
+	else
+		echo "ok - kmemleak: no leak $1"
+		echo "# csd-reliability: kmemleak $1 reports=0"
+		pass=$((pass + 1))
+	fi
+}
+
 run_one() {
 	t=$1
 	shift
@@ -53,8 +79,14 @@ else
 	done
 fi
 
+kmemleak_check "after the tests"
+if [ -w $kmemleak ] && [ -d /sys/module/csd ]; then
+	rmmod csd && kmemleak_check "after rmmod csd"
+	insmod /csd/csd.ko
+fi
+
 # The kernel log must be clean: no warning, BUG, oops, lockdep or hung task.
-splats=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|possible (recursive|circular) locking|inconsistent lock state|INFO: task .* blocked for more than|soft lockup|UBSAN:|KASAN:' || true)
+splats=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|possible (recursive|circular) locking|inconsistent lock state|possible irq lock inversion|INFO: task .* blocked for more than|soft lockup|UBSAN:|KASAN:|ODEBUG:|DEBUG_LOCKS_WARN_ON|INFO: trying to register non-static key|BUG kmalloc|Poison overwritten|Redzone' || true)
 if [ -n "$splats" ]; then
 	echo "not ok - kernel log is clean"
 	echo "$splats" | sed 's/^/# /'

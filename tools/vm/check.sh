@@ -72,6 +72,10 @@ done
 if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
 	fail=1
 fi
+# The figures of the adversarial tests, for Documentation/reliability.rst.
+if [ $# -eq 0 ]; then
+	"$TOP/tools/vm/reliability.sh" check "$log" "$(( $(date +%s) - start ))" "$rc" || true
+fi
 echo "csd-check: $(( $(date +%s) - start ))s in all" >&2
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ] && [ "$rc" = 0 ]

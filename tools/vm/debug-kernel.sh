@@ -68,32 +68,35 @@ build() {
 		touch "$D/.src-done"
 	fi
 
-	say "configuring: Debian's config + debug options, guest modules only"
-	cp "$SD/config" "$src/.config"
-	(cd "$src"
-	 for m in $GUEST_MODULES; do printf '%s 16384 0\n' "$m"; done > "$D/lsmod"
-	 scripts/config --set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS ""
-	 make -s LSMOD="$D/lsmod" localmodconfig < /dev/null > "$D/config.log" 2>&1
-	 for o in $DEBUG_ON; do scripts/config -e "$o"; done
-	 for o in $DEBUG_OFF; do scripts/config -d "$o"; done
-	 scripts/config --set-str LOCALVERSION "-csd-debug" -d LOCALVERSION_AUTO \
-		--set-str BUILD_SALT "$DV" \
-		--set-val LOCKDEP_BITS 16 --set-val LOCKDEP_CHAINS_BITS 17 \
-		--set-val LOCKDEP_STACK_TRACE_BITS 20 \
-		--set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 40000 \
-		--set-val DEBUG_OBJECTS_ENABLE_DEFAULT 1
-	 make -s olddefconfig >> "$D/config.log" 2>&1)
-	local o missing=()
-	for o in $DEBUG_ON; do
-		grep -q "^CONFIG_$o=y" "$src/.config" || missing+=("$o")
-	done
-	[ ${#missing[@]} -eq 0 ] || { say "the config lost: ${missing[*]}"; exit 1; }
+	if [ ! -f "$D/.config-done" ]; then
+		say "configuring: Debian's config + debug options, guest modules only"
+		cp "$SD/config" "$src/.config"
+		(cd "$src"
+		 for m in $GUEST_MODULES; do printf '%s 16384 0\n' "$m"; done > "$D/lsmod"
+		 scripts/config --set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS ""
+		 make -s LSMOD="$D/lsmod" localmodconfig < /dev/null > "$D/config.log" 2>&1
+		 for o in $DEBUG_ON; do scripts/config -e "$o"; done
+		 for o in $DEBUG_OFF; do scripts/config -d "$o"; done
+		 scripts/config --set-str LOCALVERSION "-csd-debug" -d LOCALVERSION_AUTO \
+			--set-str BUILD_SALT "$DV" \
+			--set-val LOCKDEP_BITS 16 --set-val LOCKDEP_CHAINS_BITS 17 \
+			--set-val LOCKDEP_STACK_TRACE_BITS 20 \
+			--set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 40000 \
+			--set-val DEBUG_OBJECTS_ENABLE_DEFAULT 1
+		 make -s olddefconfig >> "$D/config.log" 2>&1)
+		local o missing=()
+		for o in $DEBUG_ON; do
+			grep -q "^CONFIG_$o=y" "$src/.config" || missing+=("$o")
+		done
+		[ ${#missing[@]} -eq 0 ] || { say "the config lost: ${missing[*]}"; exit 1; }
+		touch "$D/.config-done"
+	fi
 
 	jobs=$(( $(nproc) + 1 ))
-	say "building $DV with -j$jobs (about an hour on 2 cores; log: $D/build.log)"
+	say "building $DV with -j$jobs (2 to 3 hours on 2 cores; an interrupted build resumes; log: $D/build.log)"
 	local t0
 	t0=$(date +%s)
-	(cd "$src" && make -j"$jobs" bzImage modules) > "$D/build.log" 2>&1 ||
+	(cd "$src" && make -j"$jobs" bzImage modules) >> "$D/build.log" 2>&1 ||
 		{ tail -n 30 "$D/build.log" >&2; say "build failed (see $D/build.log)"; exit 1; }
 	say "built in $(( $(date +%s) - t0 ))s"
 	rm -rf "$D/image"

@@ -25,6 +25,7 @@ pkgs=(
 	clang llvm pahole make gcc
 	libnvme-dev nvme-cli fio gdb jq
 	libelf-dev zlib1g-dev pkg-config
+	bison flex bc libssl-dev
 	bpftrace libbpf-tools
 )
 

@@ -51,6 +51,8 @@
 #                         throttles to this many I/Os per second: commands
 #                         on it stall on purpose (inflight_test)
 #   CSD_QEMU_EXTRA        extra QEMU arguments (word-split)
+#   CSD_KERNEL_ARGS       extra kernel command line words (e.g. the
+#                         selftests' csd.fuzz_calls=N, csd.fault_resets=N)
 #   CSD_INITRD_EXTRA      extra cpio archives (space-separated paths) appended
 #                         to the initramfs, e.g. initramfs.sh's bench archive
 #   CSD_CACHE             download cache (default ~/.cache/csd)
@@ -142,6 +144,7 @@ truncate -s "$conv_size" "$run/conv.img"
 nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=7"
 append+=" csd.nonce=$nonce csd.load=$load csd.nvme=$nvme"
+append+=" ${CSD_KERNEL_ARGS:-}"
 # Single-path disks unless CSD_MULTIPATH=1 (QEMU 10 always reports a
 # multi-controller subsystem, which would make every namespace a head).
 [ "${CSD_MULTIPATH:-0}" = 1 ] || append+=" nvme_core.multipath=N"
@@ -208,7 +211,7 @@ wait $qpid || qrc=$?
 qpid=
 secs=$(( $(date +%s) - start ))
 
-splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|kmemleak'
+splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|possible irq lock inversion|ODEBUG:|DEBUG_LOCKS_WARN_ON|non-static key|Poison overwritten|Redzone|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|suspected memory leak'
 splats=$(grep -aE "$splat_re" "$console" || true)
 
 marker=$(grep -a "^CSD-EXIT-$nonce: " "$out" | tail -n1 || true)
