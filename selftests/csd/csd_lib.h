@@ -347,7 +347,7 @@ static inline int csd_wait_ns(int fd, const char *disk, struct csd_ns_entry *e)
 {
 	int i;
 
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 500; i++) {	/* a bound, not a timing */
 		if (!csd_find_ns(fd, disk, e) && !(e->flags & CSD_NS_F_PENDING) &&
 		    (e->nr_regions || !e->capacity))
 			return 0;

@@ -217,10 +217,11 @@ FIXTURE_TEARDOWN(fault)
 		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
 	if (self->fd >= 0)
 		close(self->fd);
-	if (!csd_module_loaded("csd"))
-		csd_insmod(csd_ko_path());
 	if (!csd_module_loaded("nvme"))
 		csd_nvme_up();
+	/* The next test starts from a freshly loaded csd. */
+	if (!csd_module_loaded("csd") || !csd_rmmod("csd"))
+		csd_insmod(csd_ko_path());
 }
 
 /*

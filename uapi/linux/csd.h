@@ -676,7 +676,8 @@ struct csd_exec_ctx {
  * a zone or an LBA range of a namespace. Needs CAP_SYS_ADMIN.
  * @size: in: caller's struct size; out: kernel's.
  * @flags: in: CSD_EXEC_F_*.
- * @ns_id: in: the namespace (ENODEV if unknown).
+ * @ns_id: in: the namespace (ENODEV if unknown, or if its disk goes away
+ *	before the execution starts).
  * @zone: in, with CSD_EXEC_F_ZONE: the zone (ERANGE past the last one;
  *	EINVAL on a conventional namespace); else 0.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
