@@ -505,9 +505,6 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	bdev_file = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
 	if (IS_ERR(bdev_file)) {
 		ret = PTR_ERR(bdev_file);
-		/* The disk went away since the lookup: as if never found. */
-		if (ret == -ENXIO)
-			ret = -ENODEV;
 		goto out_free;
 	}
 

@@ -101,9 +101,11 @@ static void csd_hooks_detach_all(void)
  * Attach the completion probe before the submission probe. The other
  * way round, a command submitted on another CPU between the two would
  * be stamped but its completion never seen, and the next command on its
- * tag counted as aborted. tracepoint_probe_register() returns when every
- * CPU runs the new probe (the static branch is patched synchronously),
- * and a completion always follows its submission.
+ * tag counted as aborted. Once tracepoint_probe_register() has returned,
+ * every later execution of the tracepoint calls the probe (the static
+ * branch is patched synchronously for a first probe, else the probe
+ * array is RCU-published); a command stamped by the submission probe,
+ * registered after that, completes later still.
  */
 static void csd_hooks_attach(struct module *mod)
 {

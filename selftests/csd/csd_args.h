@@ -47,8 +47,8 @@ static const struct {
 	[CALL_TRACE_STATS] = { "TRACE_STATS", CSD_TRACE_IOC_STATS,
 			       sizeof(struct csd_trace_stats),
 			       CSD_TRACE_STATS_SIZE_VER0, false },
-	[CALL_TRACE_READ] = { "trace read()", 0, 0, 0, false },
-	[CALL_TRACE_POLL] = { "trace poll()", 0, 0, 0, false },
+	[CALL_TRACE_READ] = { "trace_read", 0, 0, 0, false },
+	[CALL_TRACE_POLL] = { "trace_poll", 0, 0, 0, false },
 };
 
 /* Output buffers the valid arguments point at (one set per process). */

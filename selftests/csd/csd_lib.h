@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -440,6 +442,8 @@ static inline int csd_io_start(struct csd_io_load *l)
 		if (pid == 0) {
 			cpu_set_t set;
 
+			/* Gone with the test, even when an ASSERT ends it early. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			CPU_ZERO(&set);
 			CPU_SET(i, &set);
 			if (sched_setaffinity(0, sizeof(set), &set))

@@ -144,6 +144,8 @@ static pid_t spawn(void (*fn)(struct load_figs *), struct load_figs *f)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* Gone with the test, even when an ASSERT ends it early. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fn(f);
 		_exit(0);
 	}

@@ -90,6 +90,7 @@ static bool errno_allowed(enum csd_call c, int e)
 	case EINVAL: case E2BIG: case EFAULT: case ENODEV: case ERANGE:
 	case ENOENT: case EXDEV: case EBUSY: case EINTR: case EIO:
 	case ENOTTY: case EAGAIN: case EOPNOTSUPP: case ENOSPC:
+	case ENXIO:	/* exec: the disk went away before the execution */
 		return true;
 	case ENOMEM:	/* only where fault injection is on (debug kernel) */
 		return access("/sys/kernel/debug/failslab", F_OK) == 0;
@@ -359,6 +360,22 @@ static enum csd_call fuzz_one(struct fuzz_ctx *x, struct fuzz_figs *f)
 	return c;
 }
 
+/*
+ * The output buffers, with 8 MiB of slack after them: a fuzzed count or
+ * stride (up to 4096 bytes an entry) or a 1 MiB trace read() may make
+ * the kernel write far past an array, legitimately, and that must land
+ * in memory of this test's, not on its other globals.
+ */
+static struct csd_bufs *bufs_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct csd_bufs) + (8 << 20), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		abort();
+	return p;
+}
+
 static void ctx_init(struct fuzz_ctx *x, struct csd_bufs *b)
 {
 	memset(x, 0, sizeof(*x));
@@ -467,14 +484,14 @@ static void expect_same(struct __test_metadata *_metadata,
  */
 TEST_F(fuzz, invalid_changes_nothing)
 {
-	static struct csd_bufs b;
+	struct csd_bufs *b = bufs_new();
 	struct csd_ns_entry z0, c0, z1, c1;
 	struct csd_info i0, i1;
 	struct fuzz_ctx x;
 	unsigned int n, wrong = 0;
 	enum csd_call c;
 
-	ctx_init(&x, &b);
+	ctx_init(&x, b);
 	ASSERT_GE(x.fd, 0);
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->zns.disk, &z0));
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->conv.disk, &c0));
@@ -487,7 +504,7 @@ TEST_F(fuzz, invalid_changes_nothing)
 
 		c = rnd() % CALL_TRACE_STATS;	/* the /dev/csd ioctls */
 		size = csd_calls[c].size;
-		csd_good_arg(c, tmp, &b, z0.id, true, 0, "entropy");
+		csd_good_arg(c, tmp, b, z0.id, true, 0, "entropy");
 		switch (how) {
 		case 0:		/* shorter than the first ABI version */
 			put32(tmp, 0, rnd() % csd_calls[c].min);
@@ -608,6 +625,8 @@ static pid_t spawn(void (*fn)(struct fuzz_figs *), struct fuzz_figs *f)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* Gone with the test, even when an ASSERT ends it early. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fn(f);
 		_exit(0);
 	}
@@ -642,12 +661,12 @@ TEST_F(fuzz, under_load)
 		fz[i] = fork();
 		ASSERT_GE(fz[i], 0);
 		if (fz[i] == 0) {
-			static struct csd_bufs b;
 			struct fuzz_ctx x;
 			unsigned long n;
 
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			rng_state = seed ? seed : 1;
-			ctx_init(&x, &b);
+			ctx_init(&x, bufs_new());
 			if (x.fd < 0)
 				_exit(1);
 			for (n = 0; n < total / NR_FUZZERS; n++)

@@ -53,12 +53,14 @@ TEST(static_key_flips_while_other_vcpu_switches)
 		pid_t peer;
 		char c = 0;
 
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (csd_pin(1))
 			_exit(2);
 		peer = fork();
 		if (peer < 0)
 			_exit(2);
 		if (peer == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			close(p2c[1]);
 			close(c2p[0]);
 			while (read(p2c[0], &c, 1) == 1 && write(c2p[1], &c, 1) == 1)

@@ -16,7 +16,10 @@ pass=0 fail=0 skip=0
 # On a kernel with kmemleak (make check-debug's): forget what the boot
 # left, so that a report after the tests is csd's (or the tests' I/O's).
 kmemleak=/sys/kernel/debug/kmemleak
-[ -w $kmemleak ] && echo clear > $kmemleak
+if [ -w $kmemleak ]; then
+	echo scan > $kmemleak
+	echo clear > $kmemleak
+fi
 
 # kmemleak_check WHEN: scan twice (an object must be a few seconds old to
 # be reported), and count a report as one failure.
@@ -81,7 +84,12 @@ fi
 
 kmemleak_check "after the tests"
 if [ -w $kmemleak ] && [ -d /sys/module/csd ]; then
-	rmmod csd && kmemleak_check "after rmmod csd"
+	if rmmod csd; then
+		kmemleak_check "after rmmod csd"
+	else
+		echo "not ok - rmmod csd after the tests"
+		fail=$((fail + 1))
+	fi
 	insmod /csd/csd.ko
 fi
 

@@ -37,7 +37,7 @@ trap 'rm -f "$section" "$page.tmp"' EXIT
 	echo ":Kernel: $kernel, $(nproc) host cores, QEMU $qemu (TCG)"
 	echo ":Suite: ${summary:-no summary (the guest did not finish)}, exit status $rc, ${secs} s"
 	echo
-	grep -a '# csd-reliability: ' "$log" | sed 's/.*# csd-reliability: //' | awk '
+	{ grep -a '# csd-reliability: ' "$log" || true; } | sed 's/.*# csd-reliability: //' | awk '
 	$1 == "fuzz" && $2 == "load" && $3 != "total" {
 		n = split($0, f, " "); row = sprintf("   %-14s", $3)
 		for (i = 4; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }

@@ -211,7 +211,7 @@ wait $qpid || qrc=$?
 qpid=
 secs=$(( $(date +%s) - start ))
 
-splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|possible irq lock inversion|ODEBUG:|DEBUG_LOCKS_WARN_ON|non-static key|Poison overwritten|Redzone|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|suspected memory leak'
+splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|possible irq lock inversion|ODEBUG:|DEBUG_LOCKS_WARN_ON|non-static key|Poison overwritten|Redzone|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|BUG [^ ]+ \('
 splats=$(grep -aE "$splat_re" "$console" || true)
 
 marker=$(grep -a "^CSD-EXIT-$nonce: " "$out" | tail -n1 || true)

@@ -676,8 +676,9 @@ struct csd_exec_ctx {
  * a zone or an LBA range of a namespace. Needs CAP_SYS_ADMIN.
  * @size: in: caller's struct size; out: kernel's.
  * @flags: in: CSD_EXEC_F_*.
- * @ns_id: in: the namespace (ENODEV if unknown, or if its disk goes away
- *	before the execution starts).
+ * @ns_id: in: the namespace (ENODEV if unknown; ENXIO if its block
+ *	device cannot be opened: it went away since, or it is a hidden
+ *	multipath path disk).
  * @zone: in, with CSD_EXEC_F_ZONE: the zone (ERANGE past the last one;
  *	EINVAL on a conventional namespace); else 0.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
