@@ -254,6 +254,13 @@ static void trace_report(const struct csd_trace_stats *st, unsigned long printed
 		json_end_object(&j);
 		json_end(&j);
 	}
+	/*
+	 * All of the output is written before the trace fd and /dev/csd are
+	 * closed: whoever waits for csd's reference to drop (csdctl_test's
+	 * trace_json_exact) then finds it complete, not still in stdio's
+	 * buffer until exit.
+	 */
+	fflush(stdout);
 }
 
 /*
