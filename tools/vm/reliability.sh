@@ -63,6 +63,8 @@ trap 'rm -f "$section" "$page.tmp"' EXIT
 			print "- certainly invalid calls on a quiet guest: " finv
 			print "- beside them: " fchaos
 		}
+		if (!nf && finv)
+			print "- fuzzing, certainly invalid calls on a quiet guest: " finv
 		for (i = 1; i <= no; i++) print other[i]
 		if (nb) {
 			print ""
