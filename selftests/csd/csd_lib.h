@@ -504,6 +504,64 @@ static inline int csd_pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
+/*
+ * On a csd with BPF (kernel 6.9+): load the entropy offload program with
+ * csdctl, for the tests that need a valid CSD_IOC_EXEC. *@bpf says
+ * whether csd has BPF; 0, or -1 if it has and the load failed.
+ */
+static inline int csd_entropy_load(int fd, bool *bpf)
+{
+	struct csd_info info;
+
+	if (csd_info(fd, &info))
+		return -1;
+	*bpf = info.features & CSD_FEAT_BPF;
+	return *bpf ? csd_run("csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null") : 0;
+}
+
+static inline void csd_entropy_unload(bool bpf)
+{
+	if (bpf)
+		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+}
+
+/* The number after @key ("csd.fuzz_calls=") on the kernel command line. */
+static inline unsigned long csd_cmdline_ul(const char *key, unsigned long def)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return def;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return def;
+	buf[n] = 0;
+	p = strstr(buf, key);
+	return p ? strtoul(p + strlen(key), NULL, 0) : def;
+}
+
+/*
+ * A reader blocked in read() on a trace of every completion, adding the
+ * records it gets to *@records; it returns only when killed (exit 1 if
+ * the trace cannot be opened).
+ */
+static inline void csd_trace_drain(unsigned long *records)
+{
+	struct csd_trace_open t = { .size = sizeof(t) };
+	struct csd_trace_rec recs[64];
+	int fd = csd_open();
+	ssize_t n;
+
+	if (fd < 0 || ioctl(fd, CSD_IOC_TRACE, &t))
+		_exit(1);
+	while ((n = read(t.fd, recs, sizeof(recs))) > 0)
+		__atomic_add_fetch(records, n / sizeof(recs[0]), __ATOMIC_RELAXED);
+	_exit(0);
+}
+
 /* The emulated drive's controller: serial csd0001 (tools/vm/run.sh). */
 #define CSD_SERIAL	"csd0001"
 

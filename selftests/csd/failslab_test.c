@@ -146,7 +146,7 @@ TEST_F(failslab, ioctls_and_first_commands_under_allocation_failure)
 
 	if (access(FS "/probability", W_OK) || access(FPA "/probability", W_OK))
 		SKIP(return, "no FAILSLAB/FAIL_PAGE_ALLOC (make check-debug's kernel has them)");
-	csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	csd_entropy_unload(true);
 	for (i = 0; i < 10; i++) {
 		/*
 		 * A fresh csd, then csd's own allocations fail one time in

@@ -17,23 +17,6 @@
 #include "csd_args.h"
 #include "csd_harness.h"
 
-static unsigned long cmdline_ul(const char *key, unsigned long def)
-{
-	char buf[4096], *p;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return def;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return def;
-	buf[n] = 0;
-	p = strstr(buf, key);
-	return p ? strtoul(p + strlen(key), NULL, 0) : def;
-}
-
 struct load_figs {
 	volatile int stop;
 	unsigned long fio_runs, execs, exec_ok, inflight_walks, debugfs_reads,
@@ -127,16 +110,7 @@ static void load_inflight(struct load_figs *f)
 /* Blocked in read() on a trace fd of every completion until killed. */
 static void load_trace(struct load_figs *f)
 {
-	struct csd_trace_open t = { .size = sizeof(t) };
-	struct csd_trace_rec recs[64];
-	int fd = csd_open();
-	ssize_t n;
-
-	if (fd < 0 || ioctl(fd, CSD_IOC_TRACE, &t))
-		_exit(1);
-	while ((n = read(t.fd, recs, sizeof(recs))) > 0)
-		__atomic_add_fetch(&f->trace_records, n / sizeof(recs[0]), __ATOMIC_RELAXED);
-	_exit(0);
+	csd_trace_drain(&f->trace_records);
 }
 
 static pid_t spawn(void (*fn)(struct load_figs *), struct load_figs *f)
@@ -198,7 +172,6 @@ FIXTURE(fault) {
 FIXTURE_SETUP(fault)
 {
 	struct csd_ns_entry e;
-	struct csd_info info;
 
 	if (!csd_module_loaded("csd"))
 		ASSERT_EQ(0, csd_insmod(csd_ko_path()));
@@ -207,16 +180,12 @@ FIXTURE_SETUP(fault)
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_zns(), &e));
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &e));
-	ASSERT_EQ(0, csd_info(self->fd, &info));
-	self->bpf = info.features & CSD_FEAT_BPF;
-	if (self->bpf)
-		ASSERT_EQ(0, csd_run("csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null"));
+	ASSERT_EQ(0, csd_entropy_load(self->fd, &self->bpf));
 }
 
 FIXTURE_TEARDOWN(fault)
 {
-	if (self->bpf)
-		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	csd_entropy_unload(self->bpf);
 	if (self->fd >= 0)
 		close(self->fd);
 	if (!csd_module_loaded("nvme"))
@@ -232,8 +201,8 @@ FIXTURE_TEARDOWN(fault)
  */
 TEST_F(fault, resets_and_removals_under_load)
 {
-	unsigned long resets = cmdline_ul("csd.fault_resets=", 20);
-	unsigned long removals = cmdline_ul("csd.fault_removals=", 5);
+	unsigned long resets = csd_cmdline_ul("csd.fault_resets=", 20);
+	unsigned long removals = csd_cmdline_ul("csd.fault_removals=", 5);
 	struct load_figs *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	unsigned long i, done_resets = 0, done_removals = 0;
@@ -303,12 +272,11 @@ TEST_F(fault, resets_and_removals_under_load)
 /* rmmod and insmod csd, again and again, under I/O on both vCPUs. */
 TEST_F(fault, reload_cycles_under_io)
 {
-	unsigned long cycles = cmdline_ul("csd.fault_reloads=", 50), i, reads;
+	unsigned long cycles = csd_cmdline_ul("csd.fault_reloads=", 50), i, reads;
 	struct csd_io_load io;
 	int k;
 
-	if (self->bpf)
-		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	csd_entropy_unload(self->bpf);
 	self->bpf = false;
 	close(self->fd);
 	self->fd = -1;

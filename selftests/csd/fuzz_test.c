@@ -111,23 +111,6 @@ static unsigned long long rnd(void)
 	return rng_state * 2685821657736338717ULL;
 }
 
-static unsigned long cmdline_ul(const char *key, unsigned long def)
-{
-	char buf[4096], *p;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return def;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return def;
-	buf[n] = 0;
-	p = strstr(buf, key);
-	return p ? strtoul(p + strlen(key), NULL, 0) : def;
-}
-
 /*
  * An arena of ARENA_PAGES pages whose last page is PROT_NONE: guard()
  * is its first byte. A struct of size S is placed at guard() - S.
@@ -434,17 +417,13 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	struct csd_info info;
 
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_zns(), &self->zns));
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &self->conv));
-	ASSERT_EQ(0, csd_info(self->fd, &info));
-	self->bpf = info.features & CSD_FEAT_BPF;
-	if (self->bpf)
-		ASSERT_EQ(0, csd_run("csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null"));
-	rng_state = cmdline_ul("csd.fuzz_seed=", 0);
+	ASSERT_EQ(0, csd_entropy_load(self->fd, &self->bpf));
+	rng_state = csd_cmdline_ul("csd.fuzz_seed=", 0);
 	if (!rng_state)
 		rng_state = time(NULL) ^ getpid();
 	TH_LOG("seed %llu (csd.fuzz_seed= replays it)", rng_state);
@@ -453,8 +432,7 @@ FIXTURE_SETUP(fuzz)
 
 FIXTURE_TEARDOWN(fuzz)
 {
-	if (self->bpf)
-		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	csd_entropy_unload(self->bpf);
 	close(self->fd);
 	/*
 	 * Fuzzed CONFIG calls leave namespaces disabled or with other
@@ -609,16 +587,7 @@ static void chaos_readers(struct fuzz_figs *f)
 /* A blocking reader of every completion, until killed. */
 static void chaos_trace(struct fuzz_figs *f)
 {
-	struct csd_trace_open t = { .size = sizeof(t) };
-	struct csd_trace_rec recs[64];
-	int fd = csd_open();
-	ssize_t n;
-
-	if (fd < 0 || ioctl(fd, CSD_IOC_TRACE, &t))
-		_exit(1);
-	while ((n = read(t.fd, recs, sizeof(recs))) > 0)
-		__atomic_add_fetch(&f->trace_records, n / sizeof(recs[0]), __ATOMIC_RELAXED);
-	_exit(0);
+	csd_trace_drain(&f->trace_records);
 }
 
 static pid_t spawn(void (*fn)(struct fuzz_figs *), struct fuzz_figs *f)
@@ -636,7 +605,7 @@ static pid_t spawn(void (*fn)(struct fuzz_figs *), struct fuzz_figs *f)
 
 TEST_F(fuzz, under_load)
 {
-	unsigned long total = cmdline_ul("csd.fuzz_calls=", 0);
+	unsigned long total = csd_cmdline_ul("csd.fuzz_calls=", 0);
 	struct fuzz_figs *f = figs_new();
 	pid_t chaos[3], tracer, fz[NR_FUZZERS];
 	struct csd_inflight infl = { .size = sizeof(infl) };

@@ -25,22 +25,17 @@ FIXTURE(priv) {
 
 FIXTURE_SETUP(priv)
 {
-	struct csd_info info;
 
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_zns(), &self->zns));
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &self->conv));
-	ASSERT_EQ(0, csd_info(self->fd, &info));
-	self->bpf = info.features & CSD_FEAT_BPF;
-	if (self->bpf)
-		ASSERT_EQ(0, csd_run("csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null"));
+	ASSERT_EQ(0, csd_entropy_load(self->fd, &self->bpf));
 }
 
 FIXTURE_TEARDOWN(priv)
 {
-	if (self->bpf)
-		csd_run("csdctl prog detach entropy > /dev/null 2>&1");
+	csd_entropy_unload(self->bpf);
 	close(self->fd);
 }
 
