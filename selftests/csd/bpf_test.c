@@ -229,7 +229,7 @@ TEST_F(prog, attach_detach_under_fio)
 	int i, status;
 
 	snprintf(cmd, sizeof(cmd),
-		 "fio --name=f --filename=%s --direct=1 --ioengine=libaio --iodepth=8 "
+		 CSD_FIO "--name=f --filename=%s --direct=1 --ioengine=libaio --iodepth=8 "
 		 "--rw=randread --bs=4k --numjobs=2 --time_based --runtime=3 "
 		 "--output=/dev/null", csd_conv()->path);
 	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));

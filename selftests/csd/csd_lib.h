@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,6 +182,34 @@ static inline int csd_sysfs_read(const char *disk, const char *attr,
 }
 
 /*
+ * True once /dev/@disk is the block device node of @disk (the dev_t in
+ * sysfs). devtmpfs creates the node a little after the disk appears, and
+ * while it is missing, anything that opens the path with O_CREAT (fio,
+ * by default) makes a regular file there, which then shadows the disk
+ * for good: the kernel does not replace a file it did not create. So a
+ * namespace counts as present only when its node is the real one.
+ */
+static inline bool csd_dev_node_ok(const char *disk)
+{
+	unsigned int maj, min;
+	char path[300], buf[32];
+	struct stat st;
+
+	if (csd_sysfs_read(disk, "dev", buf, sizeof(buf)) ||
+	    sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return false;
+	snprintf(path, sizeof(path), "/dev/%s", disk);
+	return !stat(path, &st) && S_ISBLK(st.st_mode) &&
+	       major(st.st_rdev) == maj && minor(st.st_rdev) == min;
+}
+
+/*
+ * fio as the tests run it: never creating a file where a device node is
+ * expected (see csd_dev_node_ok()).
+ */
+#define CSD_FIO "fio --allow_file_create=0 "
+
+/*
  * Find the first NVMe namespace disk (not a multipath path) whose sysfs
  * attribute @attr (e.g. "queue/zoned", "device/serial") starts with @want,
  * or, with @negate, does not.
@@ -205,6 +234,8 @@ static inline int csd_nvme_find_by(const char *attr, const char *want, bool nega
 		if (csd_sysfs_read(de->d_name, attr, buf, sizeof(buf)))
 			continue;
 		if (!strncmp(buf, want, strlen(want)) == negate)
+			continue;
+		if (!csd_dev_node_ok(de->d_name))
 			continue;
 		snprintf(ns->disk, sizeof(ns->disk), "%s", de->d_name);
 		snprintf(ns->path, sizeof(ns->path), "/dev/%s", de->d_name);
@@ -282,8 +313,12 @@ static inline int csd_nvme_up(void)
 			break;
 		usleep(20000);
 	}
-	if (!csd_zns()->disk[0] || !csd_conv()->disk[0])
+	if (!csd_zns()->disk[0] || !csd_conv()->disk[0]) {
+		/* Say what is missing: the disk, or its node in /dev. */
+		csd_run("for d in /sys/block/nvme*; do echo \"# csd_nvme_up: $d dev $(cat $d/dev)"
+			" zoned $(cat $d/queue/zoned), node: $(ls -l /dev/${d##*/} 2>&1)\"; done");
 		return -1;
+	}
 	csd_nvme_settle();
 	return 0;
 }

@@ -49,7 +49,7 @@ static void load_fio(struct load_figs *f)
 	while (!f->stop) {
 		if (csd_conv()->disk[0]) {
 			snprintf(cmd, sizeof(cmd),
-				 "fio --name=f --filename=%s --direct=1 --ioengine=libaio "
+				 CSD_FIO "--name=f --filename=%s --direct=1 --ioengine=libaio "
 				 "--iodepth=8 --rw=randread --bs=4k --numjobs=2 --time_based "
 				 "--runtime=2 --output=/dev/null > /dev/null 2>&1",
 				 csd_conv()->path);

@@ -45,7 +45,7 @@ TEST(fio_randread_counts_and_p50)
 	ASSERT_EQ(0, ioctl(fd, CSD_IOC_RESET, &r));
 
 	snprintf(cmd, sizeof(cmd),
-		 "fio --name=csd --filename=%s --direct=1 --ioengine=libaio --rw=randread "
+		 CSD_FIO "--name=csd --filename=%s --direct=1 --ioengine=libaio --rw=randread "
 		 "--bs=4k --iodepth=8 --numjobs=3 --io_size=6M --randrepeat=0 "
 		 "--group_reporting --output-format=json > /tmp/fio.json 2>/tmp/fio.err",
 		 csd_conv()->path);

@@ -310,9 +310,9 @@ TEST_F(lifecycle, stats_under_io)
 	ASSERT_EQ(0, csd_find_ns(fd, csd_zns()->disk, &z));
 	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &c));
 	snprintf(cmd, sizeof(cmd),
-		 "fio --name=a --filename=%s --direct=1 --ioengine=libaio --rw=randread --bs=4k "
+		 CSD_FIO "--name=a --filename=%s --direct=1 --ioengine=libaio --rw=randread --bs=4k "
 		 "--iodepth=8 --numjobs=2 --time_based --runtime=4 --output=/dev/null && "
-		 "fio --name=b --filename=%s --direct=1 --ioengine=psync --rw=randread --bs=16k "
+		 CSD_FIO "--name=b --filename=%s --direct=1 --ioengine=psync --rw=randread --bs=16k "
 		 "--time_based --runtime=2 --output=/dev/null",
 		 csd_conv()->path, csd_zns()->path);
 	pid = fork();

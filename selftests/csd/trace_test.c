@@ -291,7 +291,7 @@ TEST_F(zns, flood_with_slow_reader)
 	ASSERT_GE(s.tfd, 0);
 	ASSERT_EQ(0, pthread_create(&th, NULL, slow_read, &s));
 	snprintf(cmd, sizeof(cmd),
-		 "fio --name=flood --filename=%s --rw=randread --bs=4k --direct=1 "
+		 CSD_FIO "--name=flood --filename=%s --rw=randread --bs=4k --direct=1 "
 		 "--ioengine=libaio --iodepth=16 --numjobs=2 --number_ios=1500 "
 		 "--size=%llu --group_reporting --output=/dev/null",
 		 csd_zns()->path, (unsigned long long)(4 * self->e.zone_sectors * 512));
