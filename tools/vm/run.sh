@@ -34,7 +34,8 @@
 #   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
 #   CSD_CONV_SIZE         conventional namespace size (64M)
 #   CSD_MULTIPATH=1       put the controller in an NVMe subsystem with a
-#                         second controller (serial csd0002) that shares
+#                         second controller (same serial: QEMU requires
+#                         one serial per subsystem) that shares
 #                         both namespaces: Linux makes each a multipath
 #                         head (nvme0n1) over two hidden path disks
 #                         (nvme0c0n1, nvme0c1n1). Default: single-path
@@ -183,7 +184,7 @@ if [ "${CSD_MULTIPATH:-0}" = 1 ]; then
 	# the subsystem's, attached to (shared by) both controllers.
 	nvme_args=(-device nvme-subsys,id=csdsubsys,nqn=nqn.2026-12.csd:subsys
 		-device nvme,serial=csd0001,id=nvme0,subsys=csdsubsys
-		-device nvme,serial=csd0002,id=nvme0b,subsys=csdsubsys
+		-device nvme,serial=csd0001,id=nvme0b,subsys=csdsubsys
 		-device "nvme-ns,drive=zns,$zns_ns"
 		-device "nvme-ns,drive=conv,$conv_ns")
 else
