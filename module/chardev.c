@@ -609,8 +609,11 @@ static long csd_ioc_exec(void __user *uarg)
 	ret = csd_arg_in(&arg, sizeof(arg), CSD_EXEC_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if ((arg.flags & ~CSD_EXEC_F_ZONE) ||
+	if ((arg.flags & ~(CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN)) ||
 	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	/* Only a whole zone has a written part. */
+	if ((arg.flags & CSD_EXEC_F_WRITTEN) && !(arg.flags & CSD_EXEC_F_ZONE))
 		return -EINVAL;
 	if (arg.flags & CSD_EXEC_F_ZONE) {
 		if (arg.slba || arg.nlb)

@@ -440,17 +440,84 @@ out:
 }
 
 /*
+ * Open the block device of @ns for reading, tied to @ns: under
+ * csd_ns_mutex the entry stays, and once the device is open, a queue that
+ * is still alive with the same disk proves that the device opened is the
+ * namespace csd validated, not a disk that took its minor after it went
+ * away (a disk's dev_t is released only after del_gendisk, which marks
+ * the queue dying). The open file pins the disk for the execution.
+ */
+static struct file *csd_exec_open(struct csd_ns *ns)
+{
+	struct file *f;
+
+	lockdep_assert_held(&csd_ns_mutex);
+	f = bdev_file_open_by_dev(disk_devt(ns->disk), BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(f))
+		return f;
+	if (csd_ns_is_dead(ns) || file_bdev(f)->bd_disk != ns->disk) {
+		fput(f);
+		return ERR_PTR(-ENODEV);
+	}
+	return f;
+}
+
+static int csd_exec_zone_cb(struct blk_zone *zone, unsigned int idx, void *data)
+{
+	*(struct blk_zone *)data = *zone;
+	return 0;
+}
+
+/*
+ * On a zoned namespace, bound the execution by the drive's zone: a zone's
+ * execution covers its capacity (or, with CSD_EXEC_F_WRITTEN, what was
+ * written: up to the write pointer), and an LBA range must end within
+ * the capacity of its zone (ERANGE). The zone comes from the drive's zone
+ * report, never from the zone size: reading past the capacity fails, and
+ * reading unwritten blocks returns data nobody wrote.
+ */
+static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
+				struct csd_exec *arg, sector_t start, u64 *bytes,
+				struct csd_exec_ctx *ctx)
+{
+	struct blk_zone z = { };
+	u64 written;
+	int ret;
+
+	ret = blkdev_report_zones(bdev, rounddown(start, zone_sectors), 1,
+				  csd_exec_zone_cb, &z);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	if (z.cond == BLK_ZONE_COND_OFFLINE)
+		return -EIO;
+	ctx->zone_capacity = (u64)z.capacity << SECTOR_SHIFT;
+	if (!(arg->flags & CSD_EXEC_F_ZONE))
+		return start + (*bytes >> SECTOR_SHIFT) > z.start + z.capacity ?
+			-ERANGE : 0;
+	*bytes = ctx->zone_capacity;
+	if (arg->flags & CSD_EXEC_F_WRITTEN) {
+		if (z.cond == BLK_ZONE_COND_FULL)
+			written = z.capacity;
+		else if (z.cond == BLK_ZONE_COND_EMPTY)
+			written = 0;
+		else
+			written = min_t(u64, z.wp - z.start, z.capacity);
+		*bytes = written << SECTOR_SHIFT;
+	}
+	return 0;
+}
+
+/*
  * CSD_IOC_EXEC after its struct was read and checked by the caller: find
  * the range and the program, read and run.
  */
 int csd_exec_ioctl(struct csd_exec *arg)
 {
 	struct csd_exec_kern k = { };
+	struct file *bdev_file = NULL;
 	struct csd_exec_reg *r;
-	struct file *bdev_file;
-	sector_t start;
-	dev_t devt = 0;
-	u64 bytes = 0;
+	u64 bytes = 0, zone_sectors = 0;
+	sector_t start = 0;
 	struct csd_ns *ns;
 	int idx, ret;
 
@@ -482,16 +549,25 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		bytes = arg->nlb << ns->lba_shift;
 	}
 	if (!ret) {
-		devt = disk_devt(ns->disk);
 		k.ctx.sector_size = 1U << ns->lba_shift;
 		if (ns->zoned) {
-			k.ctx.zone_size = ns->zone_sectors << SECTOR_SHIFT;
-			k.ctx.zone_capacity = k.ctx.zone_size;
+			zone_sectors = ns->zone_sectors;
+			k.ctx.zone_size = zone_sectors << SECTOR_SHIFT;
 		}
+		bdev_file = csd_exec_open(ns);
+		if (IS_ERR(bdev_file))
+			ret = PTR_ERR(bdev_file);
 	}
 	mutex_unlock(&csd_ns_mutex);
 	if (ret)
 		return ret;
+	/* The zone report is I/O: outside the mutex, with the disk pinned. */
+	if (zone_sectors) {
+		ret = csd_exec_zone_limits(file_bdev(bdev_file), zone_sectors, arg,
+					   start, &bytes, &k.ctx);
+		if (ret)
+			goto out_put;
+	}
 	k.ctx.range_len = bytes;
 	k.ctx.arg = arg->arg;
 
@@ -500,11 +576,6 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	k.result = kvzalloc(max_t(u32, k.result_cap, 1), GFP_KERNEL);
 	if (!k.scratch || !k.result) {
 		ret = -ENOMEM;
-		goto out_free;
-	}
-	bdev_file = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
-	if (IS_ERR(bdev_file)) {
-		ret = PTR_ERR(bdev_file);
 		goto out_free;
 	}
 
@@ -516,7 +587,6 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes,
 				   &k, arg);
 	srcu_read_unlock(&csd_exec_srcu, idx);
-	fput(bdev_file);
 
 	if (!ret) {
 		arg->result_len = k.result_len;
@@ -528,5 +598,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 out_free:
 	kvfree(k.result);
 	kvfree(k.scratch);
+out_put:
+	fput(bdev_file);
 	return ret;
 }

@@ -123,6 +123,37 @@ static int write_random(const char *dev, off_t off, size_t len, unsigned int see
 	return ret;
 }
 
+/* Zone @zone of @dev as the block layer reports it (BLKREPORTZONE). */
+static int report_zone(const char *dev, __u64 zone_sectors, __u32 zone, struct blk_zone *z)
+{
+	struct {
+		struct blk_zone_report r;
+		struct blk_zone z;
+	} rep = { .r = { .sector = zone * zone_sectors, .nr_zones = 1 } };
+	int fd = open(dev, O_RDONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, BLKREPORTZONE, &rep);
+	close(fd);
+	if (ret || rep.r.nr_zones != 1)
+		return -1;
+	*z = rep.z;
+	return 0;
+}
+
+static int zone_reset(const char *dev, __u64 zone_sectors, __u32 zone)
+{
+	struct blk_zone_range r = { .sector = zone * zone_sectors, .nr_sectors = zone_sectors };
+	int fd = open(dev, O_RDWR), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, BLKRESETZONE, &r);
+	close(fd);
+	return ret;
+}
+
 FIXTURE(exec) {
 	int fd;
 	struct csd_ns_entry conv, zns;
@@ -173,17 +204,22 @@ TEST_F(exec, entropy_over_a_zone_matches_userspace)
 	__u32 kbins[256], ubins[256];
 	const __u64 zbytes = self->zns.zone_sectors * 512;
 	struct csd_exec e;
+	struct blk_zone z;
+	__u64 cbytes;
 	char cmd[512];
 
 	/* Fill zone 11 from its start (reset first: sequential writes). */
 	snprintf(cmd, sizeof(cmd), "nvme zns reset-zone %s -s %llu > /dev/null",
 		 csd_zns()->path, (unsigned long long)(11 * zbytes / 4096));
 	ASSERT_EQ(0, csd_run(cmd));
-	ASSERT_EQ(0, write_random(csd_zns()->path, 11 * zbytes, zbytes, 11));
+	/* The zone's capacity: what a zone's execution covers. */
+	ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 11, &z));
+	cbytes = z.capacity * 512;
+	ASSERT_EQ(0, write_random(csd_zns()->path, 11 * zbytes, cbytes, 11));
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 11, 0, 0, "entropy",
 			     kbins, sizeof(kbins)));
-	EXPECT_EQ(zbytes, e.bytes_scanned);
-	ASSERT_EQ(0, user_hist(csd_zns()->path, 11 * zbytes, zbytes, ubins));
+	EXPECT_EQ(cbytes, e.bytes_scanned);
+	ASSERT_EQ(0, user_hist(csd_zns()->path, 11 * zbytes, cbytes, ubins));
 	EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
 	/* Only the result comes back: at most 0.1% of the bytes scanned. */
 	EXPECT_LE(e.result_len * 1000, e.bytes_scanned);
@@ -254,18 +290,23 @@ TEST_F(exec, count_and_checksum_match_userspace)
 	/* And over a whole zone (zone 12, filled from its start). */
 	{
 		const __u64 zbytes = self->zns.zone_sectors * 512;
+		struct blk_zone z;
+		__u64 cbytes;
 		char cmd[512];
 
 		snprintf(cmd, sizeof(cmd), "nvme zns reset-zone %s -s %llu > /dev/null",
 			 csd_zns()->path, (unsigned long long)(12 * zbytes / 4096));
 		ASSERT_EQ(0, csd_run(cmd));
-		ASSERT_EQ(0, write_random(csd_zns()->path, 12 * zbytes, zbytes, 12));
-		ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, zbytes));
+		/* Its capacity: what a zone's execution covers. */
+		ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 12, &z));
+		cbytes = z.capacity * 512;
+		ASSERT_EQ(0, write_random(csd_zns()->path, 12 * zbytes, cbytes, 12));
+		ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, cbytes));
 		fd = open(csd_zns()->path, O_RDONLY | O_DIRECT);
 		ASSERT_GE(fd, 0);
-		ASSERT_EQ((ssize_t)zbytes, pread(fd, buf, zbytes, 12 * zbytes));
+		ASSERT_EQ((ssize_t)cbytes, pread(fd, buf, cbytes, 12 * zbytes));
 		close(fd);
-		for (ucount = 0, i = 0; i < zbytes / 4; i++)
+		for (ucount = 0, i = 0; i < cbytes / 4; i++)
 			if (((__u32 *)buf)[i] > 3000000000u)
 				ucount++;
 		memset(&e, 0, sizeof(e));
@@ -281,7 +322,7 @@ TEST_F(exec, count_and_checksum_match_userspace)
 		EXPECT_EQ(ucount, kcount);
 		ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 12, 0, 0,
 				     "checksum", &kcrc, sizeof(kcrc)));
-		EXPECT_EQ(crc32c(buf, zbytes), kcrc);
+		EXPECT_EQ(crc32c(buf, cbytes), kcrc);
 		free(buf);
 	}
 	bpf_link__destroy(l1);
@@ -294,6 +335,7 @@ TEST_F(exec, count_and_checksum_match_userspace)
 TEST_F(exec, opencsd_helpers)
 {
 	struct { __u64 sector_size, zone_size, zone_capacity, first8; } g;
+	struct blk_zone z;
 	struct bpf_object *o;
 	struct bpf_link *l;
 	struct csd_exec e;
@@ -308,7 +350,8 @@ TEST_F(exec, opencsd_helpers)
 	EXPECT_EQ(sizeof(g), e.result_len);
 	EXPECT_EQ(4096, g.sector_size);
 	EXPECT_EQ(self->zns.zone_sectors * 512, g.zone_size);
-	EXPECT_EQ(self->zns.zone_sectors * 512, g.zone_capacity);
+	ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 2, &z));
+	EXPECT_EQ(z.capacity * 512, g.zone_capacity);
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 1, "geometry", &g,
 			     sizeof(g)));
 	EXPECT_EQ(0, g.zone_size);
@@ -320,6 +363,63 @@ TEST_F(exec, opencsd_helpers)
 	memcpy(&first8, buf, 8);
 	EXPECT_EQ(first8, g.first8);
 	free(buf);
+	bpf_link__destroy(l);
+	bpf_object__close(o);
+}
+
+/*
+ * A zone's execution covers its capacity, not its size, and with
+ * CSD_EXEC_F_WRITTEN only what was written (up to the write pointer);
+ * an LBA range past the capacity is ERANGE. Needs a drive whose zones
+ * are larger than their capacity (make check's second guest:
+ * CSD_ZONE_CAP).
+ */
+TEST_F(exec, zone_capacity_and_written)
+{
+	const __u64 zs = self->zns.zone_sectors, lbs = zs / 8;	/* 4 KiB LBAs */
+	const char *dev = csd_zns()->path;
+	struct { __u64 sector_size, zone_size, zone_capacity, first8; } g;
+	__u32 bins[256], zone = 1;
+	struct bpf_object *o;
+	struct bpf_link *l;
+	struct csd_exec e;
+	struct blk_zone z;
+
+	ASSERT_EQ(0, report_zone(dev, zs, zone, &z));
+	if (z.capacity == z.len)
+		SKIP(return, "zone capacity = zone size here (CSD_ZONE_CAP < CSD_ZONE_SIZE tests it)");
+	ASSERT_EQ(0, zone_reset(dev, zs, zone));
+	ASSERT_EQ(0, write_random(dev, zone * zs * 512, 1 << 20, 7));
+	ASSERT_EQ(0, report_zone(dev, zs, zone, &z));
+	ASSERT_EQ(zone * zs + (1 << 20) / 512, z.wp);
+
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, zone, 0, 0,
+			     "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(z.capacity * 512, e.bytes_scanned);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN,
+			     zone, 0, 0, "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(1 << 20, e.bytes_scanned);
+	/* An empty zone has nothing written. */
+	ASSERT_EQ(0, zone_reset(dev, zs, zone));
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN,
+			     zone, 0, 0, "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(0, e.bytes_scanned);
+	/* LBA ranges: up to the capacity, not past it; WRITTEN needs a zone. */
+	EXPECT_EQ(0, do_exec(self->fd, &e, self->zns.id, 0, 0, zone * lbs + z.capacity / 8 - 1, 1,
+			     "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->zns.id, 0, 0, zone * lbs + z.capacity / 8, 1,
+			      "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_EQ(-1, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_WRITTEN, 0, zone * lbs, 1,
+			      "entropy", bins, sizeof(bins)));
+	EXPECT_EQ(EINVAL, errno);
+
+	l = attach("geometry.bpf.o", "csd_geometry", &o);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, zone, 0, 0, "geometry",
+			     &g, sizeof(g)));
+	EXPECT_EQ(zs * 512, g.zone_size);
+	EXPECT_EQ(z.capacity * 512, g.zone_capacity);
 	bpf_link__destroy(l);
 	bpf_object__close(o);
 }

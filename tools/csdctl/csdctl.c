@@ -78,10 +78,13 @@ static void usage(FILE *f)
 "  prog events N [-n COUNT] [--arg US]\n"
 "                     print what N sends to its ring buffer (slowlog: commands\n"
 "                     slower than US microseconds, default 1000)\n"
-"  exec DISK --prog N (--zone Z[-Z2] | --slba S --nlb L) [--arg N]\n"
+"  exec DISK --prog N (--zone Z[-Z2] [--written] | --slba S --nlb L) [--arg N]\n"
 "          [--format entropy|u64|u32|hex]\n"
 "                     run offload program N over a zone (each zone of Z-Z2) or an LBA\n"
-"                     range in the kernel; prints the decoded result and the data moved\n"
+"                     range in the kernel; prints the decoded result and the data moved.\n"
+"                     A zone is read up to its capacity (from the drive's zone report),\n"
+"                     with --written only up to its write pointer; an LBA range must\n"
+"                     lie within one zone's capacity\n"
 "  trace [DISK]       one line per completed command, as they complete (Ctrl-C stops):\n"
 "                     time, disk, controller, queue, command id, nsid, operation, zone,\n"
 "                     SLBA, bytes, latency, retries and NVMe status; dropped records\n"
@@ -477,7 +480,8 @@ static const struct command {
 	{ "reset", cmd_reset, 0 },
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
 	{ "prog", cmd_prog, OPT_NAME | OPT_ARG | OPT_ITERATIONS },
-	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG },
+	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG |
+			    OPT_WRITTEN },
 	{ "trace", cmd_trace, OPT_OP | OPT_ZONE | OPT_MIN_LAT | OPT_ERRORS | OPT_ITERATIONS |
 			      OPT_RING },
 	{ "inflight", cmd_inflight, OPT_OLDER | OPT_INTERVAL | OPT_ITERATIONS },
@@ -517,6 +521,7 @@ static const struct option longopts[] = {
 	{ "errors", no_argument, NULL, LONG_ONLY(OPT_ERRORS) },
 	{ "ring", required_argument, NULL, LONG_ONLY(OPT_RING) },
 	{ "older-than", required_argument, NULL, LONG_ONLY(OPT_OLDER) },
+	{ "written", no_argument, NULL, LONG_ONLY(OPT_WRITTEN) },
 	{ }
 };
 

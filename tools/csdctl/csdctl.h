@@ -38,6 +38,7 @@ enum {
 	OPT_ERRORS	= 1 << 22,	/* --errors */
 	OPT_RING	= 1 << 23,	/* --ring N */
 	OPT_OLDER	= 1 << 24,	/* --older-than MS */
+	OPT_WRITTEN	= 1 << 25,	/* --written */
 };
 
 struct opts {

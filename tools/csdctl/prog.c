@@ -705,8 +705,9 @@ int cmd_exec(int argc, char **argv)
 
 	if (argc != 2 || !(opts.given & OPT_PROG) ||
 	    !!(opts.given & OPT_ZONE) == !!(opts.given & (OPT_SLBA | OPT_NLB)) ||
-	    ((opts.given & (OPT_SLBA | OPT_NLB)) && !(opts.given & OPT_NLB))) {
-		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z[-Z2] | --slba S --nlb L)\n",
+	    ((opts.given & (OPT_SLBA | OPT_NLB)) && !(opts.given & OPT_NLB)) ||
+	    ((opts.given & OPT_WRITTEN) && !(opts.given & OPT_ZONE))) {
+		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z[-Z2] [--written] | --slba S --nlb L)\n",
 			prog);
 		return 2;
 	}
@@ -727,7 +728,8 @@ int cmd_exec(int argc, char **argv)
 		e.size = sizeof(e);
 		e.ns_id = ns.id;
 		if (opts.given & OPT_ZONE) {
-			e.flags = CSD_EXEC_F_ZONE;
+			e.flags = CSD_EXEC_F_ZONE |
+				  (opts.given & OPT_WRITTEN ? CSD_EXEC_F_WRITTEN : 0);
 			e.zone = zone;
 		} else {
 			e.slba = opts.slba;

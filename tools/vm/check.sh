@@ -16,11 +16,12 @@ start=$(date +%s)
 "$TOP/tools/vm/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ $# -eq 0 ]; then
-	# A second guest whose zoned namespace has 4096 zones, with a second
-	# controller whose drive QEMU throttles to 2 I/Os per second.
-	echo "# === a guest with 4096 zones (CSD_ZNS_SIZE=16G) and a throttled drive"
-	CSD_ZNS_SIZE=16G CSD_STALL_IOPS=2 "$TOP/tools/vm/run.sh" --check-dmesg \
-		"$TOP/selftests/csd/run_tests.sh" bigzns_test inflight_test 2>&1 | tee "$log.big"
+	# A second guest whose zoned namespace has 4096 zones of 4 MiB with
+	# a capacity of 3 MiB (as on real ZNS drives, capacity < size), with
+	# a second controller whose drive QEMU throttles to 2 I/Os per second.
+	echo "# === a guest with 4096 zones (CSD_ZNS_SIZE=16G, CSD_ZONE_CAP=3M) and a throttled drive"
+	CSD_ZNS_SIZE=16G CSD_ZONE_CAP=3M CSD_STALL_IOPS=2 "$TOP/tools/vm/run.sh" --check-dmesg \
+		"$TOP/selftests/csd/run_tests.sh" bigzns_test inflight_test exec_test 2>&1 | tee "$log.big"
 	rc2=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] && rc=$rc2
 fi

@@ -670,21 +670,27 @@ struct csd_exec_ctx {
 
 /* struct csd_exec.flags */
 #define CSD_EXEC_F_ZONE		_BITUL(0)	/* the range is zone @zone */
+#define CSD_EXEC_F_WRITTEN	_BITUL(1)	/* with F_ZONE: only up to the write pointer */
 
 /**
  * struct csd_exec - argument of CSD_IOC_EXEC: run an offload program over
  * a zone or an LBA range of a namespace. Needs CAP_SYS_ADMIN.
  * @size: in: caller's struct size; out: kernel's.
- * @flags: in: CSD_EXEC_F_*.
- * @ns_id: in: the namespace (ENODEV if unknown; ENXIO if its block
- *	device cannot be opened: it went away since, or it is a hidden
- *	multipath path disk).
+ * @flags: in: CSD_EXEC_F_*. CSD_EXEC_F_WRITTEN needs CSD_EXEC_F_ZONE
+ *	(EINVAL otherwise).
+ * @ns_id: in: the namespace (ENODEV if unknown, or if it went away:
+ *	the device read is always the namespace csd checked; ENXIO if its
+ *	block device cannot be opened, e.g. a hidden multipath path disk).
  * @zone: in, with CSD_EXEC_F_ZONE: the zone (ERANGE past the last one;
- *	EINVAL on a conventional namespace); else 0.
+ *	EINVAL on a conventional namespace); else 0. The zone is read up
+ *	to its capacity, as the drive's zone report gives it (a zone's
+ *	capacity may be less than its size, and the last zone may be
+ *	short); with CSD_EXEC_F_WRITTEN only up to its write pointer (all
+ *	of a full zone, nothing of an empty one). EIO for an offline zone.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
  * @nlb: in, without CSD_EXEC_F_ZONE: number of LBAs, at least 1; the range
  *	must lie within the namespace (ERANGE) and, on a zoned namespace,
- *	within one zone (EXDEV).
+ *	within one zone (EXDEV) and within that zone's capacity (ERANGE).
  * @prog: in: NUL-terminated name of an attached csd_exec_ops (ENOENT if
  *	none has it).
  * @result: in: user pointer to @result_len bytes for the result.
