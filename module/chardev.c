@@ -510,6 +510,12 @@ static long csd_ioc_zone_stats(void __user *uarg)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* An allocation failed when the namespace came: try again now. */
+	ret = ns->admin ? 0 : csd_ns_ensure_tables(ns);
+	if (ret) {
+		mutex_unlock(&csd_ns_mutex);
+		goto out;
+	}
 	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	arg.total = s ? s->nr_regions : 0;
 	arg.region_sectors = s ? s->region_sectors : 0;
@@ -560,8 +566,6 @@ static long csd_ioc_reset(void __user *uarg)
 		list_for_each_entry_rcu(ns, &csd_ns_list, node,
 					lockdep_is_held(&csd_ns_mutex)) {
 			ret = csd_ns_reset(ns);
-			if (ret == -EAGAIN)
-				ret = 0;	/* nothing counted yet */
 			if (ret)
 				break;
 		}

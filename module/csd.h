@@ -153,6 +153,7 @@ struct csd_ns {
 	bool dead;			/* seen dead by the reaper once */
 	bool disabled;			/* CSD_IOC_CONFIG */
 	bool admin;			/* a controller's admin queue */
+	bool alloc_warned;		/* said that a table is missing */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
@@ -310,6 +311,7 @@ void csd_global_sum(struct csd_global_pcpu *sum);
 u64 csd_ns_mem(const struct csd_ns *ns);
 u64 csd_mem_total(void);
 int csd_ns_reset(struct csd_ns *ns);
+int csd_ns_ensure_tables(struct csd_ns *ns);
 void csd_ns_reset_parked(void);
 int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg);
 void csd_ns_put_ref(struct csd_ns *ns);

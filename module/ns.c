@@ -299,17 +299,50 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
 		csd_stats_alloc_zones(s, gfp);
 }
 
+/*
+ * True while a table of @ns is missing (an allocation failed). Under
+ * ns->lock or csd_ns_mutex: an epoch is freed only under both.
+ */
+static bool csd_ns_tables_missing(struct csd_ns *ns)
+{
+	struct csd_stats *s = rcu_dereference_protected(ns->stats,
+			lockdep_is_held(&ns->lock) || lockdep_is_held(&csd_ns_mutex));
+
+	return !s || (!rcu_access_pointer(ns->slots) && ns->nr_hctx && ns->depth) ||
+	       (s->nr_regions && !rcu_access_pointer(s->zones));
+}
+
 static void csd_ns_setup(struct work_struct *work)
 {
 	struct csd_ns *ns = container_of(work, struct csd_ns, setup_work);
 
 	mutex_lock(&ns->lock);
 	csd_ns_alloc_tables(ns, GFP_KERNEL);
-	if (!rcu_access_pointer(ns->stats))
-		pr_warn("%s: cannot allocate statistics; counting totals only\n",
-			ns->disk_name);
+	/* The reaper tries again every second; say it once. */
+	if (csd_ns_tables_missing(ns) && !ns->alloc_warned) {
+		pr_warn("%s: cannot allocate statistics yet; commands are counted as early until it can\n",
+			csd_ns_name(ns));
+		ns->alloc_warned = true;
+	}
 	mutex_unlock(&ns->lock);
-	csd_debugfs_add_ns(ns);
+	if (!ns->dbg)
+		csd_debugfs_add_ns(ns);
+}
+
+/*
+ * Under csd_ns_mutex: give @ns the tables it lacks now, in process
+ * context; -ENOMEM if that fails again.
+ */
+int csd_ns_ensure_tables(struct csd_ns *ns)
+{
+	int ret;
+
+	lockdep_assert_held(&csd_ns_mutex);
+	mutex_lock(&ns->lock);
+	csd_ns_alloc_tables(ns, GFP_KERNEL);
+	ret = rcu_access_pointer(ns->stats) ? 0 : -ENOMEM;
+	mutex_unlock(&ns->lock);
+	return ret;
 }
 
 /*
@@ -513,10 +546,17 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 	mutex_lock(&ns->lock);
 	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
 	if (!old) {
-		/* Tables not set up yet: nothing to reset. */
+		/*
+		 * No epoch yet (setup_work has not run, or could not allocate
+		 * one): this one is the first. The command slots too, if
+		 * they are missing.
+		 */
+		s->gen = ++ns->next_gen;
+		ns->region_sectors = region_sectors;
+		rcu_assign_pointer(ns->stats, s);
+		csd_ns_alloc_tables(ns, GFP_KERNEL);
 		mutex_unlock(&ns->lock);
-		csd_stats_free(s);
-		return -EAGAIN;
+		return 0;
 	}
 	/* Rows busy in the old epoch get their histograms now, not in IRQ. */
 	for (row = 0; row < CSD_NR_ROWS; row++)
@@ -624,7 +664,15 @@ static bool csd_ns_any(struct csd_ns *ns)
 
 static void csd_ns_reap(struct work_struct *work)
 {
+	struct csd_ns *ns;
+
 	csd_ns_remove_if(csd_ns_dead_twice, true);
+	/* A table an allocation failure left out: try again. */
+	mutex_lock(&csd_ns_mutex);
+	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex))
+		if (!csd_ns_is_dead(ns) && csd_ns_tables_missing(ns))
+			queue_work(system_wq, &ns->setup_work);
+	mutex_unlock(&csd_ns_mutex);
 	if (!READ_ONCE(csd_ns_closing))
 		schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);
 }
