@@ -133,6 +133,22 @@ static int csd_ops_init(struct btf *btf)
 	return 0;
 }
 
+/*
+ * complete() runs from nvme-core's completion tracepoint, in hard or soft
+ * IRQ context: a sleepable program (SEC("struct_ops.s/...")) must not
+ * attach to it.
+ */
+static int csd_ops_check_member(const struct btf_type *t,
+				const struct btf_member *member,
+				const struct bpf_prog *prog)
+{
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+
+	if (moff == offsetof(struct csd_ops, complete) && prog->sleepable)
+		return -EINVAL;
+	return 0;
+}
+
 static int csd_ops_init_member(const struct btf_type *t,
 			       const struct btf_member *member,
 			       void *kdata, const void *udata)
@@ -192,6 +208,7 @@ static void csd_ops_unreg(void *kdata, struct bpf_link *link)
 static struct bpf_struct_ops csd_bpf_ops = {
 	.verifier_ops = &csd_ops_verifier_ops,
 	.init = csd_ops_init,
+	.check_member = csd_ops_check_member,
 	.init_member = csd_ops_init_member,
 	.reg = csd_ops_reg,
 	.unreg = csd_ops_unreg,

@@ -429,6 +429,9 @@ TEST(verifier_rejects_unsafe_programs)
 		{ "ctx_out_of_bounds.bpf.o", "csd_bad", "access beyond struct csd_req_ctx" },
 		{ "gpl_only_helper.bpf.o", "csd_bad", "must have a GPL compatible license" },
 		{ "req_data_in_exec.bpf.o", "csd_bad", "csd_req_data" },
+		/* complete() runs in IRQ context: no sleepable program there. */
+		{ "sleepable_complete.bpf.o", "csd_bad",
+		  "attach to unsupported member complete of struct csd_ops" },
 	};
 	unsigned int i, failed = 0;
 
