@@ -29,7 +29,7 @@ __bpf_kfunc_start_defs();
  * @rdonly_buf_size: bytes wanted (a constant, bounds-checked by the verifier)
  *
  * Return: a pointer to @rdonly_buf_size bytes, or NULL: not a successful
- * read, past its data, or a slice that crosses a page of the data.
+ * read, past its data, a slice that crosses a page of the data, or size 0.
  */
 __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 				   const size_t rdonly_buf_size)
@@ -37,20 +37,26 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 	struct csd_req_kern *k = container_of(ctx, struct csd_req_kern, ctx);
 	struct req_iterator iter;
 	struct bio_vec bv;
-	size_t pos = 0;
+	size_t pos = 0, off;
 
-	if (!k->data_ok || !k->rq->bio || k->nr_maps == CSD_REQ_MAPS)
+	/*
+	 * The verifier takes any constant up to U32_MAX, and for 0 lets the
+	 * program read one byte (the size of what the pointer points to):
+	 * size 0 gets NULL, and no sum below can wrap.
+	 */
+	if (!rdonly_buf_size || !k->data_ok || !k->rq->bio ||
+	    k->nr_maps == CSD_REQ_MAPS)
 		return NULL;
 	rq_for_each_segment(bv, k->rq, iter) {
-		if (offset >= pos && offset - pos + rdonly_buf_size <= bv.bv_len) {
-			u8 *p = kmap_local_page(bv.bv_page);
-
-			k->maps[k->nr_maps++] = p;
-			return p + bv.bv_offset + (offset - pos);
+		if (offset - pos < bv.bv_len) {
+			/* The segment holding @offset: all of the slice, or none. */
+			off = offset - pos;
+			if (rdonly_buf_size > bv.bv_len - off)
+				return NULL;
+			k->maps[k->nr_maps] = kmap_local_page(bv.bv_page);
+			return (u8 *)k->maps[k->nr_maps++] + bv.bv_offset + off;
 		}
 		pos += bv.bv_len;
-		if (pos > offset)
-			break;
 	}
 	return NULL;
 }
