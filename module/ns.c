@@ -98,6 +98,7 @@ static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 
 	if (ns->admin)
 		return false;
+	/* A row still waiting for it gets its histogram when unparked. */
 	cancel_work_sync(&s->hist_work);
 	s->ns = NULL;
 	s->unparked = false;
@@ -302,12 +303,21 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
 static void csd_ns_setup(struct work_struct *work)
 {
 	struct csd_ns *ns = container_of(work, struct csd_ns, setup_work);
+	struct csd_stats *s;
 
 	mutex_lock(&ns->lock);
 	csd_ns_alloc_tables(ns, GFP_KERNEL);
-	if (!rcu_access_pointer(ns->stats))
+	s = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
+	if (!s)
 		pr_warn("%s: cannot allocate statistics; counting totals only\n",
 			ns->disk_name);
+	else
+		/*
+		 * An epoch taken back from the park may have rows whose
+		 * histogram work was cancelled when it was parked: their
+		 * hist_want bits are set, so no completion asks again.
+		 */
+		csd_hist_prealloc(s);
 	mutex_unlock(&ns->lock);
 	csd_debugfs_add_ns(ns);
 }
