@@ -465,6 +465,72 @@ TEST(bad_arguments)
 	close(fd);
 }
 
+struct stats_reader {
+	int tfd;
+	volatile int stop;
+	unsigned long reads;
+};
+
+/* Drain the trace fd as fast as it fills, while the main thread asks its stats. */
+static void *drain_thread(void *arg)
+{
+	struct stats_reader *r = arg;
+	struct csd_trace_rec recs[64];
+
+	while (!r->stop) {
+		if (read(r->tfd, recs, sizeof(recs)) > 0)
+			r->reads++;
+	}
+	return NULL;
+}
+
+/*
+ * CSD_TRACE_IOC_STATS while a reader consumes and the probes produce on
+ * both vCPUs: the queued count never wraps below zero (read in the wrong
+ * order, head then tail, a record pushed and consumed in between made
+ * it do so).
+ */
+TEST(stats_queued_never_wraps)
+{
+	struct csd_trace_open a;
+	struct csd_trace_stats st;
+	struct stats_reader r = { 0 };
+	struct csd_io_load io;
+	unsigned long reads, bad = 0, calls = 0;
+	__u64 worst = 0;
+	pthread_t th;
+	time_t end;
+	int fd;
+
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	memset(&a, 0, sizeof(a));
+	a.flags = CSD_TRACE_F_NONBLOCK;
+	a.ring_records = 16;
+	r.tfd = trace_open(fd, &a);
+	ASSERT_GE(r.tfd, 0);
+	ASSERT_EQ(0, csd_io_start(&io));
+	ASSERT_EQ(0, pthread_create(&th, NULL, drain_thread, &r));
+	end = time(NULL) + 8;
+	while (time(NULL) < end) {
+		ASSERT_EQ(0, trace_stats(r.tfd, &st));
+		/* queued = heads - tails can never exceed what matched. */
+		if (st.queued > st.matched) {
+			bad++;
+			if (st.queued > worst)
+				worst = st.queued;
+		}
+		calls++;
+	}
+	r.stop = 1;
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, csd_io_stop(&io, &reads));
+	TH_LOG("%lu stats calls, %lu drains, %lu reads", calls, r.reads, reads);
+	EXPECT_EQ(0, bad) TH_LOG("queued %llu", (unsigned long long)worst);
+	close(r.tfd);
+	close(fd);
+}
+
 /* By block device: what csdctl does for a disk csd has not seen yet. */
 TEST(by_block_device)
 {

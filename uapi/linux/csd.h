@@ -759,7 +759,8 @@ struct csd_exec {
  *
  * The fd gives struct csd_trace_rec records with read(): whole records
  * only (EINVAL if @count is smaller than one), merged from the per-CPU
- * rings in completion time order. read() blocks until a record comes
+ * rings oldest first (Documentation/abi.rst says how close to completion
+ * order that is). read() blocks until a record comes
  * unless the fd is O_NONBLOCK (EAGAIN); poll() reports EPOLLIN when one
  * is there. When a ring is full, new records are dropped and counted
  * (CSD_TRACE_IOC_STATS): never overwritten, never hidden. Commands csd
@@ -843,7 +844,10 @@ struct csd_trace_rec {
  * @matched: out: completed commands that passed the filter.
  * @delivered: out: records read() so far.
  * @dropped: out: records dropped because a ring was full.
- * @queued: out: records waiting in the rings.
+ * @queued: out: records waiting in the rings. Each ring's tail is read
+ *	before its head, so it never wraps below zero; with a read() running
+ *	meanwhile it may exceed @ring_records x @nr_cpus by the records
+ *	that read() took during the call.
  *	@matched = @delivered + @dropped + @queued, always.
  * @ring_records: out: records per CPU of each ring.
  * @nr_cpus: out: rings (one per possible CPU).
