@@ -174,9 +174,11 @@ static u64 csd_ns_default_region(const struct csd_ns *ns)
 		return 0;
 	if (ns->zoned)
 		return ns->zone_sectors;
+	/* roundup_pow_of_two(0) is undefined: a namespace may have no blocks. */
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
-		     roundup_pow_of_two(DIV64_U64_ROUND_UP(ns->capacity,
-							   CSD_REGIONS_MAX)));
+		     roundup_pow_of_two(max_t(u64, 1,
+					      DIV64_U64_ROUND_UP(ns->capacity,
+								 CSD_REGIONS_MAX))));
 }
 
 /* Take back the parked epoch of this namespace, if there is one. */
