@@ -351,6 +351,8 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
 	unsigned int i;
 	int ret = 0;
 
+	/* A chunk is one page of the window, mapped on its own. */
+	BUILD_BUG_ON(CSD_EXEC_CHUNK != PAGE_SIZE);
 	for (i = 0; i < b->nr && done < bytes; i++) {
 		k->ctx.offset = done;
 		k->ctx.len = min_t(u64, CSD_EXEC_CHUNK, bytes - done);
