@@ -750,7 +750,8 @@ struct csd_exec {
  * @zone_last: in, with CSD_TRACE_F_ZONES: last zone traced, at least
  *	@zone_first. Commands without an LBA are not traced then.
  * @min_lat_ns: in: trace only commands at least this slow (0: all).
- * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC).
+ * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC); ignored
+ *	on input.
  * @pad: zero.
  * @dev_major: in, with CSD_TRACE_F_DEV: major number of the namespace's
  *	block device (st_rdev), which csd need not have seen yet; else 0.
