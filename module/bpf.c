@@ -29,7 +29,7 @@ __bpf_kfunc_start_defs();
  * @rdonly_buf_size: bytes wanted (a constant, bounds-checked by the verifier)
  *
  * Return: a pointer to @rdonly_buf_size bytes, or NULL: not a successful
- * read, past its data, or a slice that crosses a page of the data.
+ * read, past its data, a slice that crosses a page of the data, or size 0.
  */
 __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 				   const size_t rdonly_buf_size)
@@ -37,20 +37,26 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 	struct csd_req_kern *k = container_of(ctx, struct csd_req_kern, ctx);
 	struct req_iterator iter;
 	struct bio_vec bv;
-	size_t pos = 0;
+	size_t pos = 0, off;
 
-	if (!k->data_ok || !k->rq->bio || k->nr_maps == CSD_REQ_MAPS)
+	/*
+	 * The verifier takes any constant up to U32_MAX, and for 0 lets the
+	 * program read one byte (the size of what the pointer points to):
+	 * size 0 gets NULL, and no sum below can wrap.
+	 */
+	if (!rdonly_buf_size || !k->data_ok || !k->rq->bio ||
+	    k->nr_maps == CSD_REQ_MAPS)
 		return NULL;
 	rq_for_each_segment(bv, k->rq, iter) {
-		if (offset >= pos && offset - pos + rdonly_buf_size <= bv.bv_len) {
-			u8 *p = kmap_local_page(bv.bv_page);
-
-			k->maps[k->nr_maps++] = p;
-			return p + bv.bv_offset + (offset - pos);
+		if (offset - pos < bv.bv_len) {
+			/* The segment holding @offset: all of the slice, or none. */
+			off = offset - pos;
+			if (rdonly_buf_size > bv.bv_len - off)
+				return NULL;
+			k->maps[k->nr_maps] = kmap_local_page(bv.bv_page);
+			return (u8 *)k->maps[k->nr_maps++] + bv.bv_offset + off;
 		}
 		pos += bv.bv_len;
-		if (pos > offset)
-			break;
 	}
 	return NULL;
 }
@@ -133,6 +139,22 @@ static int csd_ops_init(struct btf *btf)
 	return 0;
 }
 
+/*
+ * complete() runs from nvme-core's completion tracepoint, in hard or soft
+ * IRQ context: a sleepable program (SEC("struct_ops.s/...")) must not
+ * attach to it.
+ */
+static int csd_ops_check_member(const struct btf_type *t,
+				const struct btf_member *member,
+				const struct bpf_prog *prog)
+{
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+
+	if (moff == offsetof(struct csd_ops, complete) && prog->sleepable)
+		return -EINVAL;
+	return 0;
+}
+
 static int csd_ops_init_member(const struct btf_type *t,
 			       const struct btf_member *member,
 			       void *kdata, const void *udata)
@@ -192,6 +214,7 @@ static void csd_ops_unreg(void *kdata, struct bpf_link *link)
 static struct bpf_struct_ops csd_bpf_ops = {
 	.verifier_ops = &csd_ops_verifier_ops,
 	.init = csd_ops_init,
+	.check_member = csd_ops_check_member,
 	.init_member = csd_ops_init_member,
 	.reg = csd_ops_reg,
 	.unreg = csd_ops_unreg,

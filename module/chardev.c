@@ -660,7 +660,8 @@ static long csd_ioc_trace(void __user *uarg)
 	ret = csd_arg_in(&arg, sizeof(arg), CSD_TRACE_OPEN_SIZE_VER0, uarg, &usize);
 	if (ret)
 		return ret;
-	if ((arg.flags & ~known) || arg.fd || arg.pad ||
+	/* @fd is output only: ignored on input, as abi.rst says. */
+	if ((arg.flags & ~known) || arg.pad ||
 	    !csd_zeroed(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (arg.flags & CSD_TRACE_F_OPS) {

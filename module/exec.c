@@ -60,7 +60,8 @@ __bpf_kfunc_start_defs();
  * @offset: byte offset in the chunk
  * @rdonly_buf_size: bytes wanted (a constant, bounds-checked by the verifier)
  *
- * Return: a pointer to @rdonly_buf_size bytes, or NULL past the chunk.
+ * Return: a pointer to @rdonly_buf_size bytes, or NULL past the chunk or
+ * for size 0.
  */
 __bpf_kfunc const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
 				    const size_t rdonly_buf_size)
@@ -68,7 +69,8 @@ __bpf_kfunc const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
 	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
 	size_t end;
 
-	if (check_add_overflow((size_t)offset, rdonly_buf_size, &end) ||
+	/* Size 0 would let the program read the byte after the end. */
+	if (!rdonly_buf_size || check_add_overflow((size_t)offset, rdonly_buf_size, &end) ||
 	    end > ctx->len)
 		return NULL;
 	return k->data + offset;
@@ -80,7 +82,8 @@ __bpf_kfunc const u8 *csd_exec_data(struct csd_exec_ctx *ctx, u32 offset,
  * @offset: byte offset in the scratch area
  * @rdwr_buf_size: bytes wanted (a constant)
  *
- * Return: a pointer to @rdwr_buf_size bytes, or NULL past CSD_EXEC_SCRATCH.
+ * Return: a pointer to @rdwr_buf_size bytes, or NULL past CSD_EXEC_SCRATCH
+ * or for size 0.
  */
 __bpf_kfunc u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
 				 const size_t rdwr_buf_size)
@@ -88,7 +91,8 @@ __bpf_kfunc u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
 	struct csd_exec_kern *k = container_of(ctx, struct csd_exec_kern, ctx);
 	size_t end;
 
-	if (check_add_overflow((size_t)offset, rdwr_buf_size, &end) ||
+	/* Size 0 would let the program read the byte after the end. */
+	if (!rdwr_buf_size || check_add_overflow((size_t)offset, rdwr_buf_size, &end) ||
 	    end > CSD_EXEC_SCRATCH)
 		return NULL;
 	return k->scratch + offset;
@@ -347,6 +351,8 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
 	unsigned int i;
 	int ret = 0;
 
+	/* A chunk is one page of the window, mapped on its own. */
+	BUILD_BUG_ON(CSD_EXEC_CHUNK != PAGE_SIZE);
 	for (i = 0; i < b->nr && done < bytes; i++) {
 		k->ctx.offset = done;
 		k->ctx.len = min_t(u64, CSD_EXEC_CHUNK, bytes - done);

@@ -163,8 +163,13 @@ int csd_inflight_collect(struct csd_ns *only, struct csd_inflight_set *set)
 	if (only) {
 		ret = csd_inflight_ns(only, set);
 	} else {
+		/*
+		 * csd_ns_mutex keeps entries from being removed, not added:
+		 * the probes add them under csd_ns_lock alone.
+		 */
 		lockdep_assert_held(&csd_ns_mutex);
-		list_for_each_entry(ns, &csd_ns_list, node) {
+		list_for_each_entry_rcu(ns, &csd_ns_list, node,
+					lockdep_is_held(&csd_ns_mutex)) {
 			ret = csd_inflight_ns(ns, set);
 			if (ret)
 				break;

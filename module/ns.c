@@ -98,6 +98,7 @@ static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 
 	if (ns->admin)
 		return false;
+	/* A row still waiting for it gets its histogram when unparked. */
 	cancel_work_sync(&s->hist_work);
 	s->ns = NULL;
 	s->unparked = false;
@@ -173,9 +174,11 @@ static u64 csd_ns_default_region(const struct csd_ns *ns)
 		return 0;
 	if (ns->zoned)
 		return ns->zone_sectors;
+	/* roundup_pow_of_two(0) is undefined: a namespace may have no blocks. */
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
-		     roundup_pow_of_two(DIV64_U64_ROUND_UP(ns->capacity,
-							   CSD_REGIONS_MAX)));
+		     roundup_pow_of_two(max_t(u64, 1,
+					      DIV64_U64_ROUND_UP(ns->capacity,
+								 CSD_REGIONS_MAX))));
 }
 
 /* Take back the parked epoch of this namespace, if there is one. */
@@ -315,9 +318,18 @@ static bool csd_ns_tables_missing(struct csd_ns *ns)
 static void csd_ns_setup(struct work_struct *work)
 {
 	struct csd_ns *ns = container_of(work, struct csd_ns, setup_work);
+	struct csd_stats *s;
 
 	mutex_lock(&ns->lock);
 	csd_ns_alloc_tables(ns, GFP_KERNEL);
+	s = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
+	/*
+	 * An epoch taken back from the park may have rows whose histogram
+	 * work was cancelled when it was parked: their hist_want bits are
+	 * set, so no completion asks again.
+	 */
+	if (s)
+		csd_hist_prealloc(s);
 	/* The reaper tries again every second; say it once. */
 	if (csd_ns_tables_missing(ns) && !ns->alloc_warned) {
 		pr_warn("%s: cannot allocate statistics yet; commands are counted as early until it can\n",

@@ -192,9 +192,17 @@ static void csd_trace_counts(struct csd_tracer *t, struct csd_trace_stats *st)
 
 	for_each_possible_cpu(cpu) {
 		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
+		/*
+		 * The tail first: a reader (read() runs concurrently) only
+		 * moves it up to a head it saw, and its release of the tail,
+		 * paired with this acquire, orders that head before the
+		 * load below. So head >= tail: read the other way round, a
+		 * record pushed and consumed between the two loads made
+		 * queued wrap below zero.
+		 */
+		u64 tail = smp_load_acquire(&ring->tail);
 		/* Pairs with csd_trace_push(): head and dropped are the producer's. */
 		u64 head = smp_load_acquire(&ring->head);
-		u64 tail = READ_ONCE(ring->tail);
 		u64 dropped = READ_ONCE(ring->dropped);
 
 		st->matched += head + dropped;

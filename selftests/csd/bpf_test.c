@@ -341,6 +341,47 @@ TEST_F(prog, read_data_in_completion)
 	free(buf);
 }
 
+/*
+ * csd_req_data() at the edges of an 8 KiB read (two 4 KiB segments): a
+ * slice up to the end of a segment, NULL for one that crosses into the
+ * next or past the data, for size 0 (the verifier would let the program
+ * read one byte of it) and for the largest size the verifier accepts
+ * (U32_MAX; a larger one is refused, see exec_test's bad programs).
+ */
+TEST_F(prog, req_data_edges)
+{
+	/* tools/bpf/edges.bpf.c's probes: 1 a slice, 2 NULL. */
+	static const __u32 want[] = { 1, 2, 1, 2, 1, 1, 2, 2, 2, 2, 2, 2, 2, 1 };
+	const int nr = sizeof(want) / sizeof(want[0]);
+	struct bpf_map *map, *cfg, *res;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	__u32 k = 0, v;
+	int i;
+
+	obj = open_prog("edges.bpf.o", "csd_edges", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	cfg = bpf_object__find_map_by_name(obj, "cfg");
+	res = bpf_object__find_map_by_name(obj, "res");
+	ASSERT_NE(NULL, cfg);
+	ASSERT_NE(NULL, res);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	for (i = 0; i < nr; i++) {
+		k = 0;
+		v = i;
+		ASSERT_EQ(0, bpf_map__update_elem(cfg, &k, sizeof(k), &v, sizeof(v), 0));
+		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 8192, 700 * 4096));
+	}
+	ASSERT_EQ(0, bpf_link__destroy(link));
+	for (i = 0; i < nr; i++) {
+		k = i;
+		ASSERT_EQ(0, bpf_map__lookup_elem(res, &k, sizeof(k), &v, sizeof(v), 0));
+		EXPECT_EQ(want[i], v) TH_LOG("probe %d", i);
+	}
+	bpf_object__close(obj);
+}
+
 /* Nor attach one that root loaded and handed over. */
 TEST_F(prog, unprivileged_cannot_attach_handed_over)
 {

@@ -225,6 +225,33 @@ TEST_F(exec, entropy_over_a_zone_matches_userspace)
 	EXPECT_LE(e.result_len * 1000, e.bytes_scanned);
 }
 
+/*
+ * csd_exec_data() and csd_exec_scratch() at their edges: whole slices
+ * up to the last byte, NULL one byte past, for size 0 (the verifier would
+ * let the program read one byte of it) and for the largest size.
+ */
+TEST_F(exec, data_and_scratch_edges)
+{
+	static const __u8 want[14] = { 1, 2, 1, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2, 2 };
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct csd_exec e;
+	__u8 got[14];
+	int i;
+
+	link = attach("exec_edges.bpf.o", "csd_exec_edges", &obj);
+	ASSERT_NE(NULL, link);
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 0, 1, "edges", got,
+			     sizeof(got)));
+	EXPECT_EQ(sizeof(got), e.result_len);
+	for (i = 0; i < 14; i++) {
+		EXPECT_EQ(want[i], got[i]) TH_LOG("probe %d", i);
+	}
+	bpf_link__destroy(link);
+	bpf_object__close(obj);
+}
+
 /* CRC-32C, bit by bit: the reference for the checksum example. */
 static __u32 crc32c(const unsigned char *p, size_t n)
 {
@@ -529,6 +556,10 @@ TEST(verifier_rejects_unsafe_programs)
 		{ "ctx_out_of_bounds.bpf.o", "csd_bad", "access beyond struct csd_req_ctx" },
 		{ "gpl_only_helper.bpf.o", "csd_bad", "must have a GPL compatible license" },
 		{ "req_data_in_exec.bpf.o", "csd_bad", "csd_req_data" },
+		/* complete() runs in IRQ context: no sleepable program there. */
+		{ "sleepable_complete.bpf.o", "csd_bad",
+		  "attach to unsupported member complete of struct csd_ops" },
+		{ "req_data_too_big.bpf.o", "csd_bad", "rdonly/rdwr_buf_size exceeds u32 max" },
 	};
 	unsigned int i, failed = 0;
 

@@ -136,6 +136,127 @@ TEST_F(lifecycle, nvme_reload_reattaches)
 	EXPECT_EQ(12, counted_reads(12));
 }
 
+/* Row @op/@sc of namespace @id: count and unbinned; GET_HIST's count. */
+static int row_counts(int fd, __u32 id, int op, int sc, __u64 *count,
+		      __u64 *unbinned, __u64 *binned)
+{
+	static struct csd_stat_row rows[512];
+	struct csd_ns_stats st = { .size = sizeof(st), .ns_id = id, .row_count = 512,
+				   .row_size = sizeof(rows[0]),
+				   .rows = (__u64)(unsigned long)rows };
+	struct csd_hist h = { .size = sizeof(h), .ns_id = id, .op = op, .size_class = sc };
+	unsigned int i;
+
+	*count = *unbinned = 0;
+	if (ioctl(fd, CSD_IOC_NS_STATS, &st) || ioctl(fd, CSD_IOC_GET_HIST, &h))
+		return -1;
+	for (i = 0; i < st.row_count; i++)
+		if (rows[i].op == op && rows[i].size_class == sc) {
+			*count = rows[i].count;
+			*unbinned = rows[i].unbinned;
+		}
+	*binned = h.count;
+	return 0;
+}
+
+static int write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+#define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
+#define HIST_BS		(384 << 10)	/* size class <=1M: nothing else reads so */
+
+/*
+ * A row whose first command completes, and whose histogram work item has
+ * not run when nvme-core goes (the epoch is parked, the work cancelled),
+ * gets its histogram when the namespace comes back: its later commands
+ * are binned. To hold the work item back deterministically, the read is
+ * issued from vCPU 1 by a SCHED_FIFO process that then spins there, with
+ * RT throttling off, until nvme-core is gone: the work item, queued on
+ * vCPU 1 by the completion interrupt, cannot run before the park.
+ */
+TEST_F(lifecycle, hist_of_row_parked_before_its_work)
+{
+	volatile int *sh;
+	struct sched_param sp = { .sched_priority = 10 };
+	__u64 count, unbinned, binned;
+	struct csd_ns_entry e;
+	char rt[32] = "", path[600];
+	int fd, i, status, rfd;
+	pid_t pid;
+
+	ASSERT_GE(sysconf(_SC_NPROCESSORS_ONLN), 2);
+	/* A fresh csd: no row has a histogram yet, nothing is parked. */
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &e));
+	ASSERT_EQ(0, row_counts(fd, e.id, CSD_OP_READ, CSD_SZ_1M, &count, &unbinned, &binned));
+	ASSERT_EQ(0, count);
+
+	rfd = open(RT_RUNTIME, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(rfd, 0);
+	ASSERT_LT(0, read(rfd, rt, sizeof(rt) - 1));
+	close(rfd);
+	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	ASSERT_EQ(0, csd_pin(0));
+	ASSERT_EQ(0, write_str(RT_RUNTIME, "-1"));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct timespec t0, t;
+
+		if (csd_pin(1) || sched_setscheduler(0, SCHED_FIFO, &sp) ||
+		    csd_direct_reads(csd_conv()->path, 1, HIST_BS, 0))
+			_exit(1);
+		__atomic_store_n(&sh[0], 1, __ATOMIC_SEQ_CST);
+		/* Spin without a syscall: a bound of 60 s, then say so. */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (!__atomic_load_n(&sh[1], __ATOMIC_SEQ_CST)) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t.tv_sec - t0.tv_sec > 60)
+				_exit(2);
+		}
+		_exit(0);
+	}
+	while (!__atomic_load_n(&sh[0], __ATOMIC_SEQ_CST) && waitpid(pid, &status, WNOHANG) == 0)
+		usleep(1000);
+	i = csd_nvme_down();
+	__atomic_store_n(&sh[1], 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	write_str(RT_RUNTIME, rt);
+	csd_pin(-1);
+	munmap((void *)sh, 4096);
+	ASSERT_EQ(0, i);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	ASSERT_EQ(0, csd_nvme_up());
+	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &e));
+	/* The entry's setup (its work item) is over once its directory is there. */
+	snprintf(path, sizeof(path), "/sys/kernel/debug/csd/%s", csd_conv()->disk);
+	ASSERT_TRUE(csd_wait_path(path, true, 10000));
+	ASSERT_EQ(0, row_counts(fd, e.id, CSD_OP_READ, CSD_SZ_1M, &count, &unbinned, &binned));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(1, unbinned);
+	EXPECT_EQ(0, binned);
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 10, HIST_BS, 0));
+	ASSERT_EQ(0, row_counts(fd, e.id, CSD_OP_READ, CSD_SZ_1M, &count, &unbinned, &binned));
+	EXPECT_EQ(11, count);
+	EXPECT_EQ(1, unbinned);
+	EXPECT_EQ(10, binned);
+	close(fd);
+}
+
 /*
  * Unload while I/O runs on both namespaces from both vCPUs, then load
  * again; the reloads alternate between the vCPUs. Every read succeeds,

@@ -756,7 +756,8 @@ struct csd_exec {
  * @zone_last: in, with CSD_TRACE_F_ZONES: last zone traced, at least
  *	@zone_first. Commands without an LBA are not traced then.
  * @min_lat_ns: in: trace only commands at least this slow (0: all).
- * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC).
+ * @fd: out: the trace file descriptor (O_RDONLY, O_CLOEXEC); ignored
+ *	on input.
  * @pad: zero.
  * @dev_major: in, with CSD_TRACE_F_DEV: major number of the namespace's
  *	block device (st_rdev), which csd need not have seen yet; else 0.
@@ -765,7 +766,8 @@ struct csd_exec {
  *
  * The fd gives struct csd_trace_rec records with read(): whole records
  * only (EINVAL if @count is smaller than one), merged from the per-CPU
- * rings in completion time order. read() blocks until a record comes
+ * rings oldest first (Documentation/abi.rst says how close to completion
+ * order that is). read() blocks until a record comes
  * unless the fd is O_NONBLOCK (EAGAIN); poll() reports EPOLLIN when one
  * is there. When a ring is full, new records are dropped and counted
  * (CSD_TRACE_IOC_STATS): never overwritten, never hidden. Commands csd
@@ -849,7 +851,10 @@ struct csd_trace_rec {
  * @matched: out: completed commands that passed the filter.
  * @delivered: out: records read() so far.
  * @dropped: out: records dropped because a ring was full.
- * @queued: out: records waiting in the rings.
+ * @queued: out: records waiting in the rings. Each ring's tail is read
+ *	before its head, so it never wraps below zero; with a read() running
+ *	meanwhile it may exceed @ring_records x @nr_cpus by the records
+ *	that read() took during the call.
  *	@matched = @delivered + @dropped + @queued, always.
  * @ring_records: out: records per CPU of each ring.
  * @nr_cpus: out: rings (one per possible CPU).
