@@ -93,7 +93,7 @@ build() {
 	fi
 
 	jobs=$(( $(nproc) + 1 ))
-	say "building $DV with -j$jobs (2 to 3 hours on 2 cores; an interrupted build resumes; log: $D/build.log)"
+	say "building $DV with -j$jobs (about 70 min on 2 cores; an interrupted build resumes; log: $D/build.log)"
 	local t0
 	t0=$(date +%s)
 	(cd "$src" && make -j"$jobs" bzImage modules) >> "$D/build.log" 2>&1 ||
