@@ -259,16 +259,27 @@ section's address from the guest's module->sect_attrs."""
         return self.sect[ent[0]] + ent[1]
 
 
+def _is_var(sym):
+    """A variable's definition, or a declaration of one (extern in a
+    header: gdb may find that first; only its type is used here)."""
+    return sym is not None and (
+        sym.is_variable or
+        sym.addr_class == getattr(gdb, "SYMBOL_LOC_UNRESOLVED", -1))
+
+
 def _dwarf_symbol(name):
-    sym = gdb.lookup_global_symbol(name)
-    if sym is None and hasattr(gdb, "lookup_static_symbol"):
-        sym = gdb.lookup_static_symbol(name)
-    if sym is None:
+    lookups = [gdb.lookup_global_symbol]
+    if hasattr(gdb, "lookup_static_symbol"):
+        lookups.append(gdb.lookup_static_symbol)
+    lookups.append(lambda n: gdb.lookup_symbol(n)[0])
+    for look in lookups:
         try:
-            sym = gdb.lookup_symbol(name)[0]
+            sym = look(name)
         except gdb.error:
-            sym = None
-    return sym if sym is not None and sym.is_variable else None
+            continue
+        if _is_var(sym):
+            return sym
+    return None
 
 
 def _symbol_value(name, modsyms=None):
@@ -356,7 +367,12 @@ class Csd:
         self.syms = ModuleSymbols(self.obj.filename, self.mod)
         self.ns_list = self.var("csd_ns_list")
         if self.ns_list is None:
-            raise CsdError("no csd_ns_list in %s" % self.obj.filename)
+            raise CsdError("no csd_ns_list in %s (DWARF symbol: %s, ELF "
+                           "symbol: %s, its section loaded: %s)" % (
+                               self.obj.filename,
+                               _dwarf_symbol("csd_ns_list") is not None,
+                               self.syms.syms.get("csd_ns_list"),
+                               sorted(self.syms.sect)))
         self.cpus = Cpus()
         self.stats_t = gdb.lookup_type("struct csd_stats")
         self.row_t = gdb.lookup_type("struct csd_row_pcpu")
