@@ -376,6 +376,25 @@ static inline int zone_op(const char *dev, unsigned long req, __u64 sector, __u6
 	return ret;
 }
 
+/* The zone holding @sector as the block layer reports it (BLKREPORTZONE). */
+static inline int csd_report_zone(const char *dev, __u64 sector, struct blk_zone *z)
+{
+	struct {
+		struct blk_zone_report r;
+		struct blk_zone z;
+	} rep = { .r = { .sector = sector, .nr_zones = 1 } };
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, BLKREPORTZONE, &rep);
+	close(fd);
+	if (ret || rep.r.nr_zones != 1)
+		return -1;
+	*z = rep.z;
+	return 0;
+}
+
 /*
  * Wait until csd knows @disk and its tables are ready (a namespace shows up
  * with its first command; the caller issued one). 0, or -1 on timeout.

@@ -123,37 +123,6 @@ static int write_random(const char *dev, off_t off, size_t len, unsigned int see
 	return ret;
 }
 
-/* Zone @zone of @dev as the block layer reports it (BLKREPORTZONE). */
-static int report_zone(const char *dev, __u64 zone_sectors, __u32 zone, struct blk_zone *z)
-{
-	struct {
-		struct blk_zone_report r;
-		struct blk_zone z;
-	} rep = { .r = { .sector = zone * zone_sectors, .nr_zones = 1 } };
-	int fd = open(dev, O_RDONLY), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, BLKREPORTZONE, &rep);
-	close(fd);
-	if (ret || rep.r.nr_zones != 1)
-		return -1;
-	*z = rep.z;
-	return 0;
-}
-
-static int zone_reset(const char *dev, __u64 zone_sectors, __u32 zone)
-{
-	struct blk_zone_range r = { .sector = zone * zone_sectors, .nr_sectors = zone_sectors };
-	int fd = open(dev, O_RDWR), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, BLKRESETZONE, &r);
-	close(fd);
-	return ret;
-}
-
 FIXTURE(exec) {
 	int fd;
 	struct csd_ns_entry conv, zns;
@@ -213,7 +182,7 @@ TEST_F(exec, entropy_over_a_zone_matches_userspace)
 		 csd_zns()->path, (unsigned long long)(11 * zbytes / 4096));
 	ASSERT_EQ(0, csd_run(cmd));
 	/* The zone's capacity: what a zone's execution covers. */
-	ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 11, &z));
+	ASSERT_EQ(0, csd_report_zone(csd_zns()->path, 11 * self->zns.zone_sectors, &z));
 	cbytes = z.capacity * 512;
 	ASSERT_EQ(0, write_random(csd_zns()->path, 11 * zbytes, cbytes, 11));
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, 11, 0, 0, "entropy",
@@ -325,7 +294,7 @@ TEST_F(exec, count_and_checksum_match_userspace)
 			 csd_zns()->path, (unsigned long long)(12 * zbytes / 4096));
 		ASSERT_EQ(0, csd_run(cmd));
 		/* Its capacity: what a zone's execution covers. */
-		ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 12, &z));
+		ASSERT_EQ(0, csd_report_zone(csd_zns()->path, 12 * self->zns.zone_sectors, &z));
 		cbytes = z.capacity * 512;
 		ASSERT_EQ(0, write_random(csd_zns()->path, 12 * zbytes, cbytes, 12));
 		ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, cbytes));
@@ -377,7 +346,7 @@ TEST_F(exec, opencsd_helpers)
 	EXPECT_EQ(sizeof(g), e.result_len);
 	EXPECT_EQ(4096, g.sector_size);
 	EXPECT_EQ(self->zns.zone_sectors * 512, g.zone_size);
-	ASSERT_EQ(0, report_zone(csd_zns()->path, self->zns.zone_sectors, 2, &z));
+	ASSERT_EQ(0, csd_report_zone(csd_zns()->path, 2 * self->zns.zone_sectors, &z));
 	EXPECT_EQ(z.capacity * 512, g.zone_capacity);
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 1, "geometry", &g,
 			     sizeof(g)));
@@ -412,12 +381,12 @@ TEST_F(exec, zone_capacity_and_written)
 	struct csd_exec e;
 	struct blk_zone z;
 
-	ASSERT_EQ(0, report_zone(dev, zs, zone, &z));
+	ASSERT_EQ(0, csd_report_zone(dev, zone * zs, &z));
 	if (z.capacity == z.len)
 		SKIP(return, "zone capacity = zone size here (CSD_ZONE_CAP < CSD_ZONE_SIZE tests it)");
-	ASSERT_EQ(0, zone_reset(dev, zs, zone));
+	ASSERT_EQ(0, zone_op(dev, BLKRESETZONE, zone * zs, zs));
 	ASSERT_EQ(0, write_random(dev, zone * zs * 512, 1 << 20, 7));
-	ASSERT_EQ(0, report_zone(dev, zs, zone, &z));
+	ASSERT_EQ(0, csd_report_zone(dev, zone * zs, &z));
 	ASSERT_EQ(zone * zs + (1 << 20) / 512, z.wp);
 
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE, zone, 0, 0,
@@ -427,7 +396,7 @@ TEST_F(exec, zone_capacity_and_written)
 			     zone, 0, 0, "entropy", bins, sizeof(bins)));
 	EXPECT_EQ(1 << 20, e.bytes_scanned);
 	/* An empty zone has nothing written. */
-	ASSERT_EQ(0, zone_reset(dev, zs, zone));
+	ASSERT_EQ(0, zone_op(dev, BLKRESETZONE, zone * zs, zs));
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN,
 			     zone, 0, 0, "entropy", bins, sizeof(bins)));
 	EXPECT_EQ(0, e.bytes_scanned);

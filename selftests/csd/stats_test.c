@@ -73,17 +73,9 @@ static int zone_entry(int fd, int ns_id, unsigned int z, struct csd_zone_entry *
 
 static int zone_cond(const char *dev, __u64 sector)
 {
-	struct {
-		struct blk_zone_report r;
-		struct blk_zone z;
-	} rep = { .r = { .sector = sector, .nr_zones = 1 } };
-	int fd = open(dev, O_RDONLY | O_CLOEXEC), ret;
+	struct blk_zone z;
 
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, BLKREPORTZONE, &rep);
-	close(fd);
-	return ret || rep.r.nr_zones != 1 ? -1 : rep.z.cond;
+	return csd_report_zone(dev, sector, &z) ? -1 : z.cond;
 }
 
 static int direct_writes(const char *dev, int n, size_t bs, off_t off)
