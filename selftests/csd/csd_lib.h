@@ -122,6 +122,18 @@ static inline bool csd_wait_path(const char *path, bool present, int ms)
 	return (access(path, F_OK) == 0) == present;
 }
 
+/* Write @v to the file @path (a sysctl, debugfs or sysfs knob): 0 or -1. */
+static inline int csd_write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
 static inline int csd_run(const char *cmd)
 {
 	int st = system(cmd);

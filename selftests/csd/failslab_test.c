@@ -20,15 +20,9 @@
 static int put_str(const char *dir, const char *attr, const char *v)
 {
 	char path[256];
-	int fd, ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
-	close(fd);
-	return ret;
+	return csd_write_str(path, v);
 }
 
 static int put(const char *dir, const char *attr, unsigned long long v)

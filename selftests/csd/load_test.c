@@ -159,17 +159,6 @@ static int row_counts(int fd, __u32 id, int op, int sc, __u64 *count,
 	return 0;
 }
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, v, strlen(v)) == (ssize_t)strlen(v) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 #define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
 #define HIST_BS		(384 << 10)	/* size class <=1M: nothing else reads so */
 
@@ -209,7 +198,7 @@ TEST_F(lifecycle, hist_of_row_parked_before_its_work)
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
 	ASSERT_EQ(0, csd_pin(0));
-	ASSERT_EQ(0, write_str(RT_RUNTIME, "-1"));
+	ASSERT_EQ(0, csd_write_str(RT_RUNTIME, "-1"));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -233,7 +222,7 @@ TEST_F(lifecycle, hist_of_row_parked_before_its_work)
 	i = csd_nvme_down();
 	__atomic_store_n(&sh[1], 1, __ATOMIC_SEQ_CST);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	write_str(RT_RUNTIME, rt);
+	csd_write_str(RT_RUNTIME, rt);
 	csd_pin(-1);
 	munmap((void *)sh, 4096);
 	ASSERT_EQ(0, i);
