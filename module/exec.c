@@ -502,7 +502,8 @@ static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
 			-ERANGE : 0;
 	*bytes = ctx->zone_capacity;
 	if (arg->flags & CSD_EXEC_F_WRITTEN) {
-		if (z.cond == BLK_ZONE_COND_FULL)
+		/* A full or read-only zone's write pointer is not valid. */
+		if (z.cond == BLK_ZONE_COND_FULL || z.cond == BLK_ZONE_COND_READONLY)
 			written = z.capacity;
 		else if (z.cond == BLK_ZONE_COND_EMPTY)
 			written = 0;

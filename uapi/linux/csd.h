@@ -686,7 +686,8 @@ struct csd_exec_ctx {
  *	to its capacity, as the drive's zone report gives it (a zone's
  *	capacity may be less than its size, and the last zone may be
  *	short); with CSD_EXEC_F_WRITTEN only up to its write pointer (all
- *	of a full zone, nothing of an empty one). EIO for an offline zone.
+ *	of a full or read-only zone, nothing of an empty one). EIO for an
+ *	offline zone.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
  * @nlb: in, without CSD_EXEC_F_ZONE: number of LBAs, at least 1; the range
  *	must lie within the namespace (ERANGE) and, on a zoned namespace,
