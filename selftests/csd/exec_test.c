@@ -376,6 +376,7 @@ TEST_F(exec, zone_capacity_and_written)
 	const char *dev = csd_zns()->path;
 	struct { __u64 sector_size, zone_size, zone_capacity, first8; } g;
 	__u32 bins[256], zone = 1;
+	char cmd[1024];
 	struct bpf_object *o;
 	struct bpf_link *l;
 	struct csd_exec e;
@@ -395,6 +396,13 @@ TEST_F(exec, zone_capacity_and_written)
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN,
 			     zone, 0, 0, "entropy", bins, sizeof(bins)));
 	EXPECT_EQ(1 << 20, e.bytes_scanned);
+	/* csdctl exec --written asks the same; --written needs --zone. */
+	snprintf(cmd, sizeof(cmd), "csdctl --json exec %s --prog entropy --zone %u --written "
+		 "| grep -q '\"bytes_scanned\":1048576,'", csd_zns()->disk, zone);
+	EXPECT_EQ(0, csd_run(cmd));
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --slba 0 --nlb 1 --written "
+		 "2> /dev/null", csd_zns()->disk);
+	EXPECT_EQ(2, csd_run(cmd));
 	/* An empty zone has nothing written. */
 	ASSERT_EQ(0, zone_op(dev, BLKRESETZONE, zone * zs, zs));
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->zns.id, CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN,
