@@ -121,6 +121,7 @@ static u64 csd_features(void)
 #endif
 	if (csd_bpf_available)
 		f |= CSD_FEAT_BPF;
+	f |= CSD_FEAT_NS_DIAG;
 	return f;
 }
 

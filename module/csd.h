@@ -154,6 +154,7 @@ struct csd_ns {
 	bool disabled;			/* CSD_IOC_CONFIG */
 	bool admin;			/* a controller's admin queue */
 	bool alloc_warned;		/* said that a table is missing */
+	bool regeom;			/* geometry changed: new epoch pending */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
@@ -166,9 +167,10 @@ struct csd_ns {
 
 	/* Tables, set up by setup_work, read by the probes under RCU. */
 	struct csd_stats __rcu *stats;
-	struct csd_slot __rcu **slots;	/* [nr_hctx][depth] */
-	u32 nr_hctx;
+	struct csd_slot __rcu **slots;	/* [nr_hctx] rows of [depth], each set once */
+	u32 nr_hctx;			/* room in slots[]: queues csd can count */
 	u32 depth;
+	u32 slot_rows;			/* rows allocated */
 	u32 next_gen;
 	struct work_struct setup_work;
 	struct mutex lock;		/* serializes table changes */
@@ -308,6 +310,7 @@ void csd_ns_forget_all(void);
 void csd_ns_park_all(void);
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e);
 void csd_global_sum(struct csd_global_pcpu *sum);
+void csd_ns_pcpu_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum);
 u64 csd_ns_mem(const struct csd_ns *ns);
 u64 csd_mem_total(void);
 int csd_ns_reset(struct csd_ns *ns);

@@ -164,26 +164,19 @@ DEFINE_SHOW_ATTRIBUTE(csd_zones);
 static int csd_diag_show(struct seq_file *m, void *v)
 {
 	struct csd_ns *ns = m->private;
-	u64 early = 0, unmatched = 0, stale = 0;
 	const struct csd_stats *st;
-	int cpu;
+	struct csd_ns_pcpu sum;
 
-	for_each_possible_cpu(cpu) {
-		const struct csd_ns_pcpu *c = per_cpu_ptr(ns->pcpu, cpu);
-
-		early += READ_ONCE(c->early);
-		unmatched += READ_ONCE(c->unmatched);
-		stale += READ_ONCE(c->stale);
-	}
-	seq_printf(m, "early:     %llu\n", early);
-	seq_printf(m, "unmatched: %llu\n", unmatched);
-	seq_printf(m, "stale:     %llu\n", stale);
+	csd_ns_pcpu_sum(ns, &sum);
+	seq_printf(m, "early:     %llu\n", sum.early);
+	seq_printf(m, "unmatched: %llu\n", sum.unmatched);
+	seq_printf(m, "stale:     %llu\n", sum.stale);
 	rcu_read_lock();
 	st = rcu_dereference(ns->stats);
 	if (st)
 		seq_printf(m, "zone_unbinned: %lld\n", atomic64_read(&st->zone_unbinned));
 	rcu_read_unlock();
-	seq_printf(m, "hctx:      %u\n", ns->nr_hctx);
+	seq_printf(m, "hctx:      %u of %u\n", READ_ONCE(ns->slot_rows), ns->nr_hctx);
 	seq_printf(m, "depth:     %u\n", ns->depth);
 	seq_printf(m, "mem_bytes: %llu\n", csd_ns_mem(ns));
 	return 0;

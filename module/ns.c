@@ -75,14 +75,14 @@ struct csd_ns *csd_ns_find_id(u32 id)
 	return NULL;
 }
 
-static void csd_slots_free(struct csd_slot **slots, u32 nr)
+static void csd_slots_free(struct csd_slot __rcu **slots, u32 nr)
 {
 	u32 i;
 
 	if (!slots)
 		return;
 	for (i = 0; i < nr; i++)
-		kvfree(slots[i]);
+		kvfree(rcu_access_pointer(slots[i]));
 	kfree(slots);
 }
 
@@ -150,7 +150,7 @@ static void csd_ns_free(struct csd_ns *ns, bool park)
 	s = rcu_access_pointer(ns->stats);
 	if (!park || !s || !csd_ns_park(ns, s))
 		csd_stats_free(s);
-	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
+	csd_slots_free(ns->slots, ns->nr_hctx);
 	blk_put_queue(ns->q);
 	free_percpu(ns->pcpu);
 	kfree(ns);
@@ -239,30 +239,37 @@ static void csd_ns_free_unpublished(struct csd_ns *ns)
 		csd_ns_repark(s);
 	else
 		csd_stats_free_atomic(s);
-	csd_slots_free(rcu_access_pointer(ns->slots), ns->nr_hctx);
+	csd_slots_free(ns->slots, ns->nr_hctx);
 	free_percpu(ns->pcpu);
 	kfree(ns);
 }
 
-static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
+/*
+ * Give hardware queue @h of @ns its row of command slots. Rows are set
+ * once and kept until the entry is freed: a queue the tag set drops and
+ * gets back (blk_mq_update_nr_hw_queues) finds its row again. From the
+ * probe before publication, else under ns->lock.
+ */
+static void csd_slot_row_alloc(struct csd_ns *ns, u32 h, gfp_t gfp)
 {
-	struct csd_slot **slots;
-	u32 i;
+	struct csd_slot *row;
 
-	slots = kcalloc(nr, sizeof(*slots), gfp);
-	if (!slots)
-		return NULL;
-	for (i = 0; i < nr; i++) {
-		if (gfpflags_allow_blocking(gfp))
-			slots[i] = kvcalloc(depth, sizeof(**slots), gfp);
-		else
-			slots[i] = kcalloc(depth, sizeof(**slots), gfp);
-		if (!slots[i]) {
-			csd_slots_free(slots, nr);
-			return NULL;
-		}
-	}
-	return slots;
+	if (h >= ns->nr_hctx || !ns->depth || rcu_access_pointer(ns->slots[h]))
+		return;
+	if (gfpflags_allow_blocking(gfp))
+		row = kvcalloc(ns->depth, sizeof(*row), gfp);
+	else
+		row = kcalloc(ns->depth, sizeof(*row), gfp);
+	if (!row)
+		return;
+	rcu_assign_pointer(ns->slots[h], row);
+	ns->slot_rows++;
+}
+
+/* The hardware queues @ns's tag set has now, bounded by the room in slots[]. */
+static u32 csd_ns_queues(const struct csd_ns *ns)
+{
+	return min_t(u32, READ_ONCE(ns->q->nr_hw_queues), ns->nr_hctx);
 }
 
 /*
@@ -271,20 +278,20 @@ static struct csd_slot **csd_slots_alloc(u32 nr, u32 depth, gfp_t gfp)
  * what that could not allocate, from setup_work. Serialized by ns->lock in
  * the work; the probe runs before the entry is published.
  */
-static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp)
+static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp, u32 hctx)
 {
-	struct csd_slot **slots;
 	struct csd_stats *s;
+	u32 h;
 
-	if (!rcu_access_pointer(ns->slots)) {
-		/* Shape recorded at creation: the tag set is not pinned. */
-		if (!ns->nr_hctx || !ns->depth)
-			return;
-		slots = csd_slots_alloc(ns->nr_hctx, ns->depth, gfp);
-		if (!slots)
-			return;
-		rcu_assign_pointer(ns->slots, slots);
-	}
+	/*
+	 * The probe allocates the one row its command needs; the work, the
+	 * rows of every queue the tag set has now.
+	 */
+	if (!gfpflags_allow_blocking(gfp))
+		csd_slot_row_alloc(ns, hctx, gfp);
+	else
+		for (h = 0; h < csd_ns_queues(ns); h++)
+			csd_slot_row_alloc(ns, h, gfp);
 	/* Before publication (probe) or under ns->lock (work). */
 	s = rcu_dereference_protected(ns->stats, !gfpflags_allow_blocking(gfp) ||
 				      lockdep_is_held(&ns->lock));
@@ -311,8 +318,99 @@ static bool csd_ns_tables_missing(struct csd_ns *ns)
 	struct csd_stats *s = rcu_dereference_protected(ns->stats,
 			lockdep_is_held(&ns->lock) || lockdep_is_held(&csd_ns_mutex));
 
-	return !s || (!rcu_access_pointer(ns->slots) && ns->nr_hctx && ns->depth) ||
-	       (s->nr_regions && !rcu_access_pointer(s->zones));
+	u32 h;
+
+	if (!s || (s->nr_regions && !rcu_access_pointer(s->zones)) ||
+	    READ_ONCE(ns->regeom))
+		return true;
+	for (h = 0; h < csd_ns_queues(ns) && ns->depth; h++)
+		if (!rcu_access_pointer(ns->slots[h]))
+			return true;
+	return false;
+}
+
+/*
+ * Under ns->lock: a new epoch for @ns's geometry and @region_sectors, made
+ * current. Returns the old one (to free after a grace period), NULL if
+ * there was none, or an ERR_PTR.
+ */
+static struct csd_stats *csd_ns_swap_epoch(struct csd_ns *ns, u64 region_sectors)
+{
+	struct csd_stats *old, *s;
+	unsigned int row;
+
+	lockdep_assert_held(&ns->lock);
+	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	if (s->nr_regions && !rcu_access_pointer(s->zones)) {
+		csd_stats_free(s);
+		return ERR_PTR(-ENOMEM);
+	}
+	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
+	/* Rows busy in the old epoch get their histograms now, not in IRQ. */
+	for (row = 0; old && row < CSD_NR_ROWS; row++)
+		if (rcu_access_pointer(old->hist[row]))
+			set_bit(row, s->hist_want);
+	csd_hist_prealloc(s);
+	s->gen = ++ns->next_gen;
+	ns->region_sectors = region_sectors;
+	rcu_assign_pointer(ns->stats, s);
+	return old;
+}
+
+/*
+ * Under ns->lock, from setup_work: the probe saw the disk's size or block
+ * size change (a resize, a format). Read the geometry again and start an
+ * epoch for it; until then the namespace's commands are counted as early.
+ * A region size set with CSD_IOC_CONFIG is kept while it still fits.
+ */
+static void csd_ns_regeom(struct csd_ns *ns)
+{
+	struct request_queue *q = ns->q;
+	struct gendisk *disk = READ_ONCE(q->disk);
+	struct csd_stats *old;
+	unsigned int lba_shift;
+	u64 capacity, region;
+
+	if (!disk || csd_ns_is_dead(ns))
+		goto clear;
+	lba_shift = ilog2(queue_logical_block_size(q));
+	capacity = get_capacity(disk);
+	/* A probe that read the fields just before they changed. */
+	if (lba_shift == ns->lba_shift && capacity == ns->capacity)
+		goto clear;
+	pr_info("%s: geometry changed from %llu x %u B to %llu x %u B; new epoch\n",
+		csd_ns_name(ns), ns->capacity >> (ns->lba_shift - SECTOR_SHIFT),
+		1U << ns->lba_shift, capacity >> (lba_shift - SECTOR_SHIFT),
+		1U << lba_shift);
+	WRITE_ONCE(ns->lba_shift, lba_shift);
+	WRITE_ONCE(ns->capacity, capacity);
+	if (ns->zoned) {
+		ns->zone_sectors = q->limits.chunk_sectors;
+		ns->nr_zones = ns->zone_sectors ?
+			DIV_ROUND_UP_ULL(capacity, ns->zone_sectors) : 0;
+	}
+	region = ns->region_sectors;
+	if (ns->zoned || region < (1ULL << (lba_shift - SECTOR_SHIFT)) ||
+	    DIV64_U64_ROUND_UP(capacity, region) > CSD_REGIONS_MAX ||
+	    region > max_t(u64, CSD_REGION_DEFAULT_SECTORS,
+			   roundup_pow_of_two(max_t(u64, capacity, 1))))
+		region = csd_ns_default_region(ns);
+	old = csd_ns_swap_epoch(ns, region);
+	if (IS_ERR(old))
+		return;		/* the reaper asks again */
+	if (old) {
+		synchronize_rcu();
+		csd_stats_free(old);
+	}
+clear:
+	/*
+	 * Cleared only now: until the new epoch is current, commands are
+	 * early. A change after the read above is seen again by the probe,
+	 * which compares the disk with the fields written here.
+	 */
+	WRITE_ONCE(ns->regeom, false);
 }
 
 static void csd_ns_setup(struct work_struct *work)
@@ -321,7 +419,9 @@ static void csd_ns_setup(struct work_struct *work)
 	struct csd_stats *s;
 
 	mutex_lock(&ns->lock);
-	csd_ns_alloc_tables(ns, GFP_KERNEL);
+	if (READ_ONCE(ns->regeom))
+		csd_ns_regeom(ns);
+	csd_ns_alloc_tables(ns, GFP_KERNEL, 0);
 	s = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
 	/*
 	 * An epoch taken back from the park may have rows whose histogram
@@ -351,7 +451,7 @@ int csd_ns_ensure_tables(struct csd_ns *ns)
 
 	lockdep_assert_held(&csd_ns_mutex);
 	mutex_lock(&ns->lock);
-	csd_ns_alloc_tables(ns, GFP_KERNEL);
+	csd_ns_alloc_tables(ns, GFP_KERNEL, 0);
 	ret = rcu_access_pointer(ns->stats) ? 0 : -ENOMEM;
 	mutex_unlock(&ns->lock);
 	return ret;
@@ -429,14 +529,24 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	}
 	mutex_init(&ns->lock);
 	INIT_WORK(&ns->setup_work, csd_ns_setup);
-	/* The request in flight pins the tag set: read its shape now. */
-	ns->nr_hctx = q->nr_hw_queues;
+	/*
+	 * The request in flight pins the tag set: read its shape now. The
+	 * depth is the tag set's for its lifetime; the queue count may grow
+	 * (blk_mq_update_nr_hw_queues), up to one queue per CPU and type.
+	 */
+	ns->nr_hctx = max_t(u32, q->nr_hw_queues, nr_cpu_ids * HCTX_MAX_TYPES);
 	ns->depth = q->tag_set ? q->tag_set->queue_depth : 0;
+	ns->slots = kcalloc(ns->nr_hctx, sizeof(*ns->slots), GFP_ATOMIC | __GFP_NOWARN);
+	if (!ns->slots) {
+		free_percpu(ns->pcpu);
+		kfree(ns);
+		return NULL;
+	}
 	if (q->disk)
 		csd_ns_describe(ns, q, rq, nsid);
 	else
 		csd_ns_describe_admin(ns, q, rq);
-	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN);
+	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN, rq->mq_hctx->queue_num);
 
 	spin_lock_irqsave(&csd_ns_lock, flags);
 	old = csd_ns_lookup(q);
@@ -478,12 +588,27 @@ void csd_global_sum(struct csd_global_pcpu *sum)
 	}
 }
 
+void csd_ns_pcpu_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct csd_ns_pcpu *c = per_cpu_ptr(ns->pcpu, cpu);
+
+		sum->early += READ_ONCE(c->early);
+		sum->unmatched += READ_ONCE(c->unmatched);
+		sum->stale += READ_ONCE(c->stale);
+	}
+}
+
 u64 csd_ns_mem(const struct csd_ns *ns)
 {
 	const struct csd_stats *s;
 	u64 mem = sizeof(*ns) + sizeof(struct csd_ns_pcpu) * nr_cpu_ids;
 
-	mem += (u64)ns->nr_hctx * (sizeof(void *) + ns->depth * sizeof(struct csd_slot));
+	mem += (u64)ns->nr_hctx * sizeof(void *) +
+	       (u64)READ_ONCE(ns->slot_rows) * ns->depth * sizeof(struct csd_slot);
 	rcu_read_lock();
 	s = rcu_dereference(ns->stats);
 	if (s)
@@ -515,6 +640,7 @@ u64 csd_mem_total(void)
 void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 {
 	const struct csd_stats *s;
+	struct csd_ns_pcpu sum;
 
 	memset(e, 0, sizeof(*e));
 	e->id = ns->id;
@@ -535,52 +661,37 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 		csd_stats_totals(s, &e->submitted, &e->completed, &e->aborted);
 		e->region_sectors = s->region_sectors;
 		e->nr_regions = s->nr_regions;
-	} else {
-		e->flags |= CSD_NS_F_PENDING;
 	}
+	if (!s || READ_ONCE(ns->regeom))
+		e->flags |= CSD_NS_F_PENDING;
 	rcu_read_unlock();
 	e->mem_bytes = csd_ns_mem(ns);
+	csd_ns_pcpu_sum(ns, &sum);
+	e->early = sum.early;
+	e->unmatched = sum.unmatched;
+	e->stale = sum.stale;
 }
 
 /* Replace the epoch: new statistics, optionally with a new region size. */
 static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 {
-	struct csd_stats *old, *s;
-	unsigned int row;
+	struct csd_stats *old;
 
-	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	if (s->nr_regions && !rcu_access_pointer(s->zones)) {
-		csd_stats_free(s);
-		return -ENOMEM;
-	}
 	mutex_lock(&ns->lock);
-	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
-	if (!old) {
-		/*
-		 * No epoch yet (setup_work has not run, or could not allocate
-		 * one): this one is the first. The command slots too, if
-		 * they are missing.
-		 */
-		s->gen = ++ns->next_gen;
-		ns->region_sectors = region_sectors;
-		rcu_assign_pointer(ns->stats, s);
-		csd_ns_alloc_tables(ns, GFP_KERNEL);
-		mutex_unlock(&ns->lock);
-		return 0;
-	}
-	/* Rows busy in the old epoch get their histograms now, not in IRQ. */
-	for (row = 0; row < CSD_NR_ROWS; row++)
-		if (rcu_access_pointer(old->hist[row]))
-			set_bit(row, s->hist_want);
-	csd_hist_prealloc(s);
-	s->gen = ++ns->next_gen;
-	ns->region_sectors = region_sectors;
-	rcu_assign_pointer(ns->stats, s);
+	old = csd_ns_swap_epoch(ns, region_sectors);
+	/*
+	 * No epoch before (setup_work has not run, or could not allocate
+	 * one): this one is the first. The command slots too, if missing.
+	 */
+	if (!IS_ERR(old))
+		csd_ns_alloc_tables(ns, GFP_KERNEL, 0);
 	mutex_unlock(&ns->lock);
-	synchronize_rcu();
-	csd_stats_free(old);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	if (old) {
+		synchronize_rcu();
+		csd_stats_free(old);
+	}
 	return 0;
 }
 

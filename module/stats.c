@@ -155,13 +155,14 @@ void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
 {
-	struct csd_slot **slots = rcu_dereference(ns->slots);
 	unsigned int h = rq->mq_hctx->queue_num;
+	struct csd_slot *row;
 
-	if (unlikely(!slots || h >= ns->nr_hctx || rq->tag < 0 ||
+	if (unlikely(!ns->slots || h >= ns->nr_hctx || rq->tag < 0 ||
 		     rq->tag >= ns->depth))
 		return NULL;
-	return &slots[h][rq->tag];
+	row = rcu_dereference(ns->slots[h]);
+	return likely(row) ? &row[rq->tag] : NULL;
 }
 
 /* The zone (region) of a command, or U32_MAX if it has none. */
@@ -220,14 +221,38 @@ static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
 	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0);
 }
 
+/*
+ * True when @ns's size or block size is no longer the one its epoch was
+ * made for (a resize, a format): its commands are early until setup_work
+ * has made the epoch of the new geometry. The driver changes the geometry
+ * with the queue frozen, so no command of the old one is in flight.
+ */
+static bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+{
+	struct gendisk *disk = READ_ONCE(q->disk);
+
+	if (ns->admin || !disk)
+		return false;
+	if (likely(!READ_ONCE(ns->regeom) &&
+		   get_capacity(disk) == READ_ONCE(ns->capacity) &&
+		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift)))
+		return false;
+	WRITE_ONCE(ns->regeom, true);
+	queue_work(system_wq, &ns->setup_work);
+	return true;
+}
+
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
 
-	if (unlikely(!s || !slot)) {
+	if (unlikely(!s || !slot || csd_geometry_changed(ns, rq->q))) {
 		this_cpu_inc(ns->pcpu->early);
+		/* A queue added since (blk_mq_update_nr_hw_queues): its row is the work's. */
+		if (s && !slot)
+			queue_work(system_wq, &ns->setup_work);
 		return;
 	}
 	/* A slot still taken: its command left without a completion. */

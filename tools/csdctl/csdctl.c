@@ -222,6 +222,7 @@ static const struct {
 	{ CSD_FEAT_ZONED, "zoned" },
 	{ CSD_FEAT_MODULE_BTF, "module-btf" },
 	{ CSD_FEAT_BPF, "bpf" },
+	{ CSD_FEAT_NS_DIAG, "ns-diag" },
 };
 
 static int cmd_info(int argc, char **argv)
@@ -424,6 +425,9 @@ static int cmd_devices(int argc, char **argv)
 			json_u64(&j, "region_sectors", e->region_sectors);
 			json_u64(&j, "nr_regions", e->nr_regions);
 			json_u64(&j, "mem_bytes", e->mem_bytes);
+			json_u64(&j, "early", e->early);
+			json_u64(&j, "unmatched", e->unmatched);
+			json_u64(&j, "stale", e->stale);
 			json_end_object(&j);
 		}
 		json_end_array(&j);

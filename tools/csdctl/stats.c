@@ -90,6 +90,10 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 	       fmt_ns(c[0], (__u64)(secs * 1e9)),
 	       s->ns.flags & CSD_NS_F_DISABLED ? " (disabled)" : "",
 	       s->ns.flags & CSD_NS_F_DEAD ? " (removed)" : "");
+	if (s->ns.early || s->ns.unmatched || s->ns.stale)
+		printf("not timed: %llu submitted early, %llu completions unmatched, %llu of an earlier epoch\n",
+		       (unsigned long long)s->ns.early, (unsigned long long)s->ns.unmatched,
+		       (unsigned long long)s->ns.stale);
 	if (!s->nr_rows) {
 		printf("no completed commands\n");
 	} else {
@@ -211,6 +215,9 @@ static void stats_json_ns(struct json *j, const struct ns_snap *base, const stru
 	json_u64(j, "completed", s->st.completed);
 	json_u64(j, "aborted", s->st.aborted);
 	json_i64(j, "in_flight", snap_in_flight(s));
+	json_u64(j, "early", s->ns.early);
+	json_u64(j, "unmatched", s->ns.unmatched);
+	json_u64(j, "stale", s->ns.stale);
 	json_u64(j, "since_ns", s->st.since_ns);
 	json_u64(j, "now_ns", s->st.now_ns);
 	json_double(j, "interval_s", secs);

@@ -53,6 +53,8 @@
 #define CSD_FEAT_ZONED		_BITULL(1)	/* built with BLK_DEV_ZONED */
 #define CSD_FEAT_MODULE_BTF	_BITULL(2)	/* csd.ko was built with BTF */
 #define CSD_FEAT_BPF		_BITULL(3)	/* BPF struct_ops and kfuncs */
+/* csd_ns_entry has @early, @unmatched and @stale; geometry changes start epochs */
+#define CSD_FEAT_NS_DIAG	_BITULL(4)
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
@@ -105,7 +107,7 @@ struct csd_info {
 #define CSD_NS_F_ZONED		_BITUL(0)	/* host-managed zoned (ZNS) */
 #define CSD_NS_F_DEAD		_BITUL(1)	/* disk removed; entry goes soon */
 #define CSD_NS_F_DISABLED	_BITUL(2)	/* tracking off (CSD_IOC_CONFIG) */
-#define CSD_NS_F_PENDING	_BITUL(3)	/* tables not allocated yet */
+#define CSD_NS_F_PENDING	_BITUL(3)	/* tables (or new geometry's) not ready */
 #define CSD_NS_F_ADMIN		_BITUL(4)	/* a controller's admin queue */
 
 /**
@@ -134,10 +136,24 @@ struct csd_info {
  *	conventional namespace (a power of two), in 512-byte sectors.
  * @nr_regions: zones or regions csd keeps per-zone statistics for.
  * @mem_bytes: memory csd holds for this namespace.
- * @reserved: zero.
+ * @early: commands submitted while csd could not time them: the tables
+ *	were not allocated yet (the namespace's or a new hardware queue's
+ *	first command, an allocation failure), or the namespace's geometry
+ *	had just changed and its new epoch was not made yet. Not part of
+ *	@submitted. Since csd saw the namespace or since the last reset.
+ * @unmatched: completions of commands csd did not see submitted (early
+ *	ones, or submitted before csd attached). Not part of @completed.
+ * @stale: completions of commands submitted in an earlier epoch (before
+ *	a reset, a region change or a geometry change). Not part of
+ *	@completed.
+ * @reserved: zero (out).
  *
  * In flight = submitted - completed - aborted. Commands that were already
  * in flight when csd attached are not counted at all.
+ *
+ * A change of the namespace's size or block size (a resize, a format)
+ * starts a new epoch, as a reset does: @capacity, @lba_shift, the zones
+ * or regions and every count then describe the new geometry.
  */
 struct csd_ns_entry {
 	__u32 id;
@@ -155,7 +171,10 @@ struct csd_ns_entry {
 	__u64 region_sectors;
 	__u64 nr_regions;
 	__u64 mem_bytes;
-	__u64 reserved[4];
+	__u64 early;
+	__u64 unmatched;
+	__u64 stale;
+	__u64 reserved;
 };
 
 #define CSD_NS_ENTRY_SIZE_VER0	120	/* id .. completed: the least accepted */
