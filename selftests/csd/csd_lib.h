@@ -335,11 +335,18 @@ static inline int csd_nvme_up(void)
 	return 0;
 }
 
-/* Unload the nvme driver and nvme-core; the namespaces disappear. */
+/*
+ * Unload the nvme driver and nvme-core; the namespaces disappear. Fabrics
+ * transports an earlier test left loaded (they hold nvme-core) go first.
+ */
 static inline int csd_nvme_down(void)
 {
-	if (csd_module_loaded("nvme") && csd_rmmod("nvme"))
-		return -1;
+	static const char * const users[] = { "nvme_loop", "nvme_tcp", "nvme_fabrics", "nvme" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		if (csd_module_loaded(users[i]) && csd_rmmod(users[i]))
+			return -1;
 	if (csd_module_loaded("nvme_core") && csd_rmmod("nvme_core"))
 		return -1;
 	return 0;

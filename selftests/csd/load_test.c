@@ -309,7 +309,7 @@ TEST_F(lifecycle, nvme_loop_namespace_comes_and_goes)
 {
 	const char *setup =
 		"modprobe nvmet && modprobe nvme-loop && modprobe null_blk nr_devices=1 gb=1 && "
-		"(mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config) && "
+		"(grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config) && "
 		"S=/sys/kernel/config/nvmet/subsystems/csdtest && mkdir $S && "
 		"echo 1 > $S/attr_allow_any_host && mkdir $S/namespaces/1 && "
 		"echo -n /dev/nullb0 > $S/namespaces/1/device_path && "

@@ -32,7 +32,7 @@ D=$CACHE/$DV
 # The modules the guest loads (tools/vm/initramfs.sh), in lsmod's format
 # for localmodconfig: every other =m option of Debian's config is dropped.
 GUEST_MODULES="nvme nvme_core nvme_fabrics nvme_auth nvme_keyring nvmet
-	       nvme_loop null_blk configfs"
+	       nvme_loop nvme_tcp nvmet_tcp null_blk configfs"
 
 # The debug options, on top of Debian's config.
 DEBUG_ON="KASAN KASAN_GENERIC KASAN_VMALLOC

@@ -22,7 +22,7 @@ say() { echo "csd-initramfs: $*" >&2; }
 
 # Modules the guest may load, with their dependencies resolved by depmod.
 MODULES="nvme nvme-core nvme-fabrics nvme-auth nvme-keyring nvmet nvme-loop
-	 null_blk configfs"
+	 nvme-tcp nvmet-tcp null_blk configfs"
 # Host programs copied with their shared libraries.
 PROGRAMS="/usr/sbin/nvme /usr/bin/fio /usr/bin/jq"
 

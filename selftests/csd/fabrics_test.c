@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A namespace whose shape changes under csd, on an NVMe over Fabrics
+ * controller over a file, to this guest itself (nvme-loop, NVMe/TCP on
+ * 127.0.0.1): the file grows (a resize), and a controller reset comes back
+ * with more I/O queues (blk_mq_update_nr_hw_queues). The controller is
+ * found by its serial.
+ * The queue test offlines CPU 1 for a while and reloads csd.
+ */
+#include "csd_lib.h"
+#include "csd_harness.h"
+
+#define LOOP_NQN	"csdloop"
+#define LOOP_SERIAL	"csdloop1"
+#define LOOP_FILE	"/tmp/csd-loop.img"
+#define LOOP_PORT	"/sys/kernel/config/nvmet/ports/8"
+#define LOOP_SUBSYS	"/sys/kernel/config/nvmet/subsystems/" LOOP_NQN
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define MIB		(1024 * 1024ULL)
+
+/*
+ * Take the controller and the target down; 0 once the subsystem is gone.
+ * The host's disconnect returns before the target has dropped its
+ * controller, so the configfs removals are retried until they hold.
+ */
+static int loop_down(void)
+{
+	int i;
+
+	csd_run("nvme disconnect -n " LOOP_NQN " > /dev/null 2>&1");
+	for (i = 0; i < 100 && !access(LOOP_SUBSYS, F_OK); i++) {
+		if (i)
+			usleep(50000);
+		csd_run("rm -f " LOOP_PORT "/subsystems/" LOOP_NQN " 2>/dev/null; "
+			"rmdir " LOOP_PORT " 2>/dev/null; "
+			"echo 0 > " LOOP_SUBSYS "/namespaces/1/enable 2>/dev/null; "
+			"rmdir " LOOP_SUBSYS "/namespaces/1 2>/dev/null; "
+			"rmdir " LOOP_SUBSYS " 2>/dev/null; true");
+	}
+	csd_run("rm -f " LOOP_FILE "; rmdir " LOOP_PORT " 2>/dev/null; "
+		"for m in nvme-loop nvme-tcp nvme-fabrics nvmet-tcp nvmet; do rmmod $m 2>/dev/null; done; true");
+	return access(LOOP_SUBSYS, F_OK) ? 0 : -1;
+}
+
+/*
+ * A fabrics controller over a @mib MiB file, asking for 2 I/O queues: over
+ * nvme-loop, or over NVMe/TCP on 127.0.0.1 (@tcp).
+ */
+static int loop_up(unsigned int mib, bool tcp)
+{
+	char cmd[2048];
+
+	if (loop_down())
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+		 "modprobe nvmet && modprobe %s && "
+		 "(grep -q ' /sys/kernel/config ' /proc/mounts || "
+		 "mount -t configfs none /sys/kernel/config) && "
+		 "truncate -s %uM " LOOP_FILE " && S=" LOOP_SUBSYS " && mkdir $S && "
+		 "echo 1 > $S/attr_allow_any_host && echo " LOOP_SERIAL " > $S/attr_serial && "
+		 "mkdir $S/namespaces/1 && echo -n " LOOP_FILE " > $S/namespaces/1/device_path && "
+		 "echo 1 > $S/namespaces/1/buffered_io && echo 1 > $S/namespaces/1/enable && "
+		 "P=" LOOP_PORT " && mkdir $P && %s && "
+		 "ln -s $S $P/subsystems/" LOOP_NQN " && U=$(cat /proc/sys/kernel/random/uuid) && "
+		 "nvme connect %s -n " LOOP_NQN " --nr-io-queues=2 "
+		 "--hostnqn=nqn.2014-08.org.nvmexpress:uuid:$U --hostid=$U > /dev/null",
+		 tcp ? "nvme-tcp && modprobe nvmet-tcp && ip link set lo up" : "nvme-loop", mib,
+		 tcp ? "echo tcp > $P/addr_trtype && echo ipv4 > $P/addr_adrfam && "
+		       "echo 127.0.0.1 > $P/addr_traddr && echo 4420 > $P/addr_trsvcid" :
+		       "echo loop > $P/addr_trtype",
+		 tcp ? "-t tcp -a 127.0.0.1 -s 4420" : "-t loop");
+	return csd_run(cmd);
+}
+
+/* The loop controller's name and its namespace's disk, once /dev has it. */
+static int loop_disk(char *ctrl, size_t clen, char *disk, size_t dlen)
+{
+	struct dirent *de;
+	char dir[300];
+	int tries;
+	DIR *d;
+
+	for (tries = 0; tries < 200; tries++, usleep(50000)) {
+		if (csd_ctrl_by_serial(LOOP_SERIAL, ctrl, clen))
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/class/nvme/%s", ctrl);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		disk[0] = 0;
+		while ((de = readdir(d)))
+			if (!strncmp(de->d_name, ctrl, strlen(ctrl)) &&
+			    strchr(de->d_name + strlen(ctrl), 'n'))
+				snprintf(disk, dlen, "%.60s", de->d_name);
+		closedir(d);
+		if (!disk[0])
+			continue;
+		if (csd_dev_node_ok(disk))
+			return 0;
+	}
+	return -1;
+}
+
+/* Wait until @disk's sysfs @attr reads @want; 0, or -1 after 10 s. */
+static int wait_sysfs(const char *disk, const char *attr, unsigned long long want)
+{
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 200; i++, usleep(50000))
+		if (!csd_sysfs_read(disk, attr, buf, sizeof(buf)) && strtoull(buf, NULL, 10) == want)
+			return 0;
+	return -1;
+}
+
+/* Hardware queues of @disk's request queue: the entries of its mq/ directory. */
+static int nr_hw_queues(const char *disk)
+{
+	char path[300];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/mq", disk);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static int set_region(int fd, __u32 ns_id, __u64 sectors)
+{
+	struct csd_config c = {
+		.size = sizeof(c), .flags = CSD_CFG_F_REGION, .ns_id = ns_id,
+		.region_sectors = sectors,
+	};
+
+	return ioctl(fd, CSD_IOC_CONFIG, &c);
+}
+
+static int zone_reads(int fd, __u32 ns_id, __u32 zone, __u64 *count)
+{
+	struct csd_zone_entry e;
+	struct csd_zone_stats a = {
+		.size = sizeof(a), .ns_id = ns_id, .start = zone, .count = 1,
+		.entry_size = sizeof(e), .entries = (__u64)(unsigned long)&e,
+	};
+
+	if (ioctl(fd, CSD_IOC_ZONE_STATS, &a) || a.count != 1)
+		return -1;
+	*count = e.io[CSD_ZIO_READ].count;
+	return 0;
+}
+
+FIXTURE(loop) {
+	int fd;
+	bool cpu1_offlined;
+	char ctrl[64];
+	char disk[64];
+	char path[80];
+};
+
+FIXTURE_SETUP(loop)
+{
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	self->cpu1_offlined = false;
+}
+
+FIXTURE_TEARDOWN(loop)
+{
+	csd_pin(-1);
+	if (loop_down())
+		TH_LOG("could not remove the target subsystem " LOOP_SUBSYS);
+	if (self->cpu1_offlined)
+		csd_write_str(CPU1_ONLINE, "1");
+	if (self->fd >= 0)
+		close(self->fd);
+	/* A test that reloads csd and fails half-way leaves it loaded. */
+	if (!csd_module_loaded("csd"))
+		csd_insmod(csd_ko_path());
+}
+
+static int loop_start(struct __test_metadata *_metadata, FIXTURE_DATA(loop) *self,
+		      unsigned int mib, bool tcp)
+{
+	if (loop_up(mib, tcp) || loop_disk(self->ctrl, sizeof(self->ctrl),
+				      self->disk, sizeof(self->disk)))
+		return -1;
+	snprintf(self->path, sizeof(self->path), "/dev/%s", self->disk);
+	TH_LOG("loop controller %s, namespace %s", self->ctrl, self->disk);
+	return 0;
+}
+
+/*
+ * The backing file grows and the target tells the host (revalidate_size):
+ * the disk's capacity changes. csd starts an epoch for the new geometry:
+ * the new capacity, regions up to it (a region size set before is kept),
+ * and the reads past the old end counted in their region. The command
+ * that revealed the change is counted as early, exactly once.
+ */
+TEST_F(loop, resize_starts_new_epoch)
+{
+	struct csd_ns_entry e, f;
+	__u64 n;
+	int i;
+
+	ASSERT_EQ(0, loop_start(_metadata, self, 64, false));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_wait_ns(self->fd, self->disk, &e));
+	EXPECT_EQ(64 * MIB / 512, e.capacity);
+	EXPECT_EQ(12, e.lba_shift);	/* the file's block size */
+	ASSERT_EQ(0, set_region(self->fd, e.id, MIB / 512));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 5, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
+	EXPECT_EQ(64, e.nr_regions);
+	EXPECT_EQ(5, e.submitted);
+	EXPECT_EQ(5, e.completed);
+
+	ASSERT_EQ(0, csd_run("truncate -s 128M " LOOP_FILE " && echo 1 > "
+			     LOOP_SUBSYS "/namespaces/1/revalidate_size"));
+	ASSERT_EQ(0, wait_sysfs(self->disk, "size", 128 * MIB / 512));
+
+	/* The first command after the change shows it to csd. */
+	ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 100 * MIB));
+	for (i = 0; i < 250; i++, usleep(20000))
+		if (!csd_find_ns(self->fd, self->disk, &f) && f.capacity == 128 * MIB / 512 &&
+		    !(f.flags & CSD_NS_F_PENDING))
+			break;
+	EXPECT_EQ(128 * MIB / 512, f.capacity);
+	EXPECT_EQ(128, f.nr_regions);
+	EXPECT_EQ(MIB / 512, f.region_sectors);
+	EXPECT_EQ(1, f.early - e.early);
+	EXPECT_EQ(0, f.submitted);
+
+	ASSERT_EQ(0, csd_direct_reads(self->path, 7, 4096, 100 * MIB));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
+	EXPECT_EQ(7, f.submitted);
+	EXPECT_EQ(7, f.completed);
+	EXPECT_EQ(0, f.aborted);
+	EXPECT_EQ(1, f.early - e.early);
+	ASSERT_EQ(0, zone_reads(self->fd, f.id, 100, &n));
+	EXPECT_EQ(7, n);
+}
+
+/* Reset the fabrics controller; wait until it is live with @queues I/O queues. */
+static int loop_reset(FIXTURE_DATA(loop) *self, int queues)
+{
+	char cmd[300], state[32] = "";
+	int i, sfd;
+	ssize_t n;
+
+	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/class/nvme/%s/reset_controller", self->ctrl);
+	if (csd_run(cmd))
+		return -1;
+	for (i = 0; i < 200; i++, usleep(50000)) {
+		snprintf(cmd, sizeof(cmd), "/sys/class/nvme/%s/state", self->ctrl);
+		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
+		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
+		if (sfd >= 0)
+			close(sfd);
+		state[n > 0 ? n : 0] = 0;
+		if (!strncmp(state, "live", 4) && nr_hw_queues(self->disk) == queues)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * csd first sees the namespace while its controller has one I/O queue.
+ * Then a reset gives it two, and reads from CPU 1 run on the new queue:
+ * csd gives it command slots and counts them exactly.
+ *
+ * NVMe/TCP over 127.0.0.1: on a reset, the host asks for one queue per
+ * online CPU, so CPU 1 is offline for the first reset and back for the
+ * second. (nvme-loop cannot grow: its reset connects the new queues
+ * before blk_mq_update_nr_hw_queues, and the connect fails.)
+ */
+TEST_F(loop, new_hw_queue_is_counted)
+{
+	struct csd_ns_entry e, f;
+	int i;
+
+	if (access(CPU1_ONLINE, W_OK) || sysconf(_SC_NPROCESSORS_ONLN) != 2)
+		SKIP(return, "needs a guest with 2 CPUs and CPU hotplug");
+	if (csd_run("modprobe -q nvme-tcp && modprobe -q nvmet-tcp"))
+		SKIP(return, "this kernel has no nvme-tcp or nvmet-tcp module");
+	ASSERT_EQ(0, loop_start(_metadata, self, 64, true));
+	ASSERT_EQ(2, nr_hw_queues(self->disk));
+	ASSERT_EQ(0, csd_write_str(CPU1_ONLINE, "0"));
+	self->cpu1_offlined = true;
+	ASSERT_EQ(0, loop_reset(self, 1));
+
+	/* A fresh csd: it learns the namespace from its next command. */
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_wait_ns(self->fd, self->disk, &e));
+
+	ASSERT_EQ(0, csd_write_str(CPU1_ONLINE, "1"));
+	self->cpu1_offlined = false;
+	ASSERT_EQ(0, loop_reset(self, 2));
+
+	/*
+	 * CPU 1's first command on the new queue may come before its slots
+	 * (they are allocated in process context): wait until one is timed.
+	 */
+	ASSERT_EQ(0, csd_pin(1));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 0));
+		ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
+		if (f.submitted > e.submitted)
+			break;
+		usleep(100000);
+	}
+	ASSERT_LT(e.submitted, f.submitted);
+	TH_LOG("first timed read on the new queue after %d early", i);
+	EXPECT_EQ(i, f.early - e.early);
+
+	e = f;
+	ASSERT_EQ(0, csd_direct_reads(self->path, 20, 4096, 4096));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
+	EXPECT_EQ(20, f.submitted - e.submitted);
+	EXPECT_EQ(20, f.completed - e.completed);
+	EXPECT_EQ(0, f.aborted - e.aborted);
+	EXPECT_EQ(0, f.early - e.early);
+	EXPECT_EQ(0, f.unmatched - e.unmatched);
+}
+
+TEST_HARNESS_MAIN
