@@ -302,7 +302,7 @@ int csd_ns_init(void);
 void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
-				    u32 nsid);
+				    struct nvme_command *cmd);
 bool csd_ns_is_dead(const struct csd_ns *ns);
 struct csd_ns *csd_ns_find_id(u32 id);
 unsigned int csd_ns_count(void);
@@ -325,6 +325,7 @@ extern struct mutex csd_ns_mutex;
 int csd_hooks_init(void);
 void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
+void csd_hooks_refuse(void);
 
 /* chardev.c */
 /* Read and write back a size-versioned ioctl argument (uapi/linux/csd.h). */

@@ -48,6 +48,9 @@ member() {
 cmd=$(member nvme_request cmd) retries=$(member nvme_request retries)
 status=$(member nvme_request status) ctrl=$(member nvme_request ctrl)
 instance=$(member nvme_ctrl instance)
+genctr=$(member nvme_request genctr) ns_ctrl=$(member nvme_ns ctrl)
+[ -n "$genctr" ] || die "struct nvme_request in $ko lacks genctr"
+[ -n "$ns_ctrl" ] || die "struct nvme_ns in $ko lacks ctrl"
 [ -n "$cmd" ] && [ -n "$retries" ] && [ -n "$status" ] && [ -n "$ctrl" ] ||
 	die "struct nvme_request in $ko lacks cmd, retries, status or ctrl"
 [ -n "$instance" ] || die "struct nvme_ctrl in $ko lacks instance"
@@ -65,6 +68,8 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_REQ_STATUS_OFF		$status
 #define CSD_NVME_REQ_CTRL_OFF		$ctrl
 #define CSD_NVME_CTRL_INSTANCE_OFF	$instance
+#define CSD_NVME_REQ_GENCTR_OFF		$genctr
+#define CSD_NVME_NS_CTRL_OFF		$ns_ctrl
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

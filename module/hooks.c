@@ -37,7 +37,7 @@ static void csd_probe_setup(void *data, struct request *rq,
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
 	if (unlikely(!ns))
-		ns = csd_ns_get_or_create(q, rq, le32_to_cpu(cmd->common.nsid));
+		ns = csd_ns_get_or_create(q, rq, cmd);
 	if (likely(ns)) {
 		if (likely(!READ_ONCE(ns->disabled)))
 			csd_account_setup(ns, rq, cmd);
@@ -135,6 +135,31 @@ static void csd_hooks_attach(struct module *mod)
 	pr_info("attached to %s\n", mod->name);
 }
 
+/*
+ * The running nvme-core's private layout is not the one csd was built for
+ * (see csd_layout_ok()): no namespace was created, and the probes come
+ * off, from process context. A new nvme-core (reload) is checked again.
+ */
+static void csd_hooks_refuse_work(struct work_struct *work)
+{
+	mutex_lock(&csd_hooks_mutex);
+	if (csd_tp_setup || csd_tp_complete) {
+		csd_hooks_detach_all();
+		tracepoint_synchronize_unregister();
+		pr_err("nvme_core's struct nvme_request does not match the layout csd was built for (%s); not counting: rebuild csd for this kernel\n",
+		       CSD_NVME_LAYOUT_KVER);
+	}
+	mutex_unlock(&csd_hooks_mutex);
+}
+
+static DECLARE_WORK(csd_refuse_work, csd_hooks_refuse_work);
+
+/* From the submission probe: any context, maybe many times. */
+void csd_hooks_refuse(void)
+{
+	schedule_work(&csd_refuse_work);
+}
+
 static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 				void *data)
 {
@@ -191,4 +216,6 @@ void csd_hooks_exit(void)
 {
 	unregister_tracepoint_module_notifier(&csd_tp_module_nb);
 	tracepoint_synchronize_unregister();
+	/* No probe can queue it any more. */
+	cancel_work_sync(&csd_refuse_work);
 }

@@ -12,6 +12,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/hash.h>
+#include <linux/nvme.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -504,6 +505,49 @@ static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
 	csd_ns_name_ctrl(ns, rq);
 }
 
+/* For the selftests: make the layout check below see a mismatch. */
+static bool layout_check_test;
+module_param(layout_check_test, bool, 0444);
+MODULE_PARM_DESC(layout_check_test,
+		 "Test only: see nvme-core's layout as different from the build's");
+
+#define CSD_NVME_REQ_MIN_SIZE	max3(CSD_NVME_REQ_CMD_OFF + sizeof(void *),		\
+				     CSD_NVME_REQ_CTRL_OFF + sizeof(void *),		\
+				     max3(CSD_NVME_REQ_STATUS_OFF + sizeof(u16),	\
+					  CSD_NVME_REQ_RETRIES_OFF + 1,		\
+					  CSD_NVME_REQ_GENCTR_OFF + 1))
+
+/*
+ * The offsets into nvme-core's private structs come from the BTF of the
+ * nvme-core.ko csd was built against. Check them against the running
+ * nvme-core on each queue's first command, before anything is read
+ * through them: the command the tracepoint passes must be the request's,
+ * the command id nvme_setup_cmd() just wrote must hold the request's tag
+ * and generation, and an I/O queue's namespace must point to the
+ * request's controller. No pointer taken at a checked offset is followed.
+ */
+static bool csd_layout_ok(struct request_queue *q, struct request *rq,
+			  struct nvme_command *cmd)
+{
+	u8 *pdu = csd_nvme_req(rq);
+	u16 cid = le16_to_cpu(cmd->common.command_id);
+	/* The test knob looks for the command one pointer further on. */
+	unsigned int cmd_off = CSD_NVME_REQ_CMD_OFF + (layout_check_test ? sizeof(void *) : 0);
+	void *ctrl;
+
+	if (!q->tag_set || q->tag_set->cmd_size < CSD_NVME_REQ_MIN_SIZE + sizeof(void *) ||
+	    *(struct nvme_command **)(pdu + cmd_off) != cmd || rq->tag < 0 ||
+	    (cid & 0xfff) != rq->tag || cid >> 12 != (pdu[CSD_NVME_REQ_GENCTR_OFF] & 0xf))
+		return false;
+	ctrl = *(void **)(pdu + CSD_NVME_REQ_CTRL_OFF);
+	if (!ctrl || !virt_addr_valid(ctrl))
+		return false;
+	if (q->disk && q->queuedata &&
+	    *(void **)((u8 *)q->queuedata + CSD_NVME_NS_CTRL_OFF) != ctrl)
+		return false;
+	return true;
+}
+
 /*
  * Called from the submission probe on the first request of a queue, in
  * atomic context: allocate the small entry with GFP_ATOMIC and leave the
@@ -511,13 +555,18 @@ static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
  * frees its copy. Failure is counted by the caller.
  */
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
-				    u32 nsid)
+				    struct nvme_command *cmd)
 {
+	u32 nsid = le32_to_cpu(cmd->common.nsid);
 	struct csd_ns *ns, *old;
 	unsigned long flags;
 
 	if (blk_queue_dying(q) || (q->disk && test_bit(GD_DEAD, &q->disk->state)))
 		return NULL;
+	if (unlikely(!csd_layout_ok(q, rq, cmd))) {
+		csd_hooks_refuse();
+		return NULL;
+	}
 
 	ns = kzalloc(sizeof(*ns), GFP_ATOMIC | __GFP_NOWARN);
 	if (!ns)

@@ -86,15 +86,21 @@ static inline bool csd_module_loaded(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-static inline int csd_insmod(const char *path)
+/* Load the module at @path with parameters @args ("" for none). */
+static inline int csd_insmod_args(const char *path, const char *args)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = syscall(SYS_finit_module, fd, args, 0);
 	close(fd);
 	return ret;
+}
+
+static inline int csd_insmod(const char *path)
+{
+	return csd_insmod_args(path, "");
 }
 
 /* rmmod, retrying while the module is busy for a moment. */

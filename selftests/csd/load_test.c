@@ -34,7 +34,9 @@ static long long counted_reads(int n)
 
 	if (fd < 0)
 		return -1;
-	csd_find_ns(fd, csd_conv()->disk, &a);
+	/* Not known yet (csd just loaded): its counts start at zero. */
+	if (csd_find_ns(fd, csd_conv()->disk, &a))
+		memset(&a, 0, sizeof(a));
 	if (!csd_direct_reads(csd_conv()->path, n, 4096, 0) &&
 	    !csd_find_ns(fd, csd_conv()->disk, &b) && b.completed - a.completed == (__u64)n)
 		ret = b.submitted - a.submitted;
@@ -380,6 +382,51 @@ TEST_F(lifecycle, nvme_loop_namespace_comes_and_goes)
 	/* The emulated controller is untouched and still counted. */
 	EXPECT_EQ(5, counted_reads(5));
 	close(fd);
+}
+
+/*
+ * When the running nvme-core's private layout is not the one csd was
+ * built for, csd counts nothing and takes its probes off, saying why.
+ * (The module's test knob makes the layout check look one pointer past
+ * the command; everything else is the real check on real commands.)
+ */
+TEST_F(lifecycle, layout_mismatch_refuses_to_count)
+{
+	struct csd_ns_list list;
+	struct csd_info info;
+	int fd, i;
+
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod_args(csd_ko_path(), "layout_check_test=1"));
+	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 3, 4096, 0));
+	for (i = 0; i < 250; i++, usleep(20000))
+		if (!csd_info(fd, &info) && !info.hook_attached)
+			break;
+	EXPECT_EQ(0, info.hook_attached);
+	EXPECT_FALSE(info.features & CSD_FEAT_NVME_HOOKS);
+	/* The first read, and any before the probes came off. */
+	EXPECT_LE(1, info.untracked);
+	memset(&list, 0, sizeof(list));
+	list.size = sizeof(list);
+	list.entry_size = sizeof(struct csd_ns_entry);
+	ASSERT_EQ(0, ioctl(fd, CSD_IOC_LIST_NS, &list));
+	EXPECT_EQ(0, list.total);
+	EXPECT_EQ(0, csd_run("dmesg | grep -q 'does not match the layout csd was built for'"));
+	close(fd);
+
+	/* Built right, it counts again. */
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
+	EXPECT_EQ(2, hooks_attached());
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &(struct csd_ns_entry){}));
+	close(fd);
+	EXPECT_EQ(9, counted_reads(9));
 }
 
 /* A controller reset keeps the namespaces and the counting exact. */
