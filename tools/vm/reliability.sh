@@ -34,6 +34,7 @@ trap 'rm -f "$section" "$page.tmp"' EXIT
 	echo "$title" | sed 's/./-/g'
 	echo
 	echo ":Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo ":Tree: $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo ":Kernel: $kernel, $(nproc) host cores, QEMU $qemu (TCG)"
 	echo ":Suite: ${summary:-no summary (the guest did not finish)}, exit status $rc, ${secs} s"
 	echo
