@@ -45,6 +45,14 @@ static unsigned int csd_nr_parked;
 static u64 csd_park_bytes;
 static DEFINE_SPINLOCK(csd_park_lock);
 
+/*
+ * Epochs replaced by setup_work (a geometry change). The work cannot take
+ * csd_ns_mutex (the reaper cancels it under that mutex), and ioctls read
+ * an epoch under the mutex alone, so the reaper frees these, under it and
+ * after a grace period. On park_node, under csd_park_lock.
+ */
+static LIST_HEAD(csd_retired);
+
 static void csd_ns_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(csd_reap_work, csd_ns_reap);
 
@@ -124,6 +132,33 @@ static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 	list_for_each_entry_safe(evict, tmp, &gone, park_node)
 		csd_stats_free(evict);
 	return true;
+}
+
+/* An epoch no longer current: freed by the reaper (see csd_retired). */
+static void csd_stats_retire(struct csd_stats *s)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_add_tail(&s->park_node, &csd_retired);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+}
+
+/* Under csd_ns_mutex, or at exit: free the retired epochs. */
+static void csd_ns_free_retired(void)
+{
+	struct csd_stats *s, *tmp;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_splice_init(&csd_retired, &gone);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	if (list_empty(&gone))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(s, tmp, &gone, park_node)
+		csd_stats_free(s);
 }
 
 /* Drop every parked epoch (reset of all namespaces, module exit). */
@@ -311,8 +346,10 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp, u32 hctx)
 }
 
 /*
- * True while a table of @ns is missing (an allocation failed). Under
- * ns->lock or csd_ns_mutex: an epoch is freed only under both.
+ * True while a table of @ns is missing (an allocation failed) or a new
+ * geometry waits for its epoch. Under ns->lock or csd_ns_mutex: an epoch
+ * is replaced only under ns->lock, and freed only under csd_ns_mutex
+ * (csd_ns_new_epoch(), the reaper's csd_ns_free_retired()).
  */
 static bool csd_ns_tables_missing(struct csd_ns *ns)
 {
@@ -401,10 +438,8 @@ static void csd_ns_regeom(struct csd_ns *ns)
 	old = csd_ns_swap_epoch(ns, region);
 	if (IS_ERR(old))
 		return;		/* the reaper asks again */
-	if (old) {
-		synchronize_rcu();
-		csd_stats_free(old);
-	}
+	if (old)
+		csd_stats_retire(old);
 clear:
 	/*
 	 * Cleared only now: until the new epoch is current, commands are
@@ -677,9 +712,11 @@ u64 csd_mem_total(void)
 	list_for_each_entry_rcu(ns, &csd_ns_list, node)
 		mem += csd_ns_mem(ns);
 	rcu_read_unlock();
-	/* Parked epochs of namespaces that went away. */
+	/* Parked epochs of namespaces that went away, and retired ones. */
 	spin_lock_irqsave(&csd_park_lock, flags);
 	list_for_each_entry(s, &csd_parked, park_node)
+		mem += atomic64_read(&s->mem);
+	list_for_each_entry(s, &csd_retired, park_node)
 		mem += atomic64_read(&s->mem);
 	spin_unlock_irqrestore(&csd_park_lock, flags);
 	return mem;
@@ -841,6 +878,7 @@ static void csd_ns_reap(struct work_struct *work)
 	csd_ns_remove_if(csd_ns_dead_twice, true);
 	/* A table an allocation failure left out: try again. */
 	mutex_lock(&csd_ns_mutex);
+	csd_ns_free_retired();
 	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex))
 		if (!csd_ns_is_dead(ns) && csd_ns_tables_missing(ns))
 			queue_work(system_wq, &ns->setup_work);
@@ -878,4 +916,5 @@ void csd_ns_exit(void)
 	cancel_delayed_work_sync(&csd_reap_work);
 	csd_ns_forget_all();
 	csd_ns_unpark_all_free();
+	csd_ns_free_retired();
 }
