@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A namespace whose shape changes under csd, on an NVMe over Fabrics
+ * A namespace whose shape changes under csd: the emulated conventional
+ * namespace is formatted to another LBA size; and on an NVMe over Fabrics
  * controller over a file, to this guest itself (nvme-loop, NVMe/TCP on
- * 127.0.0.1): the file grows (a resize), and a controller reset comes back
- * with more I/O queues (blk_mq_update_nr_hw_queues). The controller is
- * found by its serial.
+ * 127.0.0.1), the file grows (a resize) and a controller reset comes back
+ * with more I/O queues (blk_mq_update_nr_hw_queues). The fabrics
+ * controller is found by its serial.
  * The queue test offlines CPU 1 for a while and reloads csd.
  */
 #include "csd_lib.h"
@@ -333,6 +334,134 @@ TEST_F(loop, new_hw_queue_is_counted)
 	EXPECT_EQ(0, f.aborted - e.aborted);
 	EXPECT_EQ(0, f.early - e.early);
 	EXPECT_EQ(0, f.unmatched - e.unmatched);
+}
+
+/* The LBA format index of @ns with 2^@ds-byte blocks and no metadata. */
+static int lbaf_of(const struct csd_nvme_ns *ns, int ds)
+{
+	char cmd[512], out[32] = "";
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "nvme id-ns %s -o json | jq '[.lbafs[] | .ds == %d and .ms == 0] | index(true)'",
+		 ns->path, ds);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (!fgets(out, sizeof(out), f))
+		out[0] = 0;
+	pclose(f);
+	return out[0] >= '0' && out[0] <= '9' ? atoi(out) : -1;
+}
+
+static int format_lbaf(const struct csd_nvme_ns *ns, int lbaf, int lbs)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "nvme format %s --lbaf=%d --force > /dev/null", ns->path, lbaf);
+	if (csd_run(cmd))
+		return -1;
+	return wait_sysfs(ns->disk, "queue/logical_block_size", lbs);
+}
+
+/* Reads of the 4 KiB row, and their bytes, in @ns_id's current epoch. */
+static int read_4k_row(int fd, __u32 ns_id, __u64 *count, __u64 *bytes)
+{
+	static struct csd_stat_row rows[256];
+	struct csd_ns_stats st = {
+		.size = sizeof(st), .ns_id = ns_id, .row_count = 256,
+		.row_size = sizeof(rows[0]), .rows = (__u64)(unsigned long)rows,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, CSD_IOC_NS_STATS, &st))
+		return -1;
+	*count = *bytes = 0;
+	for (i = 0; i < st.row_count; i++)
+		if (rows[i].op == CSD_OP_READ && rows[i].size_class == CSD_SZ_4K) {
+			*count = rows[i].count;
+			*bytes = rows[i].bytes;
+		}
+	return 0;
+}
+
+FIXTURE(format) {
+	int fd;
+	int lbs;	/* the guest's block size, restored afterwards */
+	int lbaf;	/* and its LBA format */
+};
+
+FIXTURE_SETUP(format)
+{
+	char lbs[16] = "";
+
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, csd_sysfs_read(csd_conv()->disk, "queue/logical_block_size", lbs, sizeof(lbs)));
+	self->lbs = atoi(lbs);
+	self->lbaf = lbaf_of(csd_conv(), self->lbs == 4096 ? 12 : 9);
+}
+
+FIXTURE_TEARDOWN(format)
+{
+	char lbs[16] = "";
+
+	/* The other tests expect the guest's block size. */
+	if (!csd_sysfs_read(csd_conv()->disk, "queue/logical_block_size", lbs, sizeof(lbs)) &&
+	    atoi(lbs) != self->lbs && self->lbaf >= 0)
+		format_lbaf(csd_conv(), self->lbaf, self->lbs);
+	close(self->fd);
+}
+
+/*
+ * Format to @lbs-byte blocks; wait until csd has the new epoch; then 4 KiB
+ * reads count exactly 4096 bytes each (with the old LBA size, csd would
+ * turn their block counts into 512 or 32768 bytes).
+ */
+static void format_and_count(struct __test_metadata *_metadata, int fd, int lbaf, int lbs,
+			     int reads)
+{
+	struct csd_ns_entry e;
+	__u64 count, bytes;
+	int i;
+
+	ASSERT_EQ(0, format_lbaf(csd_conv(), lbaf, lbs));
+	/* Commands show csd the change; the kernel's own may come first. */
+	for (i = 0; i < 250; i++, usleep(20000)) {
+		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
+		if (!csd_find_ns(fd, csd_conv()->disk, &e) && 1 << e.lba_shift == lbs &&
+		    !(e.flags & CSD_NS_F_PENDING))
+			break;
+	}
+	ASSERT_EQ(lbs, 1 << e.lba_shift);
+	EXPECT_EQ(64 * MIB / 512, e.capacity);
+	csd_nvme_settle();
+	ASSERT_EQ(0, csd_reset_ns(fd, e.id));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, reads, 4096, 8192));
+	ASSERT_EQ(0, read_4k_row(fd, e.id, &count, &bytes));
+	EXPECT_EQ(reads, count);
+	EXPECT_EQ(reads * 4096ULL, bytes);
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &e));
+	EXPECT_EQ(reads, e.submitted);
+	EXPECT_EQ(reads, e.completed);
+}
+
+/*
+ * A format to the other LBA size (4 KiB <-> 512 B) and back: each starts
+ * an epoch with the new block size.
+ */
+TEST_F(format, lba_size_change_starts_new_epoch)
+{
+	int other = self->lbs == 4096 ? 512 : 4096;
+	int lbaf = lbaf_of(csd_conv(), other == 4096 ? 12 : 9);
+	struct csd_ns_entry e;
+
+	if (self->lbaf < 0 || lbaf < 0)
+		SKIP(return, "the conventional namespace has no 512 B and 4 KiB LBA formats");
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &e));
+	ASSERT_EQ(self->lbs, 1 << e.lba_shift);
+	format_and_count(_metadata, self->fd, lbaf, other, 7);
+	format_and_count(_metadata, self->fd, self->lbaf, self->lbs, 5);
 }
 
 TEST_HARNESS_MAIN
