@@ -798,17 +798,20 @@ def zone_table(ep, zones_addr, first, last):
     zsize = ep.csd.zone_t.sizeof
     out = []
     z = first
+    # Zone sends to every zone are counted once, in the epoch's all_zones.
+    allb = _read(int(ep.s["all_zones"].address), zsize)
     while z <= last:
         n = min(256, last - z + 1)
         b = _read(zones_addr + z * zsize, n * zsize)
         for i in range(n):
-            out.append(fill_zone(ep, z + i, b, i * zsize))
+            out.append(fill_zone(ep, z + i, b, i * zsize, allb))
         z += n
     return out
 
 
-def fill_zone(ep, zi, b, base):
-    """csd_fill_zone() of zone zi, read at b[base:]."""
+def fill_zone(ep, zi, b, base, allb):
+    """csd_fill_zone() of zone zi, read at b[base:], plus the epoch's
+    all-zones counters read at allb."""
     csd = ep.csd
     zo = _offsets(csd.zone_t)
     e = dict(index=zi, start_sector=zi << ep.region_shift, io=[],
@@ -820,8 +823,8 @@ def fill_zone(ep, zi, b, base):
         return struct.unpack_from("<q", b, base + zo[name] + 8 * i)[0] & \
             U64_MAX
 
-    def d(name, i=0):
-        return struct.unpack_from("<i", b, base + zo[name] + 4 * i)[0] & \
+    def d(name, i=0, buf=b, at=base):
+        return struct.unpack_from("<i", buf, at + zo[name] + 4 * i)[0] & \
             0xffffffff
     for i in range(nio):
         io = dict(count=q("count", i), bytes=q("bytes", i),
@@ -834,7 +837,7 @@ def fill_zone(ep, zi, b, base):
         e["io"].append(io)
     for name in ("opens", "closes", "finishes", "resets", "offlines",
                  "errors"):
-        e[name] = d(name)
+        e[name] = (d(name) + d(name, buf=allb, at=0)) & 0xffffffff
     return e
 
 

@@ -103,6 +103,7 @@ struct csd_stats {
 	unsigned int region_shift;
 	u32 nr_regions;
 	struct csd_zone __rcu *zones;		/* [nr_regions], maybe later */
+	struct csd_zone all_zones;		/* zone sends to every zone */
 	struct csd_admin_op *admin;		/* [256], admin entries only */
 	atomic64_t mem;				/* bytes held by this epoch */
 	struct csd_ns *ns;

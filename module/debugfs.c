@@ -141,10 +141,20 @@ static int csd_zones_show(struct seq_file *m, void *v)
 	u32 i;
 
 	seq_puts(m, "zone start_sector reads r_mean_ns r_p99_ns r_max_ns writes w_mean_ns w_p99_ns w_max_ns appends a_mean_ns a_p99_ns a_max_ns opens closes finishes resets offlines errors\n");
-	rcu_read_lock();
-	s = rcu_dereference(ns->stats);
-	for (i = 0; s && i < s->nr_regions; i++) {
+	/*
+	 * One RCU read section per zone, not one for the whole table: up to
+	 * CSD_REGIONS_MAX zones. An epoch that changes half-way is followed.
+	 */
+	for (i = 0;; i++) {
+		rcu_read_lock();
+		s = rcu_dereference(ns->stats);
+		if (!s || i >= s->nr_regions) {
+			rcu_read_unlock();
+			break;
+		}
 		csd_fill_zone(s, i, &e);
+		rcu_read_unlock();
+		cond_resched();
 		if (!e.io[0].count && !e.io[1].count && !e.io[2].count &&
 		    !e.opens && !e.closes && !e.finishes && !e.resets &&
 		    !e.offlines && !e.errors)
@@ -156,7 +166,6 @@ static int csd_zones_show(struct seq_file *m, void *v)
 		seq_printf(m, " %u %u %u %u %u %u\n", e.opens, e.closes,
 			   e.finishes, e.resets, e.offlines, e.errors);
 	}
-	rcu_read_unlock();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(csd_zones);

@@ -120,9 +120,11 @@ static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
 	list_add_tail(&s->park_node, &csd_parked);
 	csd_nr_parked++;
 	csd_park_bytes += atomic64_read(&s->mem);
-	/* Bounded in number and in bytes: the oldest go first. */
-	while (csd_nr_parked > CSD_PARK_MAX ||
-	       (csd_park_bytes > CSD_PARK_BYTES && csd_nr_parked > 1)) {
+	/*
+	 * Bounded in number and in bytes: the oldest go first, and an epoch
+	 * bigger than the whole budget is not kept at all.
+	 */
+	while (csd_nr_parked > CSD_PARK_MAX || csd_park_bytes > CSD_PARK_BYTES) {
 		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
 		list_move(&evict->park_node, &gone);
 		csd_nr_parked--;
@@ -203,13 +205,24 @@ bool csd_ns_is_dead(const struct csd_ns *ns)
 	return blk_queue_dying(ns->q) || (!ns->admin && !READ_ONCE(ns->q->disk));
 }
 
-/* The default region of a namespace: its zones, or 256 MiB regions. */
+/*
+ * The default region of a namespace: its zones, or 256 MiB regions. Never
+ * more than CSD_REGIONS_MAX of them, so that the zone table has a ceiling
+ * whatever the device: past it, zones are folded, 2, 4, 8... to a region.
+ */
 static u64 csd_ns_default_region(const struct csd_ns *ns)
 {
+	u64 r;
+
 	if (ns->admin)
 		return 0;
-	if (ns->zoned)
-		return ns->zone_sectors;
+	if (ns->zoned) {
+		/* Zone sizes are powers of two (the block layer requires it). */
+		for (r = ns->zone_sectors; r && r < (1ULL << 62) &&
+		     DIV64_U64_ROUND_UP(ns->capacity, r) > CSD_REGIONS_MAX; r <<= 1)
+			;
+		return r;
+	}
 	/* roundup_pow_of_two(0) is undefined: a namespace may have no blocks. */
 	return max_t(u64, CSD_REGION_DEFAULT_SECTORS,
 		     roundup_pow_of_two(max_t(u64, 1,
@@ -736,7 +749,8 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 	e->flags = (ns->zoned ? CSD_NS_F_ZONED : 0) |
 		   (csd_ns_is_dead(ns) ? CSD_NS_F_DEAD : 0) |
 		   (READ_ONCE(ns->disabled) ? CSD_NS_F_DISABLED : 0) |
-		   (ns->admin ? CSD_NS_F_ADMIN : 0);
+		   (ns->admin ? CSD_NS_F_ADMIN : 0) |
+		   (ns->zoned && ns->region_sectors > ns->zone_sectors ? CSD_NS_F_FOLDED : 0);
 	e->lba_shift = ns->lba_shift;
 	e->capacity = ns->capacity;
 	e->zone_sectors = ns->zone_sectors;

@@ -313,12 +313,32 @@ static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,
 	atomic64_inc(&s->errors_other);
 }
 
+/* A zone management action's counter in @z, or NULL for another op. */
+static atomic_t *csd_zone_action(struct csd_zone *z, u8 op)
+{
+	switch (op) {
+	case CSD_OP_ZONE_OPEN:
+		return &z->opens;
+	case CSD_OP_ZONE_CLOSE:
+		return &z->closes;
+	case CSD_OP_ZONE_FINISH:
+		return &z->finishes;
+	case CSD_OP_ZONE_RESET:
+		return &z->resets;
+	case CSD_OP_ZONE_OFFLINE:
+		return &z->offlines;
+	default:
+		return NULL;
+	}
+}
+
 static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 			     u64 lat, bool error)
 {
 	struct csd_zone *zones = rcu_dereference(s->zones);
 	struct csd_zone *z;
-	u32 i, n;
+	atomic_t *action;
+	u32 zi;
 	int zio;
 
 	if (!ci->ranged || !s->nr_regions)
@@ -329,56 +349,48 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 	}
 
 	if (ci->select_all && s->ns->zoned) {
-		i = 0;
-		n = s->nr_regions;
-	} else {
-		u32 zi = csd_zone_of(s, ci);
-
-		if (zi == U32_MAX)
-			return;		/* out of any range: the device says so */
-		i = zi;
-		n = i + 1;
-	}
-
-	for (; i < n; i++) {
-		z = &zones[i];
+		/*
+		 * Every zone: counted once, in the epoch's all-zones record,
+		 * which the readers add to each zone. Never a loop over the
+		 * zones here, in interrupt context.
+		 */
+		z = &s->all_zones;
 		if (error)
 			atomic_inc(&z->errors);
-		switch (ci->op) {
-		case CSD_OP_READ:
-			zio = CSD_ZIO_READ;
-			break;
-		case CSD_OP_WRITE:
-			zio = CSD_ZIO_WRITE;
-			break;
-		case CSD_OP_APPEND:
-			zio = CSD_ZIO_APPEND;
-			break;
-		case CSD_OP_ZONE_OPEN:
-			atomic_inc(&z->opens);
-			continue;
-		case CSD_OP_ZONE_CLOSE:
-			atomic_inc(&z->closes);
-			continue;
-		case CSD_OP_ZONE_FINISH:
-			atomic_inc(&z->finishes);
-			continue;
-		case CSD_OP_ZONE_RESET:
-			atomic_inc(&z->resets);
-			continue;
-		case CSD_OP_ZONE_OFFLINE:
-			atomic_inc(&z->offlines);
-			continue;
-		default:
-			continue;
-		}
-		atomic64_inc(&z->count[zio]);
-		atomic64_add(ci->bytes, &z->bytes[zio]);
-		atomic64_add(lat, &z->lat_sum[zio]);
-		csd_atomic64_max(&z->lat_max[zio], lat);
-		atomic_inc(&z->hist[zio][csd_hist_index(lat, CSD_ZHIST_FIRST_SHIFT,
-							CSD_ZHIST_SUB_BITS)]);
+		action = csd_zone_action(z, ci->op);
+		if (action)
+			atomic_inc(action);
+		return;
 	}
+
+	zi = csd_zone_of(s, ci);
+	if (zi == U32_MAX)
+		return;		/* out of any range: the device says so */
+	z = &zones[zi];
+	if (error)
+		atomic_inc(&z->errors);
+	switch (ci->op) {
+	case CSD_OP_READ:
+		zio = CSD_ZIO_READ;
+		break;
+	case CSD_OP_WRITE:
+		zio = CSD_ZIO_WRITE;
+		break;
+	case CSD_OP_APPEND:
+		zio = CSD_ZIO_APPEND;
+		break;
+	default:
+		action = csd_zone_action(z, ci->op);
+		if (action)
+			atomic_inc(action);
+		return;
+	}
+	atomic64_inc(&z->count[zio]);
+	atomic64_add(ci->bytes, &z->bytes[zio]);
+	atomic64_add(lat, &z->lat_sum[zio]);
+	csd_atomic64_max(&z->lat_max[zio], lat);
+	atomic_inc(&z->hist[zio][csd_hist_index(lat, CSD_ZHIST_FIRST_SHIFT,
+						CSD_ZHIST_SUB_BITS)]);
 }
 
 static void csd_atomic64_min(atomic64_t *v, u64 x)
@@ -610,7 +622,7 @@ int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp)
 	if (!s->nr_regions || rcu_access_pointer(s->zones))
 		return 0;
 	if (gfpflags_allow_blocking(gfp))
-		z = kvcalloc(s->nr_regions, sizeof(*z), gfp);
+		z = kvcalloc(s->nr_regions, sizeof(*z), gfp | __GFP_NOWARN);
 	else
 		z = kcalloc(s->nr_regions, sizeof(*z), gfp | __GFP_NOWARN);
 	if (!z)
@@ -830,7 +842,7 @@ void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
 void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
 {
 	const struct csd_zone *zones = rcu_dereference_check(s->zones, true);
-	const struct csd_zone *z;
+	const struct csd_zone *z, *a;
 	u64 b[CSD_ZHIST_BUCKETS], binned;
 	int i, k;
 
@@ -860,10 +872,12 @@ void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
 					      CSD_ZHIST_SUB_BITS, 99, 100),
 				 io->lat_max_ns);
 	}
-	e->opens = atomic_read(&z->opens);
-	e->closes = atomic_read(&z->closes);
-	e->finishes = atomic_read(&z->finishes);
-	e->resets = atomic_read(&z->resets);
-	e->offlines = atomic_read(&z->offlines);
-	e->errors = atomic_read(&z->errors);
+	/* Plus the zone management commands sent to every zone at once. */
+	a = &s->all_zones;
+	e->opens = atomic_read(&z->opens) + atomic_read(&a->opens);
+	e->closes = atomic_read(&z->closes) + atomic_read(&a->closes);
+	e->finishes = atomic_read(&z->finishes) + atomic_read(&a->finishes);
+	e->resets = atomic_read(&z->resets) + atomic_read(&a->resets);
+	e->offlines = atomic_read(&z->offlines) + atomic_read(&a->offlines);
+	e->errors = atomic_read(&z->errors) + atomic_read(&a->errors);
 }

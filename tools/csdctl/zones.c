@@ -143,7 +143,8 @@ static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, un
 	char path[64];
 	int fd;
 
-	if (!ns->zone_sectors)
+	/* Zones folded into regions: a row is several zones, with no one condition. */
+	if (!ns->zone_sectors || ns->region_sectors != ns->zone_sectors)
 		return;
 	snprintf(path, sizeof(path), "/dev/%s", ns->disk);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -193,12 +194,16 @@ static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *
 			const struct zone_row *rows, unsigned int nr, unsigned int hidden)
 {
 	bool zoned = ns->flags & CSD_NS_F_ZONED;
+	bool folded = zoned && ns->zone_sectors && zs->region_sectors > ns->zone_sectors;
 	char c[CSD_ZIO_NR][3][FMT_LEN], sz[FMT_LEN], wp[FMT_LEN];
 	unsigned int i;
 	int k;
 
 	printf("%s (%s): %u %s of %s, %u shown", ns->disk, zoned ? "zns" : "conv", zs->total,
-	       zoned ? "zones" : "regions", fmt_bytes(sz, zs->region_sectors << 9), nr);
+	       zoned && !folded ? "zones" : "regions", fmt_bytes(sz, zs->region_sectors << 9), nr);
+	if (folded)
+		printf(", %llu zones per region (more zones than csd keeps: %u at most)",
+		       (unsigned long long)(zs->region_sectors / ns->zone_sectors), CSD_REGIONS_MAX);
 	if (hidden)
 		printf(", %u without activity hidden (--all shows them)", hidden);
 	printf("\n");
@@ -218,8 +223,8 @@ static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *
 			snprintf(wp, sizeof(wp), "%llu", (unsigned long long)r->wp_blocks);
 		printf("%6u %12llu %-9s %10s %8llu %6s %6s %6s %8llu %6s %6s %6s %8llu %6s %6s %6s %6u %6u %6u %6u\n",
 		       z->index, (unsigned long long)((z->start_sector << 9) >> ns->lba_shift),
-		       !zoned ? "-" : r->cond_known ? zone_cond_name(r->cond) : "?",
-		       r->wp_known ? wp : !zoned ? "-" : r->cond_known ? "-" : "?",
+		       !zoned || folded ? "-" : r->cond_known ? zone_cond_name(r->cond) : "?",
+		       r->wp_known ? wp : !zoned || folded ? "-" : r->cond_known ? "-" : "?",
 		       (unsigned long long)z->io[CSD_ZIO_READ].count, c[0][0], c[0][1], c[0][2],
 		       (unsigned long long)z->io[CSD_ZIO_WRITE].count, c[1][0], c[1][1], c[1][2],
 		       (unsigned long long)z->io[CSD_ZIO_APPEND].count, c[2][0], c[2][1], c[2][2],

@@ -109,6 +109,8 @@ struct csd_info {
 #define CSD_NS_F_DISABLED	_BITUL(2)	/* tracking off (CSD_IOC_CONFIG) */
 #define CSD_NS_F_PENDING	_BITUL(3)	/* tables (or new geometry's) not ready */
 #define CSD_NS_F_ADMIN		_BITUL(4)	/* a controller's admin queue */
+/* zoned, with more zones than CSD_REGIONS_MAX: each region is 2^k zones */
+#define CSD_NS_F_FOLDED		_BITUL(5)
 
 /**
  * struct csd_ns_entry - one namespace in CSD_IOC_LIST_NS's array, or, with
@@ -133,8 +135,12 @@ struct csd_info {
  * @aborted: of those, commands that left the driver without a completion
  *	(failed in the driver after setup; csd sees their tag reused).
  * @region_sectors: size of a zone, or of an accounting region on a
- *	conventional namespace (a power of two), in 512-byte sectors.
- * @nr_regions: zones or regions csd keeps per-zone statistics for.
+ *	conventional namespace (a power of two), in 512-byte sectors. On a
+ *	zoned namespace with more than CSD_REGIONS_MAX zones, 2^k zones
+ *	(CSD_NS_F_FOLDED): the per-zone statistics, zone indices included
+ *	(ZONE_STATS, trace records, BPF contexts), are then per region.
+ * @nr_regions: zones or regions csd keeps per-zone statistics for; at
+ *	most CSD_REGIONS_MAX.
  * @mem_bytes: memory csd holds for this namespace.
  * @early: commands submitted while csd could not time them: the tables
  *	were not allocated yet (the namespace's or a new hardware queue's
