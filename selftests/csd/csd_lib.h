@@ -335,6 +335,10 @@ static inline int csd_nvme_up(void)
 		/* Say what is missing: the disk, or its node in /dev. */
 		csd_run("for d in /sys/block/nvme*; do echo \"# csd_nvme_up: $d dev $(cat $d/dev)"
 			" zoned $(cat $d/queue/zoned), node: $(ls -l /dev/${d##*/} 2>&1)\"; done");
+		/* Evidence for the (rare) disk without a node: see reliability.rst. */
+		csd_run("ls -l /dev | grep -E ' (nvme|ng)' | sed 's/^/# csd_nvme_up: dev: /'; "
+			"dmesg | grep -E 'nvme|devtmpfs|blk|block' | tail -n 30 | "
+			"sed 's/^/# csd_nvme_up: dmesg: /'");
 		return -1;
 	}
 	csd_nvme_settle();

@@ -76,8 +76,8 @@ build_base() {
 	install -D -m 0755 "$kc/../tools/promtool" "$root/usr/bin/promtool"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 --no-check -o "$out.tmp" -f)
-	mv "$out.tmp" "$out"
+	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 --no-check -o "$out.tmp.$$" -f)
+	mv "$out.tmp.$$" "$out"
 	echo "$key" > "$stamp"
 	say "base initramfs: $(du -h "$out" | cut -f1)"
 	echo "$out"
@@ -147,8 +147,8 @@ build_bench() {
 		mkdir -p "$root$(dirname "$inc")"
 		cp -a "$inc" "$root$inc"
 	fi
-	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 -T0 --no-check -o "$out.tmp" -f)
-	mv "$out.tmp" "$out"
+	(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -3 -T0 --no-check -o "$out.tmp.$$" -f)
+	mv "$out.tmp.$$" "$out"
 	echo "$key" > "$stamp"
 	say "bench initramfs: $(du -h "$out" | cut -f1)"
 	echo "$out"
