@@ -258,6 +258,12 @@ static __always_inline struct nvme_command *csd_rq_cmd(struct request *rq)
 					 CSD_NVME_REQ_CMD_OFF);
 }
 
+/* The request's struct nvme_ctrl (checked by csd_layout_ok() per queue). */
+static __always_inline void *csd_rq_ctrl(struct request *rq)
+{
+	return *(void **)((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_CTRL_OFF);
+}
+
 static __always_inline u16 csd_rq_status(struct request *rq)
 {
 	/* SC in bits 0-7, SCT in bits 8-10; CRD, MORE and DNR above. */

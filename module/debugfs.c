@@ -204,6 +204,8 @@ static int csd_all_inflight_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(csd_all_inflight);
 
+static DEFINE_MUTEX(csd_debugfs_mutex);
+
 void csd_debugfs_add_ns(struct csd_ns *ns)
 {
 	struct dentry *old;
@@ -211,6 +213,8 @@ void csd_debugfs_add_ns(struct csd_ns *ns)
 
 	if (IS_ERR_OR_NULL(csd_debugfs_root))
 		return;
+	/* Setup works run in parallel: one name lookup and creation at a time. */
+	mutex_lock(&csd_debugfs_mutex);
 	if (ns->admin)
 		snprintf(name, sizeof(name), "%s-admin", ns->ctrl_name);
 	else
@@ -222,6 +226,7 @@ void csd_debugfs_add_ns(struct csd_ns *ns)
 		snprintf(name + strlen(name), sizeof(name) - strlen(name), "-%u", ns->id);
 	}
 	ns->dbg = debugfs_create_dir(name, csd_debugfs_root);
+	mutex_unlock(&csd_debugfs_mutex);
 	debugfs_create_file("latency", 0400, ns->dbg, ns, &csd_latency_fops);
 	debugfs_create_file("status", 0400, ns->dbg, ns, &csd_status_fops);
 	if (!ns->admin)

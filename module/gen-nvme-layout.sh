@@ -49,6 +49,8 @@ cmd=$(member nvme_request cmd) retries=$(member nvme_request retries)
 status=$(member nvme_request status) ctrl=$(member nvme_request ctrl)
 instance=$(member nvme_ctrl instance)
 genctr=$(member nvme_request genctr) ns_ctrl=$(member nvme_ns ctrl)
+admin_q=$(member nvme_ctrl admin_q)
+[ -n "$admin_q" ] || die "struct nvme_ctrl in $ko lacks admin_q"
 [ -n "$genctr" ] || die "struct nvme_request in $ko lacks genctr"
 [ -n "$ns_ctrl" ] || die "struct nvme_ns in $ko lacks ctrl"
 [ -n "$cmd" ] && [ -n "$retries" ] && [ -n "$status" ] && [ -n "$ctrl" ] ||
@@ -70,6 +72,7 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_CTRL_INSTANCE_OFF	$instance
 #define CSD_NVME_REQ_GENCTR_OFF		$genctr
 #define CSD_NVME_NS_CTRL_OFF		$ns_ctrl
+#define CSD_NVME_CTRL_ADMIN_Q_OFF	$admin_q
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

@@ -513,7 +513,7 @@ int csd_ns_ensure_tables(struct csd_ns *ns)
  */
 static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 {
-	void *ctrl = *(void **)((u8 *)blk_mq_rq_to_pdu(rq) + CSD_NVME_REQ_CTRL_OFF);
+	void *ctrl = csd_rq_ctrl(rq);
 	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
 
 	ns->ctrl_instance = instance;
@@ -587,7 +587,7 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
 	    *(struct nvme_command **)(pdu + cmd_off) != cmd || rq->tag < 0 ||
 	    (cid & 0xfff) != rq->tag || cid >> 12 != (pdu[CSD_NVME_REQ_GENCTR_OFF] & 0xf))
 		return false;
-	ctrl = *(void **)(pdu + CSD_NVME_REQ_CTRL_OFF);
+	ctrl = csd_rq_ctrl(rq);
 	if (!ctrl || !virt_addr_valid(ctrl))
 		return false;
 	if (q->disk && q->queuedata &&
@@ -615,6 +615,14 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 		csd_hooks_refuse();
 		return NULL;
 	}
+	/*
+	 * Of a controller's queues without a disk, only the admin queue is
+	 * an entry: a fabrics controller's connect and fabrics queues carry
+	 * its Connect and Property commands, which only the global admin
+	 * counters count.
+	 */
+	if (!q->disk && *(void **)((u8 *)csd_rq_ctrl(rq) + CSD_NVME_CTRL_ADMIN_Q_OFF) != q)
+		return NULL;
 
 	ns = kzalloc(sizeof(*ns), GFP_ATOMIC | __GFP_NOWARN);
 	if (!ns)

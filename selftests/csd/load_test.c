@@ -331,7 +331,7 @@ TEST_F(lifecycle, nvme_loop_namespace_comes_and_goes)
 	struct csd_ns_list arg;
 	struct csd_ns_entry ents[16], a, b;
 	char disk[64] = "", path[80];
-	unsigned int i;
+	unsigned int i, admins;
 	int fd, tries;
 
 	ASSERT_EQ(0, csd_run(setup));
@@ -368,6 +368,16 @@ TEST_F(lifecycle, nvme_loop_namespace_comes_and_goes)
 			a = ents[i];
 	ASSERT_NE(0, a.id);
 	TH_LOG("loop namespace %s is counted on %s (ctrl %s)", disk, a.disk, a.ctrl);
+	/*
+	 * One admin entry for the loop controller: its connect and fabrics
+	 * queues (Connect, Property Get/Set) have no disk either, but they
+	 * are not the admin queue.
+	 */
+	admins = 0;
+	for (i = 0; i < arg.count; i++)
+		if ((ents[i].flags & CSD_NS_F_ADMIN) && !strcmp(ents[i].ctrl, a.ctrl))
+			admins++;
+	EXPECT_EQ(1, admins);
 	ASSERT_EQ(0, csd_direct_reads(path, 33, 4096, 4096));
 	ASSERT_EQ(0, csd_find_ns(fd, a.disk, &b));
 	EXPECT_EQ(33, b.submitted - a.submitted);
