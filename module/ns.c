@@ -146,10 +146,18 @@ static void csd_stats_retire(struct csd_stats *s)
 	spin_unlock_irqrestore(&csd_park_lock, flags);
 }
 
+/* Free the epochs on @list (by park_node), which no probe can see. */
+static void csd_stats_free_list(struct list_head *list)
+{
+	struct csd_stats *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, list, park_node)
+		csd_stats_free(s);
+}
+
 /* Under csd_ns_mutex, or at exit: free the retired epochs. */
 static void csd_ns_free_retired(void)
 {
-	struct csd_stats *s, *tmp;
 	unsigned long flags;
 	LIST_HEAD(gone);
 
@@ -159,14 +167,12 @@ static void csd_ns_free_retired(void)
 	if (list_empty(&gone))
 		return;
 	synchronize_rcu();
-	list_for_each_entry_safe(s, tmp, &gone, park_node)
-		csd_stats_free(s);
+	csd_stats_free_list(&gone);
 }
 
 /* Drop every parked epoch (reset of all namespaces, module exit). */
 static void csd_ns_unpark_all_free(void)
 {
-	struct csd_stats *s, *tmp;
 	unsigned long flags;
 	LIST_HEAD(gone);
 
@@ -175,8 +181,7 @@ static void csd_ns_unpark_all_free(void)
 	csd_nr_parked = 0;
 	csd_park_bytes = 0;
 	spin_unlock_irqrestore(&csd_park_lock, flags);
-	list_for_each_entry_safe(s, tmp, &gone, park_node)
-		csd_stats_free(s);
+	csd_stats_free_list(&gone);
 }
 
 static void csd_ns_free(struct csd_ns *ns, bool park)
