@@ -148,6 +148,7 @@ struct csd_ns {
 	struct list_head reap_node;	/* private list of the reaper */
 	struct request_queue *q;	/* lookup key; referenced */
 	struct gendisk *disk;		/* NULL if admin; valid while !dead */
+	struct gendisk *head_disk;	/* a path's multipath head; referenced */
 	u32 id;
 	u32 nsid;
 	bool zoned;
@@ -373,7 +374,7 @@ static inline bool csd_tracing(void)
 	return unlikely(!list_empty(&csd_tracers));
 }
 
-void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt);
+void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt);
 int csd_trace_open(struct csd_trace_open *arg, struct file **filep);
 void csd_trace_abort(int fd, struct file *file);
 int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len);

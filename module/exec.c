@@ -457,11 +457,14 @@ static struct file *csd_exec_open(struct csd_ns *ns)
 {
 	struct file *f;
 
+	/* A multipath path disk has no block device: read through its head. */
+	struct gendisk *disk = ns->head_disk ?: ns->disk;
+
 	lockdep_assert_held(&csd_ns_mutex);
-	f = bdev_file_open_by_dev(disk_devt(ns->disk), BLK_OPEN_READ, NULL, NULL);
+	f = bdev_file_open_by_dev(disk_devt(disk), BLK_OPEN_READ, NULL, NULL);
 	if (IS_ERR(f))
 		return f;
-	if (csd_ns_is_dead(ns) || file_bdev(f)->bd_disk != ns->disk) {
+	if (csd_ns_is_dead(ns) || file_bdev(f)->bd_disk != disk) {
 		fput(f);
 		return ERR_PTR(-ENODEV);
 	}

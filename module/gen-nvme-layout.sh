@@ -50,6 +50,10 @@ status=$(member nvme_request status) ctrl=$(member nvme_request ctrl)
 instance=$(member nvme_ctrl instance)
 genctr=$(member nvme_request genctr) ns_ctrl=$(member nvme_ns ctrl)
 admin_q=$(member nvme_ctrl admin_q)
+# Multipath heads (CONFIG_NVME_MULTIPATH); -1 where nvme-core has none.
+ns_head=$(member nvme_ns head) head_disk=$(member nvme_ns_head disk)
+[ -n "$ns_head" ] || die "struct nvme_ns in $ko lacks head"
+[ -n "$head_disk" ] || head_disk=-1
 [ -n "$admin_q" ] || die "struct nvme_ctrl in $ko lacks admin_q"
 [ -n "$genctr" ] || die "struct nvme_request in $ko lacks genctr"
 [ -n "$ns_ctrl" ] || die "struct nvme_ns in $ko lacks ctrl"
@@ -73,6 +77,8 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_REQ_GENCTR_OFF		$genctr
 #define CSD_NVME_NS_CTRL_OFF		$ns_ctrl
 #define CSD_NVME_CTRL_ADMIN_Q_OFF	$admin_q
+#define CSD_NVME_NS_HEAD_OFF		$ns_head
+#define CSD_NVME_HEAD_DISK_OFF		$head_disk
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

@@ -194,6 +194,8 @@ static void csd_ns_free(struct csd_ns *ns, bool park)
 	if (!park || !s || !csd_ns_park(ns, s))
 		csd_stats_free(s);
 	csd_slots_free(ns->slots, ns->nr_hctx);
+	if (ns->head_disk)
+		put_disk(ns->head_disk);
 	blk_put_queue(ns->q);
 	free_percpu(ns->pcpu);
 	kfree(ns);
@@ -294,6 +296,9 @@ static void csd_ns_free_unpublished(struct csd_ns *ns)
 	else
 		csd_stats_free_atomic(s);
 	csd_slots_free(ns->slots, ns->nr_hctx);
+	/* Not the last reference: the path, alive, holds the head. */
+	if (ns->head_disk)
+		put_disk(ns->head_disk);
 	free_percpu(ns->pcpu);
 	kfree(ns);
 }
@@ -525,6 +530,31 @@ static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
 }
 
+/*
+ * The multipath head of a hidden path disk (nvmeXcYnZ), from nvme-core's
+ * private structs at offsets read from BTF; the request in flight pins
+ * the path's struct nvme_ns and, through it, the head. The head's disk is
+ * referenced until the entry goes: exec opens it (a path disk has no
+ * block device to open), and a trace of the head matches its paths.
+ */
+static struct gendisk *csd_ns_head_disk(struct request_queue *q, struct gendisk *disk)
+{
+#if CSD_NVME_HEAD_DISK_OFF >= 0
+	struct gendisk *head_disk;
+	void *head;
+
+	if (!(disk->flags & GENHD_FL_HIDDEN) || !q->queuedata)
+		return NULL;
+	head = *(void **)((u8 *)q->queuedata + CSD_NVME_NS_HEAD_OFF);
+	head_disk = head ? *(struct gendisk **)((u8 *)head + CSD_NVME_HEAD_DISK_OFF) : NULL;
+	if (head_disk)
+		get_device(disk_to_dev(head_disk));
+	return head_disk;
+#else
+	return NULL;
+#endif
+}
+
 /* Called on the namespace's first command, possibly before add_disk(). */
 static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 			    struct request *rq, u32 nsid)
@@ -546,6 +576,7 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 	ns->region_sectors = csd_ns_default_region(ns);
 	strscpy(ns->disk_name, disk->disk_name, sizeof(ns->disk_name));
 	csd_ns_name_ctrl(ns, rq);
+	ns->head_disk = csd_ns_head_disk(q, disk);
 }
 
 /* An admin queue has no disk: it is named after its controller. */

@@ -217,8 +217,9 @@ static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
 		rec.flags |= CSD_TRACE_REC_ALL_ZONES;
 	if (!ns->admin && ci->opcode == nvme_cmd_zone_mgmt_send)
 		rec.zone_action = cmd->zms.zsa;
-	/* The disk outlives its commands in flight. */
-	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0);
+	/* The disk outlives its commands in flight; the head is referenced. */
+	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0,
+		       ns->head_disk ? disk_devt(ns->head_disk) : 0);
 }
 
 /*

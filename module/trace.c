@@ -69,11 +69,13 @@ struct csd_tracer {
 };
 
 static bool csd_trace_match(const struct csd_tracer *t,
-			    const struct csd_trace_rec *r, dev_t devt)
+			    const struct csd_trace_rec *r, dev_t devt, dev_t head_devt)
 {
 	if (t->ns_id && t->ns_id != r->ns_id)
 		return false;
-	if ((t->flags & CSD_TRACE_F_DEV) && t->devt != devt)
+	/* A multipath head's device matches the commands of its paths. */
+	if ((t->flags & CSD_TRACE_F_DEV) && t->devt != devt &&
+	    (!head_devt || t->devt != head_devt))
 		return false;
 	if ((t->flags & CSD_TRACE_F_OPS) && !(t->op_mask & BIT_ULL(r->op)))
 		return false;
@@ -90,7 +92,7 @@ static bool csd_trace_match(const struct csd_tracer *t,
  * Completion path, under RCU: put @rec, a command of block device @devt
  * (0 for an admin queue), into each matching reader's ring.
  */
-void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt)
+void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt)
 {
 	struct csd_tracer *t;
 
@@ -100,7 +102,7 @@ void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt)
 		bool wake = false;
 		u64 head;
 
-		if (!csd_trace_match(t, rec, devt))
+		if (!csd_trace_match(t, rec, devt, head_devt))
 			continue;
 		local_irq_save(flags);
 		ring = this_cpu_ptr(t->rings);

@@ -36,7 +36,9 @@ static void usage(FILE *f)
 "Usage: %s [OPTIONS] COMMAND [ARGS]\n"
 "\n"
 "Show what the csd kernel module sees on NVMe and zoned (ZNS) namespaces.\n"
-"DISK is a namespace's block device, e.g. nvme0n1 or /dev/nvme0n1.\n"
+"DISK is a namespace's block device, e.g. nvme0n1 or /dev/nvme0n1. A multipath head (nvme1n1)\n"
+"selects its paths (nvme1c0n1, nvme1c1n1): stats shows each and their sum, exec reads\n"
+"through the head, trace has the commands of every path.\n"
 "\n"
 "Commands:\n"
 "  info               module and ABI version, features, hooks, global counters\n"
@@ -325,6 +327,26 @@ bool disk_matches(const char *have, const char *want)
 	return sscanf(have, "nvme%uc%un%u%c", &s1, &c, &n1, &t1) == 3 &&
 	       sscanf(want, "nvme%un%u%c", &s2, &n2, &t2) == 2 &&
 	       s1 == s2 && n1 == n2;
+}
+
+/*
+ * Is entry @i one that DISK selects for a view of every path? The entry of
+ * that name; or, for a multipath head's name (no entry of its own), each
+ * of its paths (a removed one only if it is all there is).
+ */
+bool ns_selected(const struct csd_ns_entry *ents, int n, int i, const char *disk)
+{
+	int k;
+
+	disk = disk_arg(disk);
+	if (ents[i].flags & CSD_NS_F_ADMIN)
+		return &ents[i] == ns_pick(ents, n, disk);
+	for (k = 0; k < n; k++)
+		if (!(ents[k].flags & CSD_NS_F_ADMIN) && !strcmp(ents[k].disk, disk))
+			return &ents[i] == ns_pick(ents, n, disk);
+	if (!disk_matches(ents[i].disk, disk))
+		return false;
+	return !(ents[i].flags & CSD_NS_F_DEAD) || &ents[i] == ns_pick(ents, n, disk);
 }
 
 const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk)

@@ -81,6 +81,7 @@ void ioctl_error(const char *name, const char *disk, int err);
 int csd_list_ns(int fd, struct csd_ns_entry **out);
 /* "nvme0n1" or "/dev/nvme0n1" -> "nvme0n1". */
 const char *disk_arg(const char *a);
+bool ns_selected(const struct csd_ns_entry *ents, int n, int i, const char *disk);
 /* The entry of DISK among @ents (a live one if there are two), or NULL. */
 bool disk_matches(const char *have, const char *want);
 const struct csd_ns_entry *ns_pick(const struct csd_ns_entry *ents, int n, const char *disk);

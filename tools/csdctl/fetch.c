@@ -96,7 +96,7 @@ int snaps_fetch(int fd, const char *disk, struct ns_snap **out)
 	for (i = 0; i < n; i++) {
 		if ((ents[i].flags & CSD_NS_F_ADMIN) && !fetch_admin)
 			continue;
-		if (disk && &ents[i] != ns_pick(ents, n, disk))
+		if (disk && !ns_selected(ents, n, i, disk))
 			continue;
 		err = snap_fetch(fd, &ents[i], &snaps[nr]);
 		/* Without DISK, a namespace that went away meanwhile is skipped. */

@@ -286,6 +286,22 @@ static void stats_classes(const struct ns_snap *snaps, int n)
 	}
 }
 
+/* A multipath head's paths, summed: the head's own counts. */
+static void stats_head_sum(const char *disk, const struct ns_snap *s, int n)
+{
+	__u64 sub = 0, done = 0, ab = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sub += s[i].st.submitted;
+		done += s[i].st.completed;
+		ab += s[i].st.aborted;
+	}
+	printf("\n%s: multipath head over the %d paths above: submitted %llu, completed %llu, aborted %llu, in flight %lld\n",
+	       disk_arg(disk), n, (unsigned long long)sub, (unsigned long long)done,
+	       (unsigned long long)ab, (long long)(sub - done - ab));
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	struct ns_snap *prev = NULL, *cur;
@@ -344,6 +360,8 @@ int cmd_stats(int argc, char **argv)
 		}
 		if (!n)
 			printf("csd tracks no namespaces yet (it learns them from their first command)\n");
+		else if (disk && n > 1)
+			stats_head_sum(disk, cur, n);
 	}
 	snaps_free(prev, np);
 	snaps_free(cur, n);

@@ -273,7 +273,11 @@ static int trace_target(const char *disk, const struct names *nm, struct csd_tra
 	char path[300];
 	struct stat st;
 
-	if (e) {
+	/*
+	 * A multipath head (nvme1n1 over nvme1c0n1, nvme1c1n1): its device,
+	 * which csd matches on the commands of every path.
+	 */
+	if (e && !strcmp(e->disk, disk_arg(disk))) {
 		arg->ns_id = e->id;
 		return 0;
 	}

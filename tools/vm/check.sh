@@ -10,7 +10,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 log=$(mktemp)
-trap 'rm -f "$log" "$log.big" "$log.million" "$log.gdb" "$log.bench"' EXIT
+trap 'rm -f "$log" "$log.big" "$log.million" "$log.mpath" "$log.gdb" "$log.bench"' EXIT
 
 start=$(date +%s)
 "$TOP/tools/vm/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "$@" 2>&1 | tee "$log"
@@ -29,6 +29,13 @@ if [ $# -eq 0 ]; then
 	echo "# === a guest with 1M zones (CSD_ZNS_SIZE=64G, CSD_ZONE_SIZE=64K)"
 	CSD_ZNS_SIZE=64G CSD_ZONE_SIZE=64K "$TOP/tools/vm/run.sh" --check-dmesg \
 		"$TOP/selftests/csd/run_tests.sh" bigzns_test 2>&1 | tee "$log.million"
+	rc2=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] && rc=$rc2
+	# A fourth whose two controllers share one NVMe subsystem: multipath
+	# heads over hidden path disks.
+	echo "# === a multipath guest (CSD_MULTIPATH=1)"
+	CSD_MULTIPATH=1 "$TOP/tools/vm/run.sh" --check-dmesg \
+		"$TOP/selftests/csd/run_tests.sh" multipath_test 2>&1 | tee "$log.mpath"
 	rc2=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] && rc=$rc2
 fi
@@ -63,7 +70,7 @@ if [ $# -eq 0 ]; then
 fi
 
 pass=0 fail=0 skip=0
-for l in "$log" "$log.big" "$log.million" "$log.gdb" "$log.bench"; do
+for l in "$log" "$log.big" "$log.million" "$log.mpath" "$log.gdb" "$log.bench"; do
 	[ -f "$l" ] || continue
 	summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$l" | tail -n1)
 	if [ -z "$summary" ]; then

@@ -787,6 +787,7 @@ struct csd_exec {
  * @pad: zero.
  * @dev_major: in, with CSD_TRACE_F_DEV: major number of the namespace's
  *	block device (st_rdev), which csd need not have seen yet; else 0.
+ *	A multipath head's device selects the commands of all its paths.
  * @dev_minor: in, with CSD_TRACE_F_DEV: its minor number; else 0.
  * @reserved: zero.
  *

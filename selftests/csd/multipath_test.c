@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NVMe multipath: a namespace behind two controllers of one subsystem is a
+ * head disk (nvme1n1) over hidden path disks (nvme1c0n1, nvme1c1n1) that
+ * have no block device. csd counts the paths; the head must work too:
+ * exec reads through it, a trace of its device has every path's commands,
+ * and csdctl stats of the head shows its paths and their sum. Runs in the
+ * multipath guest (make check boots one with CSD_MULTIPATH=1); skips
+ * elsewhere.
+ */
+#include <sys/sysmacros.h>
+
+#include "csd_lib.h"
+#include "csd_harness.h"
+
+#define REC	sizeof(struct csd_trace_rec)
+
+/*
+ * A multipath head, conventional or zoned: a disk nvmeSnN for which a
+ * hidden path disk nvmeScCnN exists.
+ */
+static int find_head(bool zoned, char *head, size_t len)
+{
+	unsigned int s, n, s2, c, n2;
+	struct dirent *de, *pe;
+	char z[32], t, t2;
+	int ret = -1;
+	DIR *d, *p;
+
+	d = opendir("/sys/block");
+	if (!d)
+		return -1;
+	while (ret && (de = readdir(d))) {
+		if (sscanf(de->d_name, "nvme%un%u%c", &s, &n, &t) != 2 ||
+		    csd_sysfs_read(de->d_name, "queue/zoned", z, sizeof(z)) ||
+		    zoned != !!strcmp(z, "none") || !csd_dev_node_ok(de->d_name))
+			continue;
+		p = opendir("/sys/block");
+		if (!p)
+			break;
+		while ((pe = readdir(p)))
+			if (sscanf(pe->d_name, "nvme%uc%un%u%c", &s2, &c, &n2, &t2) == 3 &&
+			    s2 == s && n2 == n) {
+				snprintf(head, len, "%.60s", de->d_name);
+				ret = 0;
+				break;
+			}
+		closedir(p);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Sum of submitted and completed over the path entries of @head. */
+static int paths_sum(int fd, const char *head, __u64 *sub, __u64 *done, int *paths)
+{
+	static struct csd_ns_entry ents[64];
+	struct csd_ns_list a = {
+		.size = sizeof(a), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int s1, c, n1, s2, n2, i;
+	char t1, t2;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &a) || sscanf(head, "nvme%un%u%c", &s2, &n2, &t2) != 2)
+		return -1;
+	*sub = *done = 0;
+	*paths = 0;
+	for (i = 0; i < a.count; i++) {
+		if (sscanf(ents[i].disk, "nvme%uc%un%u%c", &s1, &c, &n1, &t1) != 3 ||
+		    s1 != s2 || n1 != n2 || (ents[i].flags & CSD_NS_F_DEAD))
+			continue;
+		*sub += ents[i].submitted;
+		*done += ents[i].completed;
+		(*paths)++;
+	}
+	return 0;
+}
+
+FIXTURE(mpath) {
+	int fd;
+	char head[64];
+	char path[80];
+};
+
+FIXTURE_SETUP(mpath)
+{
+	self->fd = csd_open();
+	ASSERT_GE(self->fd, 0);
+	if (find_head(false, self->head, sizeof(self->head)))
+		SKIP(return, "needs a multipath head (CSD_MULTIPATH=1)");
+	snprintf(self->path, sizeof(self->path), "/dev/%s", self->head);
+	/* Round robin, so that both paths carry I/O and have an entry. */
+	ASSERT_EQ(0, csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do "
+			     "echo round-robin > $p; done"));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 32, 4096, 0));
+}
+
+FIXTURE_TEARDOWN(mpath)
+{
+	csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do echo numa > $p; done");
+	close(self->fd);
+}
+
+/* Reads of the head count once, on its paths; csdctl sums them for the head. */
+TEST_F(mpath, head_reads_count_on_paths)
+{
+	__u64 s0, d0, s1, d1;
+	char cmd[512];
+	int paths;
+
+	ASSERT_EQ(0, paths_sum(self->fd, self->head, &s0, &d0, &paths));
+	ASSERT_LE(1, paths);
+	ASSERT_EQ(0, csd_direct_reads(self->path, 23, 4096, 8192));
+	ASSERT_EQ(0, paths_sum(self->fd, self->head, &s1, &d1, &paths));
+	EXPECT_EQ(23, s1 - s0);
+	EXPECT_EQ(23, d1 - d0);
+	TH_LOG("%s: %d paths known to csd", self->head, paths);
+	EXPECT_EQ(2, paths);
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl stats %s | grep -q '^%s: multipath head over the %d paths above: submitted %llu,'",
+		 self->head, self->head, paths, (unsigned long long)s1);
+	EXPECT_EQ(0, csd_run(cmd));
+}
+
+/* An offload exec on the head reads through it (a path has no block device). */
+TEST_F(mpath, exec_on_head)
+{
+	char cmd[512];
+	bool bpf;
+
+	ASSERT_EQ(0, csd_entropy_load(self->fd, &bpf));
+	if (!bpf)
+		SKIP(return, "csd has no BPF here");
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl exec %s --prog entropy --slba 0 --nlb 64 --json | grep -q '\"bytes_scanned\":%d'",
+		 self->head, 64 * 4096);
+	EXPECT_EQ(0, csd_run(cmd));
+	csd_entropy_unload(bpf);
+}
+
+/* A trace of the head's device has its paths' commands, exactly. */
+TEST_F(mpath, trace_by_head_device)
+{
+	static struct csd_trace_rec recs[256];
+	struct csd_trace_open a = {
+		.size = sizeof(a),
+		.flags = CSD_TRACE_F_DEV | CSD_TRACE_F_NONBLOCK | CSD_TRACE_F_OPS,
+		.op_mask = 1U << CSD_OP_READ,
+	};
+	struct stat st;
+	int n = 0, i, tfd;
+	ssize_t r;
+
+	ASSERT_EQ(0, stat(self->path, &st));
+	a.dev_major = major(st.st_rdev);
+	a.dev_minor = minor(st.st_rdev);
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_TRACE, &a));
+	tfd = a.fd;
+	ASSERT_EQ(0, csd_direct_reads(self->path, 17, 4096, 4096 * 100));
+	while ((r = read(tfd, recs + n, (256 - n) * REC)) > 0)
+		n += r / REC;
+	EXPECT_EQ(17, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(100, recs[i].slba);
+	close(tfd);
+}
+
+TEST_HARNESS_MAIN
