@@ -113,5 +113,11 @@ else
 	pass=$((pass + 1))
 fi
 
+# After a failure, csd's own kernel messages (geometry changes, layout
+# refusals, allocation warnings) belong in the test log, where CI keeps them.
+if [ "$fail" != 0 ]; then
+	dmesg | grep -E ' csd: |nvme nvme[0-9]+: (Removing|.*failed)' | tail -n 60 | sed 's/^/# dmesg: /'
+fi
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
