@@ -28,7 +28,12 @@ static int loop_down(void)
 {
 	int i;
 
+	char ctrl[64];
+
 	csd_run("nvme disconnect -n " LOOP_NQN " > /dev/null 2>&1");
+	/* The next test must not find this controller by its serial. */
+	for (i = 0; i < 200 && !csd_ctrl_by_serial(LOOP_SERIAL, ctrl, sizeof(ctrl)); i++)
+		usleep(50000);
 	for (i = 0; i < 100 && !access(LOOP_SUBSYS, F_OK); i++) {
 		if (i)
 			usleep(50000);
@@ -40,7 +45,8 @@ static int loop_down(void)
 	}
 	csd_run("rm -f " LOOP_FILE "; rmdir " LOOP_PORT " 2>/dev/null; "
 		"for m in nvme-loop nvme-tcp nvme-fabrics nvmet-tcp nvmet; do rmmod $m 2>/dev/null; done; true");
-	return access(LOOP_SUBSYS, F_OK) ? 0 : -1;
+	return access(LOOP_SUBSYS, F_OK) && csd_ctrl_by_serial(LOOP_SERIAL, ctrl, sizeof(ctrl)) ?
+	       0 : -1;
 }
 
 /*
