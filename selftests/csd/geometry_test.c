@@ -53,7 +53,7 @@ static int loop_down(void)
  * A fabrics controller over a @mib MiB file, asking for 2 I/O queues: over
  * nvme-loop, or over NVMe/TCP on 127.0.0.1 (@tcp).
  */
-static int loop_up(unsigned int mib, bool tcp)
+static int loop_up(unsigned int mib, bool tcp, const char *opts)
 {
 	char cmd[2048];
 
@@ -69,13 +69,13 @@ static int loop_up(unsigned int mib, bool tcp)
 		 "echo 1 > $S/namespaces/1/buffered_io && echo 1 > $S/namespaces/1/enable && "
 		 "P=" LOOP_PORT " && mkdir $P && %s && "
 		 "ln -s $S $P/subsystems/" LOOP_NQN " && U=$(cat /proc/sys/kernel/random/uuid) && "
-		 "nvme connect %s -n " LOOP_NQN " --nr-io-queues=2 "
+		 "nvme connect %s -n " LOOP_NQN " --nr-io-queues=2 %s "
 		 "--hostnqn=nqn.2014-08.org.nvmexpress:uuid:$U --hostid=$U > /dev/null",
 		 tcp ? "nvme-tcp && modprobe nvmet-tcp && ip link set lo up" : "nvme-loop", mib,
 		 tcp ? "echo tcp > $P/addr_trtype && echo ipv4 > $P/addr_adrfam && "
 		       "echo 127.0.0.1 > $P/addr_traddr && echo 4420 > $P/addr_trsvcid" :
 		       "echo loop > $P/addr_trtype",
-		 tcp ? "-t tcp -a 127.0.0.1 -s 4420" : "-t loop");
+		 tcp ? "-t tcp -a 127.0.0.1 -s 4420" : "-t loop", opts);
 	return csd_run(cmd);
 }
 
@@ -192,9 +192,9 @@ FIXTURE_TEARDOWN(loop)
 }
 
 static int loop_start(struct __test_metadata *_metadata, FIXTURE_DATA(loop) *self,
-		      unsigned int mib, bool tcp)
+		      unsigned int mib, bool tcp, const char *opts)
 {
-	if (loop_up(mib, tcp) || loop_disk(self->ctrl, sizeof(self->ctrl),
+	if (loop_up(mib, tcp, opts) || loop_disk(self->ctrl, sizeof(self->ctrl),
 				      self->disk, sizeof(self->disk)))
 		return -1;
 	snprintf(self->path, sizeof(self->path), "/dev/%s", self->disk);
@@ -215,7 +215,7 @@ TEST_F(loop, resize_starts_new_epoch)
 	__u64 n;
 	int i;
 
-	ASSERT_EQ(0, loop_start(_metadata, self, 64, false));
+	ASSERT_EQ(0, loop_start(_metadata, self, 64, false, ""));
 	ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 0));
 	ASSERT_EQ(0, csd_wait_ns(self->fd, self->disk, &e));
 	EXPECT_EQ(64 * MIB / 512, e.capacity);
@@ -295,7 +295,7 @@ TEST_F(loop, new_hw_queue_is_counted)
 		SKIP(return, "needs a guest with 2 CPUs and CPU hotplug");
 	if (csd_run("modprobe -q nvme-tcp && modprobe -q nvmet-tcp"))
 		SKIP(return, "this kernel has no nvme-tcp or nvmet-tcp module");
-	ASSERT_EQ(0, loop_start(_metadata, self, 64, true));
+	ASSERT_EQ(0, loop_start(_metadata, self, 64, true, ""));
 	ASSERT_EQ(2, nr_hw_queues(self->disk));
 	ASSERT_EQ(0, csd_write_str(CPU1_ONLINE, "0"));
 	self->cpu1_offlined = true;
@@ -340,6 +340,81 @@ TEST_F(loop, new_hw_queue_is_counted)
 	EXPECT_EQ(0, f.aborted - e.aborted);
 	EXPECT_EQ(0, f.early - e.early);
 	EXPECT_EQ(0, f.unmatched - e.unmatched);
+}
+
+/*
+ * Commands that nvme-core completes without ever setting them up: on a
+ * fabrics controller whose connection is gone and whose fast I/O fail
+ * timeout has passed, each read is failed with a host path error before
+ * any setup (nvme_fail_nonready_command) and retried max_retries times.
+ * csd counts every such completion as unmatched, none as submitted or
+ * completed: exactly reads x (max_retries + 1).
+ */
+TEST_F(loop, host_path_errors_are_unmatched)
+{
+	char cmd[300], buf[32], state[32] = "";
+	struct csd_ns_entry e, f;
+	unsigned long retries;
+	int i, sfd;
+	ssize_t n;
+
+	if (csd_run("modprobe -q nvme-tcp && modprobe -q nvmet-tcp"))
+		SKIP(return, "this kernel has no nvme-tcp or nvmet-tcp module");
+	ASSERT_EQ(0, loop_start(_metadata, self, 64, true, "--reconnect-delay=1"));
+	snprintf(cmd, sizeof(cmd), "/sys/class/nvme/%s/fast_io_fail_tmo", self->ctrl);
+	ASSERT_EQ(0, csd_write_str(cmd, "0"));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 1, 4096, 0));
+	ASSERT_EQ(0, csd_wait_ns(self->fd, self->disk, &e));
+	sfd = open("/sys/module/nvme_core/parameters/max_retries", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(sfd, 0);
+	n = read(sfd, buf, sizeof(buf) - 1);
+	close(sfd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	retries = strtoul(buf, NULL, 10);
+
+	/* The target leaves the port: the host loses the connection. */
+	ASSERT_EQ(0, csd_run("rm " LOOP_PORT "/subsystems/" LOOP_NQN));
+	snprintf(cmd, sizeof(cmd), "/sys/class/nvme/%s/state", self->ctrl);
+	for (i = 0; i < 200; i++, usleep(50000)) {
+		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
+		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
+		if (sfd >= 0)
+			close(sfd);
+		state[n > 0 ? n : 0] = 0;
+		if (!strncmp(state, "connecting", 10))
+			break;
+	}
+	ASSERT_EQ(0, strncmp(state, "connecting", 10));
+	/* Let the fast-fail timeout (0 s) fire. */
+	usleep(500000);
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
+	for (i = 0; i < 4; i++)
+		EXPECT_NE(0, csd_direct_reads(self->path, 1, 4096, 4096 * i));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
+	TH_LOG("max_retries %lu: %llu unmatched completions for 4 failed reads", retries,
+	       (unsigned long long)(f.unmatched - e.unmatched));
+	EXPECT_EQ(4 * (retries + 1), f.unmatched - e.unmatched);
+	EXPECT_EQ(0, f.submitted - e.submitted);
+	EXPECT_EQ(0, f.completed - e.completed);
+
+	/* Back on the port: the host reconnects and counts as before. */
+	ASSERT_EQ(0, csd_run("ln -s " LOOP_SUBSYS " " LOOP_PORT "/subsystems/" LOOP_NQN));
+	for (i = 0; i < 300; i++, usleep(50000)) {
+		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
+		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
+		if (sfd >= 0)
+			close(sfd);
+		state[n > 0 ? n : 0] = 0;
+		if (!strncmp(state, "live", 4))
+			break;
+	}
+	ASSERT_EQ(0, strncmp(state, "live", 4));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 9, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
+	EXPECT_EQ(9, f.submitted - e.submitted);
+	EXPECT_EQ(9, f.completed - e.completed);
 }
 
 /* The LBA format index of @ns with 2^@ds-byte blocks and no metadata. */
