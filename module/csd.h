@@ -121,7 +121,8 @@ struct csd_stats {
 struct csd_slot {
 	u64 start_ns;	/* 0: free */
 	u32 gen;	/* epoch it was counted in; 0: not counted */
-	u32 pad;
+	u16 cid;	/* command id nvme_setup_cmd() gave the command */
+	u16 pad;
 };
 
 /* Namespace counters outside any epoch, one copy per CPU. */

@@ -49,7 +49,9 @@ static bool csd_inflight_one(struct request *rq, void *data)
 
 	rcu_read_lock();
 	slot = csd_slot_of(ns, rq);
-	if (slot)
+	cmd = csd_rq_cmd(rq);
+	/* A stamp of another command on this tag is not this one's. */
+	if (slot && READ_ONCE(slot->cid) == cmd->common.command_id)
 		start = READ_ONCE(slot->start_ns);
 	if (!start) {
 		/* Submitted before csd attached, or while it was disabled. */
@@ -66,7 +68,6 @@ static bool csd_inflight_one(struct request *rq, void *data)
 
 	e = &set->e[set->nr++];
 	memset(e, 0, sizeof(*e));
-	cmd = csd_rq_cmd(rq);
 	csd_decode(ns, cmd, &ci);
 	s = rcu_dereference(ns->stats);
 	e->start_ns = start;

@@ -260,6 +260,7 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 	if (unlikely(slot->start_ns) && slot->gen == s->gen)
 		this_cpu_inc(s->tot->aborted);
 	slot->gen = s->gen;
+	slot->cid = cmd->common.command_id;
 	slot->start_ns = ktime_get_ns();
 	this_cpu_inc(s->tot->submitted);
 }
@@ -477,8 +478,15 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	u16 status;
 	u32 gen;
 
-	if (unlikely(!slot || !slot->start_ns)) {
-		/* Not stamped: not seen submitted, or submitted while disabled. */
+	/*
+	 * Not stamped: not seen submitted, or submitted while disabled. Or
+	 * stamped for another command: nvme-core completes requests it never
+	 * set up (a host path error on a controller that is not live), and
+	 * the tag's slot may still hold the stamp of a command whose setup
+	 * failed after the tracepoint; that stamp stays for its own account.
+	 */
+	if (unlikely(!slot || !slot->start_ns ||
+		     slot->cid != csd_rq_cmd(rq)->common.command_id)) {
 		if (!READ_ONCE(ns->disabled))
 			this_cpu_inc(ns->pcpu->unmatched);
 		return;

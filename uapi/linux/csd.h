@@ -148,7 +148,9 @@ struct csd_info {
  *	had just changed and its new epoch was not made yet. Not part of
  *	@submitted. Since csd saw the namespace or since the last reset.
  * @unmatched: completions of commands csd did not see submitted (early
- *	ones, or submitted before csd attached). Not part of @completed.
+ *	ones, ones submitted before csd attached, or ones nvme-core completes
+ *	without setting them up: host path errors, once per retry). Not
+ *	part of @completed.
  * @stale: completions of commands submitted in an earlier epoch (before
  *	a reset, a region change or a geometry change). Not part of
  *	@completed.
