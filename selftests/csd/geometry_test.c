@@ -253,27 +253,38 @@ TEST_F(loop, resize_starts_new_epoch)
 	EXPECT_EQ(7, n);
 }
 
+/*
+ * Wait until controller @ctrl's state starts with @want and, if @queues,
+ * @disk has that many hardware queues; 0, or -1 after @ms milliseconds.
+ */
+static int ctrl_wait(const char *ctrl, const char *want, const char *disk, int queues, int ms)
+{
+	char path[300], state[32];
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/nvme/%s/state", ctrl);
+	for (i = 0; i < ms / 50; i++, usleep(50000)) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, state, sizeof(state) - 1);
+		if (fd >= 0)
+			close(fd);
+		state[n > 0 ? n : 0] = 0;
+		if (!strncmp(state, want, strlen(want)) && (!queues || nr_hw_queues(disk) == queues))
+			return 0;
+	}
+	return -1;
+}
+
 /* Reset the fabrics controller; wait until it is live with @queues I/O queues. */
 static int loop_reset(FIXTURE_DATA(loop) *self, int queues)
 {
-	char cmd[300], state[32] = "";
-	int i, sfd;
-	ssize_t n;
+	char cmd[300];
 
 	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/class/nvme/%s/reset_controller", self->ctrl);
 	if (csd_run(cmd))
 		return -1;
-	for (i = 0; i < 200; i++, usleep(50000)) {
-		snprintf(cmd, sizeof(cmd), "/sys/class/nvme/%s/state", self->ctrl);
-		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
-		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
-		if (sfd >= 0)
-			close(sfd);
-		state[n > 0 ? n : 0] = 0;
-		if (!strncmp(state, "live", 4) && nr_hw_queues(self->disk) == queues)
-			return 0;
-	}
-	return -1;
+	return ctrl_wait(self->ctrl, "live", self->disk, queues, 10000);
 }
 
 /*
@@ -352,7 +363,7 @@ TEST_F(loop, new_hw_queue_is_counted)
  */
 TEST_F(loop, host_path_errors_are_unmatched)
 {
-	char cmd[300], buf[32], state[32] = "";
+	char cmd[300], buf[32];
 	struct csd_ns_entry e, f;
 	unsigned long retries;
 	int i, sfd;
@@ -375,17 +386,7 @@ TEST_F(loop, host_path_errors_are_unmatched)
 
 	/* The target leaves the port: the host loses the connection. */
 	ASSERT_EQ(0, csd_run("rm " LOOP_PORT "/subsystems/" LOOP_NQN));
-	snprintf(cmd, sizeof(cmd), "/sys/class/nvme/%s/state", self->ctrl);
-	for (i = 0; i < 200; i++, usleep(50000)) {
-		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
-		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
-		if (sfd >= 0)
-			close(sfd);
-		state[n > 0 ? n : 0] = 0;
-		if (!strncmp(state, "connecting", 10))
-			break;
-	}
-	ASSERT_EQ(0, strncmp(state, "connecting", 10));
+	ASSERT_EQ(0, ctrl_wait(self->ctrl, "connecting", NULL, 0, 10000));
 	/* Let the fast-fail timeout (0 s) fire. */
 	usleep(500000);
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
@@ -400,16 +401,7 @@ TEST_F(loop, host_path_errors_are_unmatched)
 
 	/* Back on the port: the host reconnects and counts as before. */
 	ASSERT_EQ(0, csd_run("ln -s " LOOP_SUBSYS " " LOOP_PORT "/subsystems/" LOOP_NQN));
-	for (i = 0; i < 300; i++, usleep(50000)) {
-		sfd = open(cmd, O_RDONLY | O_CLOEXEC);
-		n = sfd < 0 ? -1 : read(sfd, state, sizeof(state) - 1);
-		if (sfd >= 0)
-			close(sfd);
-		state[n > 0 ? n : 0] = 0;
-		if (!strncmp(state, "live", 4))
-			break;
-	}
-	ASSERT_EQ(0, strncmp(state, "live", 4));
+	ASSERT_EQ(0, ctrl_wait(self->ctrl, "live", NULL, 0, 15000));
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
 	ASSERT_EQ(0, csd_direct_reads(self->path, 9, 4096, 0));
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
