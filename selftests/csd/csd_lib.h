@@ -66,13 +66,21 @@ static inline int csd_find_ns(int fd, const char *disk, struct csd_ns_entry *e)
 	};
 	unsigned int i;
 
+	int found = -1;
+
 	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
 		return -1;
-	for (i = 0; i < arg.count; i++) {
-		if (!strcmp(ents[i].disk, disk)) {
-			*e = ents[i];
-			return 0;
-		}
+	/*
+	 * A removed disk's entry stays until the reaper's second pass, and a
+	 * new disk may already have its name: the live one wins.
+	 */
+	for (i = 0; i < arg.count; i++)
+		if (!strcmp(ents[i].disk, disk) &&
+		    (found < 0 || !(ents[i].flags & CSD_NS_F_DEAD)))
+			found = i;
+	if (found >= 0) {
+		*e = ents[found];
+		return 0;
 	}
 	memset(e, 0, sizeof(*e));
 	return -1;
