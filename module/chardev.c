@@ -121,7 +121,7 @@ static u64 csd_features(void)
 #endif
 	if (csd_bpf_available)
 		f |= CSD_FEAT_BPF;
-	f |= CSD_FEAT_NS_DIAG;
+	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED;
 	return f;
 }
 
@@ -341,7 +341,11 @@ static long csd_ioc_ns_stats(void __user *uarg)
 	arg.dropped = 0;
 	memset(arg.class_count, 0, sizeof(arg.class_count));
 	memset(arg.class_lat_sum_ns, 0, sizeof(arg.class_lat_sum_ns));
-	/* The epoch only changes under csd_ns_mutex (reset, config). */
+	/*
+	 * A geometry change (setup_work, under ns->lock) may replace the
+	 * epoch now, but it is freed only under csd_ns_mutex (retired, then
+	 * freed by the reaper), which this holds.
+	 */
 	s = rcu_dereference_check(ns->stats, lockdep_is_held(&csd_ns_mutex));
 	if (s) {
 		nst = csd_collect_status(s, st, CSD_STATUS_SLOTS);

@@ -130,6 +130,7 @@ struct csd_ns_pcpu {
 	u64 early;	/* submissions before the tables were ready */
 	u64 unmatched;	/* completions of commands not seen submitted */
 	u64 stale;	/* completions of commands of an older epoch */
+	u64 requeued;	/* setups again of a command that reached no device */
 };
 
 /*
@@ -158,6 +159,7 @@ struct csd_ns {
 	bool admin;			/* a controller's admin queue */
 	bool alloc_warned;		/* said that a table is missing */
 	bool regeom;			/* geometry changed: new epoch pending */
+	bool rows_wanted;		/* the probe asked setup_work for a row */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;

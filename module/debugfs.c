@@ -180,6 +180,7 @@ static int csd_diag_show(struct seq_file *m, void *v)
 	seq_printf(m, "early:     %llu\n", sum.early);
 	seq_printf(m, "unmatched: %llu\n", sum.unmatched);
 	seq_printf(m, "stale:     %llu\n", sum.stale);
+	seq_printf(m, "requeued:  %llu\n", sum.requeued);
 	rcu_read_lock();
 	st = rcu_dereference(ns->stats);
 	if (st)

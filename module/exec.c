@@ -534,8 +534,12 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	mutex_lock(&csd_ns_mutex);
 	ns = csd_ns_find_id(arg->ns_id);
 	if (!ns || ns->admin || csd_ns_is_dead(ns)) {
-		ret = -ENODEV;
-	} else if (arg->flags & CSD_EXEC_F_ZONE) {
+		mutex_unlock(&csd_ns_mutex);
+		return -ENODEV;
+	}
+	/* The geometry, as one: a resize or format changes it under ns->lock. */
+	mutex_lock(&ns->lock);
+	if (arg->flags & CSD_EXEC_F_ZONE) {
 		if (!ns->zoned)
 			ret = -EINVAL;
 		else if (arg->zone >= ns->nr_zones)
@@ -564,6 +568,9 @@ int csd_exec_ioctl(struct csd_exec *arg)
 			zone_sectors = ns->zone_sectors;
 			k.ctx.zone_size = zone_sectors << SECTOR_SHIFT;
 		}
+	}
+	mutex_unlock(&ns->lock);
+	if (!ret) {
 		bdev_file = csd_exec_open(ns);
 		if (IS_ERR(bdev_file))
 			ret = PTR_ERR(bdev_file);

@@ -7,6 +7,12 @@
  * Everything that sleeps (table allocation, ioctls, the reaper) runs in
  * process context under csd_ns_mutex, so an ioctl's namespace cannot be
  * freed under it.
+ *
+ * Lock order:
+ *   csd_ns_mutex		(ioctls, the reaper, debugfs)
+ *     ns->lock			(an entry's tables and geometry; setup_work
+ *				 takes it alone)
+ *       csd_ns_lock, csd_park_lock	(spinlocks, interrupts off; innermost)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -322,7 +328,7 @@ static void csd_slot_row_alloc(struct csd_ns *ns, u32 h, gfp_t gfp)
 	if (!row)
 		return;
 	rcu_assign_pointer(ns->slots[h], row);
-	ns->slot_rows++;
+	WRITE_ONCE(ns->slot_rows, ns->slot_rows + 1);
 }
 
 /* The hardware queues @ns's tag set has now, bounded by the room in slots[]. */
@@ -420,6 +426,15 @@ static struct csd_stats *csd_ns_swap_epoch(struct csd_ns *ns, u64 region_sectors
 	return old;
 }
 
+/* Whether @r sectors suit @ns's geometry as a region size (conventional). */
+static bool csd_region_fits(const struct csd_ns *ns, u64 r)
+{
+	return r >= (1ULL << (ns->lba_shift - SECTOR_SHIFT)) &&
+	       r <= max_t(u64, CSD_REGION_DEFAULT_SECTORS,
+			  roundup_pow_of_two(max_t(u64, ns->capacity, 1))) &&
+	       DIV64_U64_ROUND_UP(ns->capacity, r) <= CSD_REGIONS_MAX;
+}
+
 /*
  * Under ns->lock, from setup_work: the probe saw the disk's size or block
  * size change (a resize, a format). Read the geometry again and start an
@@ -430,9 +445,10 @@ static void csd_ns_regeom(struct csd_ns *ns)
 {
 	struct request_queue *q = ns->q;
 	struct gendisk *disk = READ_ONCE(q->disk);
+	unsigned int lba_shift, old_shift = ns->lba_shift;
+	u64 old_cap = ns->capacity, old_zs = ns->zone_sectors;
+	u64 old_nz = ns->nr_zones, capacity, region;
 	struct csd_stats *old;
-	unsigned int lba_shift;
-	u64 capacity, region;
 
 	if (!disk || csd_ns_is_dead(ns))
 		goto clear;
@@ -453,23 +469,31 @@ static void csd_ns_regeom(struct csd_ns *ns)
 			DIV_ROUND_UP_ULL(capacity, ns->zone_sectors) : 0;
 	}
 	region = ns->region_sectors;
-	if (ns->zoned || region < (1ULL << (lba_shift - SECTOR_SHIFT)) ||
-	    DIV64_U64_ROUND_UP(capacity, region) > CSD_REGIONS_MAX ||
-	    region > max_t(u64, CSD_REGION_DEFAULT_SECTORS,
-			   roundup_pow_of_two(max_t(u64, capacity, 1))))
+	if (ns->zoned || !csd_region_fits(ns, region))
 		region = csd_ns_default_region(ns);
 	old = csd_ns_swap_epoch(ns, region);
-	if (IS_ERR(old))
-		return;		/* the reaper asks again */
+	if (IS_ERR(old)) {
+		/*
+		 * The old epoch stays, and so does the geometry it was made
+		 * for: the reaper asks again, and the retry must see the
+		 * change again.
+		 */
+		WRITE_ONCE(ns->lba_shift, old_shift);
+		WRITE_ONCE(ns->capacity, old_cap);
+		ns->zone_sectors = old_zs;
+		ns->nr_zones = old_nz;
+		return;
+	}
 	if (old)
 		csd_stats_retire(old);
 clear:
 	/*
 	 * Cleared only now: until the new epoch is current, commands are
 	 * early. A change after the read above is seen again by the probe,
-	 * which compares the disk with the fields written here.
+	 * which compares the disk with the fields written here. Release:
+	 * a probe that reads false (acquire) finds the new epoch.
 	 */
-	WRITE_ONCE(ns->regeom, false);
+	smp_store_release(&ns->regeom, false);
 }
 
 static void csd_ns_setup(struct work_struct *work)
@@ -490,7 +514,9 @@ static void csd_ns_setup(struct work_struct *work)
 	if (s)
 		csd_hist_prealloc(s);
 	/* The reaper tries again every second; say it once. */
-	if (csd_ns_tables_missing(ns) && !ns->alloc_warned) {
+	if (!csd_ns_tables_missing(ns)) {
+		WRITE_ONCE(ns->rows_wanted, false);
+	} else if (!ns->alloc_warned) {
 		pr_warn("%s: cannot allocate statistics yet; commands are counted as early until it can\n",
 			csd_ns_name(ns));
 		ns->alloc_warned = true;
@@ -546,9 +572,17 @@ static struct gendisk *csd_ns_head_disk(struct request_queue *q, struct gendisk 
 	if (!(disk->flags & GENHD_FL_HIDDEN) || !q->queuedata)
 		return NULL;
 	head = *(void **)((u8 *)q->queuedata + CSD_NVME_NS_HEAD_OFF);
-	head_disk = head ? *(struct gendisk **)((u8 *)head + CSD_NVME_HEAD_DISK_OFF) : NULL;
-	if (head_disk)
-		get_device(disk_to_dev(head_disk));
+	if (!head || !virt_addr_valid(head))
+		return NULL;
+	head_disk = *(struct gendisk **)((u8 *)head + CSD_NVME_HEAD_DISK_OFF);
+	/*
+	 * The layout check did not cover these two offsets: the head disk
+	 * must point back to the head (nvme_mpath_alloc_disk() sets it)
+	 * before csd takes a reference on it.
+	 */
+	if (!head_disk || !virt_addr_valid(head_disk) || head_disk->private_data != head)
+		return NULL;
+	get_device(disk_to_dev(head_disk));
 	return head_disk;
 #else
 	return NULL;
@@ -740,6 +774,7 @@ void csd_ns_pcpu_sum(const struct csd_ns *ns, struct csd_ns_pcpu *sum)
 		sum->early += READ_ONCE(c->early);
 		sum->unmatched += READ_ONCE(c->unmatched);
 		sum->stale += READ_ONCE(c->stale);
+		sum->requeued += READ_ONCE(c->requeued);
 	}
 }
 
@@ -814,6 +849,7 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 	e->early = sum.early;
 	e->unmatched = sum.unmatched;
 	e->stale = sum.stale;
+	e->requeued = sum.requeued;
 }
 
 /* Replace the epoch: new statistics, optionally with a new region size. */
@@ -822,7 +858,11 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 	struct csd_stats *old;
 
 	mutex_lock(&ns->lock);
-	old = csd_ns_swap_epoch(ns, region_sectors);
+	/* Checked under ns->lock: a geometry change (setup_work) holds it. */
+	if (!ns->zoned && !csd_region_fits(ns, region_sectors))
+		old = ERR_PTR(-ERANGE);
+	else
+		old = csd_ns_swap_epoch(ns, region_sectors);
 	/*
 	 * No epoch before (setup_work has not run, or could not allocate
 	 * one): this one is the first. The command slots too, if missing.
@@ -866,11 +906,8 @@ int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
 
 		if (ns->zoned || ns->admin)
 			return -EINVAL;
-		if (r < CSD_REGION_MIN_SECTORS || !is_power_of_2(r) ||
-		    r < (1ULL << (ns->lba_shift - SECTOR_SHIFT)) ||
-		    r > max_t(u64, CSD_REGION_DEFAULT_SECTORS,
-			      roundup_pow_of_two(max_t(u64, ns->capacity, 1))) ||
-		    DIV64_U64_ROUND_UP(ns->capacity, r) > CSD_REGIONS_MAX)
+		/* The geometry's bounds: csd_ns_new_epoch(), under ns->lock. */
+		if (r < CSD_REGION_MIN_SECTORS || !is_power_of_2(r))
 			return -ERANGE;
 		ret = csd_ns_new_epoch(ns, r);
 		if (ret)

@@ -231,34 +231,60 @@ static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
 static bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 {
 	struct gendisk *disk = READ_ONCE(q->disk);
+	bool pending;
 
 	if (ns->admin || !disk)
 		return false;
-	if (likely(!READ_ONCE(ns->regeom) &&
+	/* Pairs with the release in csd_ns_regeom(): the epoch read next is the new one. */
+	pending = smp_load_acquire(&ns->regeom);
+	if (likely(!pending &&
 		   get_capacity(disk) == READ_ONCE(ns->capacity) &&
 		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift)))
 		return false;
-	WRITE_ONCE(ns->regeom, true);
-	queue_work(system_wq, &ns->setup_work);
+	if (!pending) {
+		WRITE_ONCE(ns->regeom, true);
+		/* Once: the reaper retries a work that could not allocate. */
+		queue_work(system_wq, &ns->setup_work);
+	}
 	return true;
 }
 
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd)
 {
+	bool regeom = csd_geometry_changed(ns, rq->q);
 	struct csd_stats *s = rcu_dereference(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
 
-	if (unlikely(!s || !slot || csd_geometry_changed(ns, rq->q))) {
+	if (unlikely(!s || !slot || regeom)) {
 		this_cpu_inc(ns->pcpu->early);
-		/* A queue added since (blk_mq_update_nr_hw_queues): its row is the work's. */
-		if (s && !slot)
+		/*
+		 * A queue added since (blk_mq_update_nr_hw_queues): its row
+		 * is the work's. Asked once; the reaper retries a failure.
+		 */
+		if (s && !slot && !READ_ONCE(ns->rows_wanted)) {
+			WRITE_ONCE(ns->rows_wanted, true);
 			queue_work(system_wq, &ns->setup_work);
+		}
 		return;
 	}
-	/* A slot still taken: its command left without a completion. */
-	if (unlikely(slot->start_ns) && slot->gen == s->gen)
+	if (unlikely(slot->start_ns) && slot->gen == s->gen) {
+		/*
+		 * A slot still taken. nvme-core moves a request's command id
+		 * generation only at completion, so the same id is the same
+		 * request set up again: its setup or the driver's mapping
+		 * failed after the tracepoint (BLK_STS_RESOURCE) and blk-mq
+		 * dispatches it anew. It never reached the device: counted
+		 * apart, and submitted once. Another id: the slot's command
+		 * left the driver without a completion.
+		 */
+		if (slot->cid == cmd->common.command_id) {
+			this_cpu_inc(ns->pcpu->requeued);
+			slot->start_ns = ktime_get_ns();
+			return;
+		}
 		this_cpu_inc(s->tot->aborted);
+	}
 	slot->gen = s->gen;
 	slot->cid = cmd->common.command_id;
 	slot->start_ns = ktime_get_ns();

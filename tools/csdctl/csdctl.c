@@ -225,6 +225,7 @@ static const struct {
 	{ CSD_FEAT_MODULE_BTF, "module-btf" },
 	{ CSD_FEAT_BPF, "bpf" },
 	{ CSD_FEAT_NS_DIAG, "ns-diag" },
+	{ CSD_FEAT_NS_REQUEUED, "ns-requeued" },
 };
 
 static int cmd_info(int argc, char **argv)
@@ -450,6 +451,7 @@ static int cmd_devices(int argc, char **argv)
 			json_u64(&j, "early", e->early);
 			json_u64(&j, "unmatched", e->unmatched);
 			json_u64(&j, "stale", e->stale);
+			json_u64(&j, "requeued", e->requeued);
 			json_end_object(&j);
 		}
 		json_end_array(&j);

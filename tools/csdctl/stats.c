@@ -94,6 +94,9 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 		printf("not timed: %llu submitted early, %llu completions unmatched, %llu of an earlier epoch\n",
 		       (unsigned long long)s->ns.early, (unsigned long long)s->ns.unmatched,
 		       (unsigned long long)s->ns.stale);
+	if (s->ns.requeued)
+		printf("requeued: %llu setups again of commands the driver could not send (counted submitted once)\n",
+		       (unsigned long long)s->ns.requeued);
 	if (!s->nr_rows) {
 		printf("no completed commands\n");
 	} else {
@@ -218,6 +221,7 @@ static void stats_json_ns(struct json *j, const struct ns_snap *base, const stru
 	json_u64(j, "early", s->ns.early);
 	json_u64(j, "unmatched", s->ns.unmatched);
 	json_u64(j, "stale", s->ns.stale);
+	json_u64(j, "requeued", s->ns.requeued);
 	json_u64(j, "since_ns", s->st.since_ns);
 	json_u64(j, "now_ns", s->st.now_ns);
 	json_double(j, "interval_s", secs);

@@ -55,6 +55,8 @@
 #define CSD_FEAT_BPF		_BITULL(3)	/* BPF struct_ops and kfuncs */
 /* csd_ns_entry has @early, @unmatched and @stale; geometry changes start epochs */
 #define CSD_FEAT_NS_DIAG	_BITULL(4)
+/* csd_ns_entry has @requeued: commands set up again are submitted once */
+#define CSD_FEAT_NS_REQUEUED	_BITULL(5)
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
@@ -154,7 +156,12 @@ struct csd_info {
  * @stale: completions of commands submitted in an earlier epoch (before
  *	a reset, a region change or a geometry change). Not part of
  *	@completed.
- * @reserved: zero (out).
+ * @requeued: setups of a command that nvme-core had already set up and
+ *	that never reached the device: the setup or the driver's DMA
+ *	mapping failed after csd saw it (BLK_STS_RESOURCE) and blk-mq
+ *	dispatched it again. Such a command is part of @submitted once,
+ *	however often it is set up. Since csd saw the namespace or since
+ *	the last reset.
  *
  * In flight = submitted - completed - aborted. Commands that were already
  * in flight when csd attached are not counted at all.
@@ -182,7 +189,7 @@ struct csd_ns_entry {
 	__u64 early;
 	__u64 unmatched;
 	__u64 stale;
-	__u64 reserved;
+	__u64 requeued;
 };
 
 #define CSD_NS_ENTRY_SIZE_VER0	120	/* id .. completed: the least accepted */
