@@ -339,10 +339,6 @@ unsigned int csd_hooks_attached(void);
 void csd_hooks_refuse(void);
 
 /* chardev.c */
-/* Read and write back a size-versioned ioctl argument (uapi/linux/csd.h). */
-int csd_arg_in(void *karg, size_t ksize, size_t min,
-	       const void __user *uarg, u32 *usize);
-int csd_arg_out(void __user *uarg, void *karg, size_t ksize, u32 usize);
 int csd_chardev_init(void);
 void csd_chardev_exit(void);
 

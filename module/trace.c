@@ -33,6 +33,7 @@
 #include <linux/wait.h>
 
 #include "csd.h"
+#include "ucmd.h"
 
 static_assert(sizeof(struct csd_trace_rec) == CSD_TRACE_REC_SIZE);
 static_assert(sizeof(struct csd_trace_open) == CSD_TRACE_OPEN_SIZE_VER0);
@@ -333,25 +334,31 @@ static __poll_t csd_trace_poll(struct file *file, poll_table *wait)
 	return csd_trace_pending(t) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+static int csd_trace_run_stats(struct csd_ucmd *c)
+{
+	struct csd_trace_stats *st = c->arg;
+
+	memset(st, 0, sizeof(*st));
+	csd_trace_counts(c->priv, st);
+	return 0;
+}
+
+static const struct csd_ucmd_op csd_trace_ops[] = {
+	{
+		.nr = _IOC_NR(CSD_TRACE_IOC_STATS),
+		.size = sizeof(struct csd_trace_stats),
+		.min_size = CSD_TRACE_STATS_SIZE_VER0,
+		.opts = CSD_UCMD_OUT,
+		.zero = CSD_UCMD_RESERVED(struct csd_trace_stats),
+		.run = csd_trace_run_stats,
+	},
+};
+
 static long csd_trace_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct csd_tracer *t = file->private_data;
-	void __user *uarg = (void __user *)arg;
-	struct csd_trace_stats st;
-	u32 usize;
-	int ret;
-
-	if (cmd != CSD_TRACE_IOC_STATS)
-		return -ENOTTY;
-	ret = csd_arg_in(&st, sizeof(st), CSD_TRACE_STATS_SIZE_VER0, uarg, &usize);
-	if (ret)
-		return ret;
-	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
-		return -EINVAL;
-	memset(&st, 0, sizeof(st));
-	csd_trace_counts(t, &st);
-	return csd_arg_out(uarg, &st, sizeof(st), usize);
+	return csd_ucmd_dispatch(csd_trace_ops, ARRAY_SIZE(csd_trace_ops), cmd,
+				 (void __user *)arg, file->private_data);
 }
 
 static int csd_trace_release(struct inode *inode, struct file *file)
