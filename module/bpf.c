@@ -16,6 +16,7 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/highmem.h>
+#include <linux/nvme.h>
 #include <linux/rculist.h>
 
 #include "csd.h"
@@ -64,10 +65,52 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 __bpf_kfunc_end_defs();
 
 /* After the program: undo csd_req_data()'s mappings, newest first. */
-void csd_req_data_unmap(struct csd_req_kern *k)
+static void csd_req_data_unmap(struct csd_req_kern *k)
 {
 	while (k->nr_maps)
 		kunmap_local(k->maps[--k->nr_maps]);
+}
+
+/*
+ * Run the namespace's completion program on one completed command, in the
+ * completion probe's context (any, under RCU); its verdict, 0 without one.
+ */
+int csd_bpf_complete(const struct csd_completion *c)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	struct csd_ops *ops = rcu_dereference(c->ns->bpf_ops);
+	struct csd_req_kern kern = { .rq = c->rq };
+	struct csd_req_ctx *ctx = &kern.ctx;
+	struct csd_req_ctx init = {
+		.ns_id = c->ns->id,
+		.nsid = c->ns->nsid,
+		.opcode = ci->opcode,
+		.op = ci->op,
+		.size_class = ci->sc,
+		.status = c->status,
+		.zone = U32_MAX,
+		.bytes = ci->bytes,
+		.latency_ns = c->lat_ns,
+	};
+	int ret;
+
+	if (!ops)
+		return 0;
+	*ctx = init;
+	if (ci->ranged) {
+		ctx->slba = ci->slba;
+		if (ci->bytes)
+			ctx->nlb = ci->bytes >> c->ns->lba_shift;
+		ctx->zone = c->zone;
+	}
+	if (ci->opcode == nvme_cmd_zone_mgmt_send)
+		ctx->zone_action = c->cmd->zms.zsa;
+	/* Read data is for reads that succeeded. */
+	kern.data_ok = ci->op == CSD_OP_READ && !c->status;
+
+	ret = ops->complete(ctx);
+	csd_req_data_unmap(&kern);
+	return ret;
 }
 
 /* All of csd's kfuncs: a module registers one set per program type. */

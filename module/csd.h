@@ -160,6 +160,7 @@ struct csd_ns {
 	bool alloc_warned;		/* said that a table is missing */
 	bool regeom;			/* geometry changed: new epoch pending */
 	bool rows_wanted;		/* the probe asked setup_work for a row */
+	bool announced;			/* csd_ns_events.added was called */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
@@ -193,10 +194,13 @@ struct csd_req_kern {
 	void *maps[CSD_REQ_MAPS];
 };
 
+struct csd_completion;
+
+/* The namespace's completion program's verdict: 0 without one (bpf.c). */
 #ifdef CSD_HAVE_BPF
-void csd_req_data_unmap(struct csd_req_kern *k);
+int csd_bpf_complete(const struct csd_completion *c);
 #else
-static inline void csd_req_data_unmap(struct csd_req_kern *k) { }
+static inline int csd_bpf_complete(const struct csd_completion *c) { return 0; }
 #endif
 
 /* A completion program set: BPF struct_ops "csd_ops" (bpf.c). */
@@ -293,7 +297,29 @@ void csd_stats_free(struct csd_stats *s);
 void csd_stats_free_atomic(struct csd_stats *s);
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd);
-void csd_account_complete(struct csd_ns *ns, struct request *rq);
+
+/*
+ * One completed command, decoded once by csd_complete_match(). The
+ * completion probe hands it, read-only, to each consumer in turn: the
+ * trace readers, the namespace's completion program and the accounting
+ * (rows, histograms, statuses, zones). None of them calls another.
+ */
+struct csd_completion {
+	struct csd_ns *ns;
+	struct csd_stats *s;		/* the epoch it was submitted in */
+	struct request *rq;
+	struct nvme_command *cmd;
+	struct csd_cmd_info ci;		/* operation, size class, LBA range */
+	u64 now_ns;
+	u64 lat_ns;			/* submission to completion */
+	u32 zone;			/* zone or region, U32_MAX if none */
+	u16 status;			/* NVMe status (SCT/SC), 0: success */
+	u8 retries;
+};
+
+bool csd_complete_match(struct csd_ns *ns, struct request *rq,
+			struct csd_completion *c);
+void csd_account_complete(const struct csd_completion *c, int verdict);
 void csd_stats_totals(const struct csd_stats *s, u64 *submitted,
 		      u64 *completed, u64 *aborted);
 void csd_stats_classes(const struct csd_stats *s, u64 *dropped, u64 *count,
@@ -309,7 +335,16 @@ const char *csd_op_name(unsigned int op);
 const char *csd_sz_name(unsigned int sc);
 
 /* ns.c */
-int csd_ns_init(void);
+/*
+ * Who hears of a namespace's entry coming and going (debugfs), in process
+ * context: after its first tables (setup_work), and before it is freed.
+ */
+struct csd_ns_events {
+	void (*added)(struct csd_ns *ns);
+	void (*removed)(struct csd_ns *ns);
+};
+
+int csd_ns_init(const struct csd_ns_events *ev);
 void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
@@ -336,7 +371,6 @@ extern struct mutex csd_ns_mutex;
 int csd_hooks_init(void);
 void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
-void csd_hooks_refuse(void);
 
 /* chardev.c */
 int csd_chardev_init(void);
@@ -373,7 +407,7 @@ static inline bool csd_tracing(void)
 	return unlikely(!list_empty(&csd_tracers));
 }
 
-void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt);
+void csd_trace_complete(const struct csd_completion *c);
 int csd_trace_open(struct csd_trace_open *arg, struct file **filep);
 void csd_trace_abort(int fd, struct file *file);
 int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len);
@@ -396,7 +430,6 @@ int csd_inflight_show(struct seq_file *m, struct csd_ns *only);
 /* debugfs.c */
 void csd_debugfs_init(void);
 void csd_debugfs_exit(void);
-void csd_debugfs_add_ns(struct csd_ns *ns);
-void csd_debugfs_remove_ns(struct csd_ns *ns);
+extern const struct csd_ns_events csd_debugfs_ns_events;
 
 #endif /* _CSD_H */

@@ -207,7 +207,7 @@ DEFINE_SHOW_ATTRIBUTE(csd_all_inflight);
 
 static DEFINE_MUTEX(csd_debugfs_mutex);
 
-void csd_debugfs_add_ns(struct csd_ns *ns)
+static void csd_debugfs_add_ns(struct csd_ns *ns)
 {
 	struct dentry *old;
 	char name[CSD_NAME_LEN + 12];
@@ -236,11 +236,17 @@ void csd_debugfs_add_ns(struct csd_ns *ns)
 	debugfs_create_file("inflight", 0400, ns->dbg, ns, &csd_ns_inflight_fops);
 }
 
-void csd_debugfs_remove_ns(struct csd_ns *ns)
+static void csd_debugfs_remove_ns(struct csd_ns *ns)
 {
 	debugfs_remove_recursive(ns->dbg);
 	ns->dbg = NULL;
 }
+
+/* A namespace's directory, from its first tables until it is freed. */
+const struct csd_ns_events csd_debugfs_ns_events = {
+	.added = csd_debugfs_add_ns,
+	.removed = csd_debugfs_remove_ns,
+};
 
 void csd_debugfs_init(void)
 {

@@ -23,6 +23,51 @@ static DEFINE_MUTEX(csd_hooks_mutex);
 static struct tracepoint *csd_tp_setup;
 static struct tracepoint *csd_tp_complete;
 
+static void csd_hooks_refuse(void);
+
+/* For the selftests: make the layout check below see a mismatch. */
+static bool layout_check_test;
+module_param(layout_check_test, bool, 0444);
+MODULE_PARM_DESC(layout_check_test,
+		 "Test only: see nvme-core's layout as different from the build's");
+
+#define CSD_NVME_REQ_MIN_SIZE	max3(CSD_NVME_REQ_CMD_OFF + sizeof(void *),		\
+				     CSD_NVME_REQ_CTRL_OFF + sizeof(void *),		\
+				     max3(CSD_NVME_REQ_STATUS_OFF + sizeof(u16),	\
+					  CSD_NVME_REQ_RETRIES_OFF + 1,		\
+					  CSD_NVME_REQ_GENCTR_OFF + 1))
+
+/*
+ * The offsets into nvme-core's private structs come from the BTF of the
+ * nvme-core.ko csd was built against. Check them against the running
+ * nvme-core on each queue's first command, before anything is read
+ * through them: the command the tracepoint passes must be the request's,
+ * the command id nvme_setup_cmd() just wrote must hold the request's tag
+ * and generation, and an I/O queue's namespace must point to the
+ * request's controller. No pointer taken at a checked offset is followed.
+ */
+static bool csd_layout_ok(struct request_queue *q, struct request *rq,
+			  struct nvme_command *cmd)
+{
+	u8 *pdu = csd_nvme_req(rq);
+	u16 cid = le16_to_cpu(cmd->common.command_id);
+	/* The test knob looks for the command one pointer further on. */
+	unsigned int cmd_off = CSD_NVME_REQ_CMD_OFF + (layout_check_test ? sizeof(void *) : 0);
+	void *ctrl;
+
+	if (!q->tag_set || q->tag_set->cmd_size < CSD_NVME_REQ_MIN_SIZE + sizeof(void *) ||
+	    *(struct nvme_command **)(pdu + cmd_off) != cmd || rq->tag < 0 ||
+	    (cid & 0xfff) != rq->tag || cid >> 12 != (pdu[CSD_NVME_REQ_GENCTR_OFF] & 0xf))
+		return false;
+	ctrl = csd_rq_ctrl(rq);
+	if (!ctrl || !virt_addr_valid(ctrl))
+		return false;
+	if (q->disk && q->queuedata &&
+	    *(void **)((u8 *)q->queuedata + CSD_NVME_NS_CTRL_OFF) != ctrl)
+		return false;
+	return true;
+}
+
 /* Submission: once per dispatch of a command to the driver. */
 static void csd_probe_setup(void *data, struct request *rq,
 			    struct nvme_command *cmd)
@@ -36,8 +81,13 @@ static void csd_probe_setup(void *data, struct request *rq,
 
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
-	if (unlikely(!ns))
-		ns = csd_ns_get_or_create(q, rq, cmd);
+	/* A queue's first command: nvme-core's layout is checked first. */
+	if (unlikely(!ns)) {
+		if (likely(csd_layout_ok(q, rq, cmd)))
+			ns = csd_ns_get_or_create(q, rq, cmd);
+		else
+			csd_hooks_refuse();
+	}
 	if (likely(ns)) {
 		if (likely(!READ_ONCE(ns->disabled)))
 			csd_account_setup(ns, rq, cmd);
@@ -51,15 +101,23 @@ static void csd_probe_setup(void *data, struct request *rq,
 static void csd_probe_complete(void *data, struct request *rq)
 {
 	struct request_queue *q = rq->q;
+	struct csd_completion c;
 	struct csd_ns *ns;
+	int verdict = 0;
 
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
 
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
-	if (likely(ns))
-		csd_account_complete(ns, rq);
+	if (likely(ns) && csd_complete_match(ns, rq, &c)) {
+		/* Each consumer reads the one decoded record. */
+		if (csd_tracing())
+			csd_trace_complete(&c);
+		if (unlikely(rcu_access_pointer(ns->bpf_ops)))
+			verdict = csd_bpf_complete(&c);
+		csd_account_complete(&c, verdict);
+	}
 	rcu_read_unlock();
 }
 
@@ -155,7 +213,7 @@ static void csd_hooks_refuse_work(struct work_struct *work)
 static DECLARE_WORK(csd_refuse_work, csd_hooks_refuse_work);
 
 /* From the submission probe: any context, maybe many times. */
-void csd_hooks_refuse(void)
+static void csd_hooks_refuse(void)
 {
 	schedule_work(&csd_refuse_work);
 }

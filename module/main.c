@@ -25,7 +25,7 @@ static int __init csd_init(void)
 
 	csd_debugfs_init();
 
-	ret = csd_ns_init();
+	ret = csd_ns_init(&csd_debugfs_ns_events);
 	if (ret)
 		goto err_debugfs;
 

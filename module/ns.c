@@ -39,6 +39,7 @@ static DEFINE_SPINLOCK(csd_ns_lock);
 static unsigned int csd_ns_nr;
 static u32 csd_ns_next_id = 1;
 static bool csd_ns_closing;
+static const struct csd_ns_events *csd_ns_ev;
 
 /*
  * Epochs of namespaces that went away with nvme_core, waiting for the same
@@ -195,7 +196,8 @@ static void csd_ns_free(struct csd_ns *ns, bool park)
 	struct csd_stats *s;
 
 	cancel_work_sync(&ns->setup_work);
-	csd_debugfs_remove_ns(ns);
+	if (ns->announced)
+		csd_ns_ev->removed(ns);
 	s = rcu_access_pointer(ns->stats);
 	if (!park || !s || !csd_ns_park(ns, s))
 		csd_stats_free(s);
@@ -522,8 +524,10 @@ static void csd_ns_setup(struct work_struct *work)
 		ns->alloc_warned = true;
 	}
 	mutex_unlock(&ns->lock);
-	if (!ns->dbg)
-		csd_debugfs_add_ns(ns);
+	if (!ns->announced) {
+		ns->announced = true;
+		csd_ns_ev->added(ns);
+	}
 }
 
 /*
@@ -623,49 +627,6 @@ static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
 	csd_ns_name_ctrl(ns, rq);
 }
 
-/* For the selftests: make the layout check below see a mismatch. */
-static bool layout_check_test;
-module_param(layout_check_test, bool, 0444);
-MODULE_PARM_DESC(layout_check_test,
-		 "Test only: see nvme-core's layout as different from the build's");
-
-#define CSD_NVME_REQ_MIN_SIZE	max3(CSD_NVME_REQ_CMD_OFF + sizeof(void *),		\
-				     CSD_NVME_REQ_CTRL_OFF + sizeof(void *),		\
-				     max3(CSD_NVME_REQ_STATUS_OFF + sizeof(u16),	\
-					  CSD_NVME_REQ_RETRIES_OFF + 1,		\
-					  CSD_NVME_REQ_GENCTR_OFF + 1))
-
-/*
- * The offsets into nvme-core's private structs come from the BTF of the
- * nvme-core.ko csd was built against. Check them against the running
- * nvme-core on each queue's first command, before anything is read
- * through them: the command the tracepoint passes must be the request's,
- * the command id nvme_setup_cmd() just wrote must hold the request's tag
- * and generation, and an I/O queue's namespace must point to the
- * request's controller. No pointer taken at a checked offset is followed.
- */
-static bool csd_layout_ok(struct request_queue *q, struct request *rq,
-			  struct nvme_command *cmd)
-{
-	u8 *pdu = csd_nvme_req(rq);
-	u16 cid = le16_to_cpu(cmd->common.command_id);
-	/* The test knob looks for the command one pointer further on. */
-	unsigned int cmd_off = CSD_NVME_REQ_CMD_OFF + (layout_check_test ? sizeof(void *) : 0);
-	void *ctrl;
-
-	if (!q->tag_set || q->tag_set->cmd_size < CSD_NVME_REQ_MIN_SIZE + sizeof(void *) ||
-	    *(struct nvme_command **)(pdu + cmd_off) != cmd || rq->tag < 0 ||
-	    (cid & 0xfff) != rq->tag || cid >> 12 != (pdu[CSD_NVME_REQ_GENCTR_OFF] & 0xf))
-		return false;
-	ctrl = csd_rq_ctrl(rq);
-	if (!ctrl || !virt_addr_valid(ctrl))
-		return false;
-	if (q->disk && q->queuedata &&
-	    *(void **)((u8 *)q->queuedata + CSD_NVME_NS_CTRL_OFF) != ctrl)
-		return false;
-	return true;
-}
-
 /*
  * Called from the submission probe on the first request of a queue, in
  * atomic context: allocate the small entry with GFP_ATOMIC and leave the
@@ -681,10 +642,6 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 
 	if (blk_queue_dying(q) || (q->disk && test_bit(GD_DEAD, &q->disk->state)))
 		return NULL;
-	if (unlikely(!csd_layout_ok(q, rq, cmd))) {
-		csd_hooks_refuse();
-		return NULL;
-	}
 	/*
 	 * Of a controller's queues without a disk, only the admin queue is
 	 * an entry: a fabrics controller's connect and fabrics queues carry
@@ -998,8 +955,9 @@ void csd_ns_park_all(void)
 	csd_ns_remove_if(csd_ns_any, true);
 }
 
-int csd_ns_init(void)
+int csd_ns_init(const struct csd_ns_events *ev)
 {
+	csd_ns_ev = ev;
 	schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);
 	return 0;
 }

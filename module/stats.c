@@ -2,12 +2,14 @@
 /*
  * csd: per-request accounting.
  *
- * The submission probe stamps a per-tag slot with the time and the epoch;
- * the completion probe finds the slot again, computes the latency and
- * updates the epoch's per-CPU row (operation x size class), the row's
- * per-CPU histogram, the zone, and on error the status table. Nothing
- * here sleeps, allocates or takes a lock: per-CPU adds, a few atomics on
- * the zone, and RCU.
+ * The submission probe stamps a per-tag slot with the time and the epoch.
+ * The completion probe matches the completion with its slot and decodes
+ * it once into a struct csd_completion (csd_complete_match()), which the
+ * trace, the completion program and csd_account_complete() read in turn;
+ * the last updates the epoch's per-CPU row (operation x size class), the
+ * row's per-CPU histogram, the zone, and on error the status table.
+ * Nothing here sleeps, allocates or takes a lock: per-CPU adds, a few
+ * atomics on the zone, and RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -184,44 +186,6 @@ u64 csd_cmd_bytes(const struct csd_cmd_info *ci, struct request *rq)
 	return ci->bytes ? ci->bytes : blk_rq_bytes(rq);
 }
 
-/* Hand one completed command to the trace readers. */
-static void csd_trace_complete(struct csd_ns *ns, struct csd_stats *s,
-			       struct request *rq,
-			       const struct csd_cmd_info *ci, u64 now,
-			       u64 lat, u16 status)
-{
-	struct nvme_command *cmd = csd_rq_cmd(rq);
-	struct csd_trace_rec rec = {
-		.ts_ns = now,
-		.latency_ns = lat,
-		.slba = ci->ranged ? ci->slba : 0,
-		.bytes = min_t(u64, csd_cmd_bytes(ci, rq), U32_MAX),
-		.zone = csd_zone_of(s, ci),
-		.ns_id = ns->id,
-		.nsid = ns->nsid,
-		.ctrl = ns->ctrl_instance,
-		.qid = ns->admin ? 0 : rq->mq_hctx->queue_num + 1,
-		.cid = cmd->common.command_id,
-		.status = status,
-		.opcode = ci->opcode,
-		.op = ci->op,
-		.retries = csd_rq_retries(rq),
-		.cpu = raw_smp_processor_id(),
-	};
-
-	if (ns->admin)
-		rec.flags |= CSD_TRACE_REC_ADMIN;
-	if (ci->ranged)
-		rec.flags |= CSD_TRACE_REC_LBA;
-	if (ci->select_all)
-		rec.flags |= CSD_TRACE_REC_ALL_ZONES;
-	if (!ns->admin && ci->opcode == nvme_cmd_zone_mgmt_send)
-		rec.zone_action = cmd->zms.zsa;
-	/* The disk outlives its commands in flight; the head is referenced. */
-	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0,
-		       ns->head_disk ? disk_devt(ns->head_disk) : 0);
-}
-
 /*
  * True when @ns's size or block size is no longer the one its epoch was
  * made for (a resize, a format): its commands are early until setup_work
@@ -360,13 +324,15 @@ static atomic_t *csd_zone_action(struct csd_zone *z, u8 op)
 	}
 }
 
-static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
-			     u64 lat, bool error)
+static void csd_zone_account(const struct csd_completion *c)
 {
+	const struct csd_cmd_info *ci = &c->ci;
+	struct csd_stats *s = c->s;
 	struct csd_zone *zones = rcu_dereference(s->zones);
+	bool error = c->status;
+	u64 lat = c->lat_ns;
 	struct csd_zone *z;
 	atomic_t *action;
-	u32 zi;
 	int zio;
 
 	if (!ci->ranged || !s->nr_regions)
@@ -391,10 +357,9 @@ static void csd_zone_account(struct csd_stats *s, const struct csd_cmd_info *ci,
 		return;
 	}
 
-	zi = csd_zone_of(s, ci);
-	if (zi == U32_MAX)
+	if (c->zone == U32_MAX)
 		return;		/* out of any range: the device says so */
-	z = &zones[zi];
+	z = &zones[c->zone];
 	if (error)
 		atomic_inc(&z->errors);
 	switch (ci->op) {
@@ -440,68 +405,17 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 }
 
 /*
- * Run the namespace's completion program. True when it dropped the command
- * from the rows and zones.
+ * Match a completion with its submission's slot. True, with @c filled in
+ * and the command counted completed, when it belongs to the current epoch;
+ * false when it is counted unmatched or stale instead.
  */
-static bool csd_run_complete_prog(struct csd_ns *ns, struct csd_stats *s,
-				  struct request *rq,
-				  const struct csd_cmd_info *ci, u64 lat,
-				  u16 status)
-{
-	struct nvme_command *cmd = csd_rq_cmd(rq);
-	struct csd_ops *ops = rcu_dereference(ns->bpf_ops);
-	struct csd_req_kern kern = { .rq = rq };
-	struct csd_req_ctx *ctx = &kern.ctx;
-	struct csd_req_ctx init = {
-		.ns_id = ns->id,
-		.nsid = ns->nsid,
-		.opcode = ci->opcode,
-		.op = ci->op,
-		.size_class = ci->sc,
-		.status = status,
-		.zone = U32_MAX,
-		.bytes = ci->bytes,
-		.latency_ns = lat,
-	};
-	int ret;
-
-	if (!ops)
-		return false;
-	*ctx = init;
-	if (ci->ranged) {
-		ctx->slba = ci->slba;
-		if (ci->bytes)
-			ctx->nlb = ci->bytes >> ns->lba_shift;
-		ctx->zone = csd_zone_of(s, ci);
-	}
-	if (ci->opcode == nvme_cmd_zone_mgmt_send)
-		ctx->zone_action = cmd->zms.zsa;
-	/* Read data is for reads that succeeded. */
-	kern.data_ok = ci->op == CSD_OP_READ && !status;
-
-	ret = ops->complete(ctx);
-	csd_req_data_unmap(&kern);
-	if (ret == CSD_BPF_DROP) {
-		this_cpu_inc(s->tot->dropped);
-		return true;
-	}
-	if (ret > 0 && ret <= CSD_BPF_CLASSES) {
-		this_cpu_inc(s->tot->class_count[ret - 1]);
-		this_cpu_add(s->tot->class_lat_sum[ret - 1], lat);
-	}
-	return false;
-}
-
-void csd_account_complete(struct csd_ns *ns, struct request *rq)
+bool csd_complete_match(struct csd_ns *ns, struct request *rq,
+			struct csd_completion *c)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
-	struct csd_hist_pcpu __percpu *h;
-	struct csd_row_pcpu __percpu *r;
-	struct csd_cmd_info ci;
-	unsigned int row;
-	u64 start, now, lat;
-	u16 status;
+	struct nvme_command *cmd = csd_rq_cmd(rq);
+	u64 start;
 	u32 gen;
 
 	/*
@@ -511,11 +425,10 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	 * the tag's slot may still hold the stamp of a command whose setup
 	 * failed after the tracepoint; that stamp stays for its own account.
 	 */
-	if (unlikely(!slot || !slot->start_ns ||
-		     slot->cid != csd_rq_cmd(rq)->common.command_id)) {
+	if (unlikely(!slot || !slot->start_ns || slot->cid != cmd->common.command_id)) {
 		if (!READ_ONCE(ns->disabled))
 			this_cpu_inc(ns->pcpu->unmatched);
-		return;
+		return false;
 	}
 	/* Stamped while enabled: its completion is counted even if disabled now. */
 	start = slot->start_ns;
@@ -523,32 +436,56 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 	slot->start_ns = 0;
 	if (unlikely(!s || gen != s->gen)) {
 		this_cpu_inc(ns->pcpu->stale);
-		return;
+		return false;
 	}
-	now = ktime_get_ns();
-	lat = now - start;
-	if (unlikely((s64)lat < 0))
-		lat = 0;
-
-	csd_decode(ns, csd_rq_cmd(rq), &ci);
-	status = csd_rq_status(rq);
-	row = ci.op * CSD_SZ_NR + ci.sc;
-	r = s->rows + row;
-
+	c->ns = ns;
+	c->s = s;
+	c->rq = rq;
+	c->cmd = cmd;
+	c->now_ns = ktime_get_ns();
+	c->lat_ns = c->now_ns - start;
+	if (unlikely((s64)c->lat_ns < 0))
+		c->lat_ns = 0;
+	csd_decode(ns, cmd, &c->ci);
+	c->zone = csd_zone_of(s, &c->ci);
+	c->status = csd_rq_status(rq);
+	c->retries = csd_rq_retries(rq);
 	this_cpu_inc(s->tot->completed);
-	if (csd_tracing())
-		csd_trace_complete(ns, s, rq, &ci, now, lat, status);
-	if (unlikely(rcu_access_pointer(ns->bpf_ops)) &&
-	    csd_run_complete_prog(ns, s, rq, &ci, lat, status))
-		return;
+	return true;
+}
+
+/*
+ * Count a matched completion in its epoch, after its completion program
+ * (if any) gave @verdict: CSD_BPF_DROP keeps it out of the rows and
+ * zones, 1..CSD_BPF_CLASSES puts it in a class as well.
+ */
+void csd_account_complete(const struct csd_completion *c, int verdict)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	unsigned int row = ci->op * CSD_SZ_NR + ci->sc;
+	struct csd_stats *s = c->s;
+	struct csd_row_pcpu __percpu *r = s->rows + row;
+	struct csd_hist_pcpu __percpu *h;
+	u64 lat = c->lat_ns;
+
+	if (unlikely(verdict)) {
+		if (verdict == CSD_BPF_DROP) {
+			this_cpu_inc(s->tot->dropped);
+			return;
+		}
+		if (verdict > 0 && verdict <= CSD_BPF_CLASSES) {
+			this_cpu_inc(s->tot->class_count[verdict - 1]);
+			this_cpu_add(s->tot->class_lat_sum[verdict - 1], lat);
+		}
+	}
 	this_cpu_inc(r->count);
-	this_cpu_add(r->bytes, ci.bytes);
+	this_cpu_add(r->bytes, ci->bytes);
 	this_cpu_add(r->lat_sum, lat);
 	csd_this_cpu_min_max(r, lat);
-	if (unlikely(csd_rq_retries(rq)))
+	if (unlikely(c->retries))
 		this_cpu_inc(r->retries);
-	if (unlikely(ci.op == CSD_OP_OTHER))
-		this_cpu_inc(s->tot->other_opcode[ci.opcode]);
+	if (unlikely(ci->op == CSD_OP_OTHER))
+		this_cpu_inc(s->tot->other_opcode[ci->opcode]);
 
 	h = rcu_dereference(s->hist[row]);
 	if (likely(h)) {
@@ -561,14 +498,14 @@ void csd_account_complete(struct csd_ns *ns, struct request *rq)
 			queue_work(system_wq, &s->hist_work);
 	}
 
-	if (unlikely(status)) {
+	if (unlikely(c->status)) {
 		this_cpu_inc(r->errors);
-		csd_status_count(s, &ci, status);
+		csd_status_count(s, ci, c->status);
 	}
 	if (unlikely(s->admin))
-		csd_admin_account(&s->admin[ci.opcode], lat, status);
+		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
 	else
-		csd_zone_account(s, &ci, lat, status);
+		csd_zone_account(c);
 }
 
 /* Allocate the histograms of the rows in hist_want (process context). */

@@ -26,6 +26,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nvme.h>
 #include <linux/poll.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -93,7 +94,7 @@ static bool csd_trace_match(const struct csd_tracer *t,
  * Completion path, under RCU: put @rec, a command of block device @devt
  * (0 for an admin queue), into each matching reader's ring.
  */
-void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt)
+static void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt)
 {
 	struct csd_tracer *t;
 
@@ -121,6 +122,43 @@ void csd_trace_push(const struct csd_trace_rec *rec, dev_t devt, dev_t head_devt
 		if (wake && wq_has_sleeper(&t->wq))
 			wake_up_interruptible(&t->wq);
 	}
+}
+
+/* The completion probe: one completed command to the readers, under RCU. */
+void csd_trace_complete(const struct csd_completion *c)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	const struct csd_ns *ns = c->ns;
+	struct request *rq = c->rq;
+	struct csd_trace_rec rec = {
+		.ts_ns = c->now_ns,
+		.latency_ns = c->lat_ns,
+		.slba = ci->ranged ? ci->slba : 0,
+		.bytes = min_t(u64, csd_cmd_bytes(ci, rq), U32_MAX),
+		.zone = c->zone,
+		.ns_id = ns->id,
+		.nsid = ns->nsid,
+		.ctrl = ns->ctrl_instance,
+		.qid = ns->admin ? 0 : rq->mq_hctx->queue_num + 1,
+		.cid = c->cmd->common.command_id,
+		.status = c->status,
+		.opcode = ci->opcode,
+		.op = ci->op,
+		.retries = c->retries,
+		.cpu = raw_smp_processor_id(),
+	};
+
+	if (ns->admin)
+		rec.flags |= CSD_TRACE_REC_ADMIN;
+	if (ci->ranged)
+		rec.flags |= CSD_TRACE_REC_LBA;
+	if (ci->select_all)
+		rec.flags |= CSD_TRACE_REC_ALL_ZONES;
+	if (!ns->admin && ci->opcode == nvme_cmd_zone_mgmt_send)
+		rec.zone_action = c->cmd->zms.zsa;
+	/* The disk outlives its commands in flight; the head is referenced. */
+	csd_trace_push(&rec, rq->q->disk ? disk_devt(rq->q->disk) : 0,
+		       ns->head_disk ? disk_devt(ns->head_disk) : 0);
 }
 
 static bool csd_trace_pending(struct csd_tracer *t)
