@@ -20,7 +20,7 @@
 # setup hits (e.g. csd_hooks_init; csd_init itself is in .init.text,
 # which lx-symbols does not place).
 #
-# GDB ARGS go to gdb after csd's own, e.g. -ex 'break csd_account_complete'
+# GDB ARGS go to gdb after csd's own, e.g. -ex 'break csd_complete_match'
 # or -batch -ex csd-devices. Build csd first (make gdb does).
 #
 # Environment: CSD_GDB_PORT (default 1234; "auto" picks a free port),
@@ -67,7 +67,7 @@ csd_gdb_args "$G"
 cat >&2 <<EOF
 csd-gdb: attaching gdb to :$CSD_PORT; csd's commands: csd-devices, csd-stats DISK,
 csd-gdb: csd-zones DISK [FIRST[-LAST]], csd-inflight [DISK], csd-progs (help csd-stats);
-csd-gdb: try: break csd_account_complete / continue / p *rq / csd-inflight.
+csd-gdb: try: break csd_complete_match / continue / p *rq / csd-inflight.
 csd-gdb: the guest powers off when gdb exits. Guide: Documentation/debugging.rst
 EOF
 rc=0

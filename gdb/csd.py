@@ -15,7 +15,7 @@
 # kernel's gdb scripts (source vmlinux-gdb.py) and csd.ko's symbols
 # (lx-symbols DIR, with DIR holding the csd.ko the guest loaded).
 #
-# Sums and percentiles follow module/stats.c (csd_row_sum, csd_fill_row,
+# Sums and percentiles follow module/snapshot.c and hist.c (csd_row_sum, csd_fill_row,
 # csd_hist_pct, csd_hist_mid, csd_fill_zone) and module/chardev.c
 # (csd_collect_rows), so csd-stats prints what CSD_IOC_NS_STATS returns.
 # Layout constants come from uapi/linux/csd.h next to this file and are
@@ -434,7 +434,7 @@ class Csd:
                            "csd.ko the guest loaded" % (want, guest))
 
     def _percentiles(self):
-        """[(key, num, den)]: stats.c's csd_pct_num/csd_pct_den."""
+        """[(key, num, den)]: snapshot.c's csd_pct_num/csd_pct_den."""
         num, den = self.var("csd_pct_num"), self.var("csd_pct_den")
         vals = None
         try:

@@ -4,7 +4,7 @@
 # after vmlinux-gdb.py and gdb/csd.py). It attaches to the guest that
 # gdb/guest.sh smoke prepared, checks that csd's commands refuse to run
 # before lx-symbols, loads the modules' symbols, stops in
-# csd_account_complete, looks at the request there, and compares
+# csd_complete_match, looks at the request there, and compares
 # csd-devices, csd-stats and csd-zones with what csdctl printed in the
 # guest (JSON between markers in the guest's output). One "ok N - ..." or
 # "not ok N - ..." line per check; smoke.sh counts them.
@@ -165,7 +165,7 @@ if ok:
     # $CSD_CONV_DEV every 0.3 s).
     hit = False
     try:
-        run("break csd_account_complete")
+        run("break csd_complete_match")
         limit = float(env.get("CSD_SMOKE_BREAK_TIMEOUT", "60"))
         # gdb -batch has no timeout of its own: interrupt the target if
         # the breakpoint does not hit in time.
@@ -178,11 +178,11 @@ if ok:
         finally:
             timer.cancel()
         frame = gdb.selected_frame()
-        hit = frame.name() == "csd_account_complete"
-        check("break csd_account_complete; continue: hit (%.1f s)" %
+        hit = frame.name() == "csd_complete_match"
+        check("break csd_complete_match; continue: hit (%.1f s)" %
               (time.time() - t), hit, "stopped in %s" % frame.name())
     except gdb.error as e:
-        check("break csd_account_complete; continue: hit", False, e)
+        check("break csd_complete_match; continue: hit", False, e)
 
     # 5. The struct request * argument.
     rq_addr = None

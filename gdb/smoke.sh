@@ -5,7 +5,7 @@
 # gdb stub and nokaslr, let gdb/guest.sh run a known workload on the
 # zoned namespace and print csdctl's JSON, then attach gdb -batch with
 # vmlinux's DWARF, the kernel's gdb scripts and gdb/csd.py, and run
-# gdb/smoke.py: lx-symbols, a breakpoint in csd_account_complete, the
+# gdb/smoke.py: lx-symbols, a breakpoint in csd_complete_match, the
 # request there, and csd-devices/csd-stats/csd-zones compared with csdctl.
 # Last, the console log must be free of splats. Ends with the line
 # "N passed, N failed, 0 skipped".

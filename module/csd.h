@@ -283,7 +283,7 @@ static __always_inline u8 csd_rq_retries(struct request *rq)
 	return *((u8 *)csd_nvme_req(rq) + CSD_NVME_REQ_RETRIES_OFF);
 }
 
-/* stats.c */
+/* decode.c, account.c, epoch.c */
 void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 		struct csd_cmd_info *ci);
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csd: per-request accounting, on the hot path.
+ *
+ * The submission probe stamps a per-tag slot with the time and the epoch.
+ * The completion probe matches the completion with its slot and decodes
+ * it once into a struct csd_completion (csd_complete_match()), which the
+ * trace, the completion program and csd_account_complete() read in turn;
+ * the last updates the epoch's per-CPU row (operation x size class), the
+ * row's per-CPU histogram, the zone, and on error the status table.
+ * Nothing here sleeps, allocates or takes a lock: per-CPU adds, a few
+ * atomics on the zone, and RCU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/nvme.h>
+#include <linux/timekeeping.h>
+
+#include "csd.h"
+#include "nvme_layout.h"
+
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+{
+	unsigned int h = rq->mq_hctx->queue_num;
+	struct csd_slot *row;
+
+	if (unlikely(!ns->slots || h >= ns->nr_hctx || rq->tag < 0 ||
+		     rq->tag >= ns->depth))
+		return NULL;
+	row = rcu_dereference(ns->slots[h]);
+	return likely(row) ? &row[rq->tag] : NULL;
+}
+
+/* The zone (region) of a command, or U32_MAX if it has none. */
+u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
+{
+	unsigned int shift = s->ns->lba_shift - SECTOR_SHIFT;
+	u64 zi;
+
+	if (!ci->ranged || ci->select_all || !s->nr_regions ||
+	    (shift && ci->slba >> (64 - shift)))
+		return U32_MAX;
+	zi = (ci->slba << shift) >> s->region_shift;
+	return zi < s->nr_regions ? zi : U32_MAX;
+}
+
+/*
+ * True when @ns's size or block size is no longer the one its epoch was
+ * made for (a resize, a format): its commands are early until setup_work
+ * has made the epoch of the new geometry. The driver changes the geometry
+ * with the queue frozen, so no command of the old one is in flight.
+ */
+static bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+{
+	struct gendisk *disk = READ_ONCE(q->disk);
+	bool pending;
+
+	if (ns->admin || !disk)
+		return false;
+	/* Pairs with the release in csd_ns_regeom(): the epoch read next is the new one. */
+	pending = smp_load_acquire(&ns->regeom);
+	if (likely(!pending &&
+		   get_capacity(disk) == READ_ONCE(ns->capacity) &&
+		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift)))
+		return false;
+	if (!pending) {
+		WRITE_ONCE(ns->regeom, true);
+		/* Once: the reaper retries a work that could not allocate. */
+		queue_work(system_wq, &ns->setup_work);
+	}
+	return true;
+}
+
+void csd_account_setup(struct csd_ns *ns, struct request *rq,
+		       struct nvme_command *cmd)
+{
+	bool regeom = csd_geometry_changed(ns, rq->q);
+	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_slot *slot = csd_slot_of(ns, rq);
+
+	if (unlikely(!s || !slot || regeom)) {
+		this_cpu_inc(ns->pcpu->early);
+		/*
+		 * A queue added since (blk_mq_update_nr_hw_queues): its row
+		 * is the work's. Asked once; the reaper retries a failure.
+		 */
+		if (s && !slot && !READ_ONCE(ns->rows_wanted)) {
+			WRITE_ONCE(ns->rows_wanted, true);
+			queue_work(system_wq, &ns->setup_work);
+		}
+		return;
+	}
+	if (unlikely(slot->start_ns) && slot->gen == s->gen) {
+		/*
+		 * A slot still taken. nvme-core moves a request's command id
+		 * generation only at completion, so the same id is the same
+		 * request set up again: its setup or the driver's mapping
+		 * failed after the tracepoint (BLK_STS_RESOURCE) and blk-mq
+		 * dispatches it anew. It never reached the device: counted
+		 * apart, and submitted once. Another id: the slot's command
+		 * left the driver without a completion.
+		 */
+		if (slot->cid == cmd->common.command_id) {
+			this_cpu_inc(ns->pcpu->requeued);
+			slot->start_ns = ktime_get_ns();
+			return;
+		}
+		this_cpu_inc(s->tot->aborted);
+	}
+	slot->gen = s->gen;
+	slot->cid = cmd->common.command_id;
+	slot->start_ns = ktime_get_ns();
+	this_cpu_inc(s->tot->submitted);
+}
+
+static void csd_atomic64_max(atomic64_t *v, u64 x)
+{
+	s64 old = atomic64_read(v);
+
+	while ((u64)old < x && !atomic64_try_cmpxchg(v, &old, x))
+		;
+}
+
+static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
+{
+	u64 old;
+
+	old = this_cpu_read(r->lat_min);
+	while (lat < old) {
+		u64 prev = this_cpu_cmpxchg(r->lat_min, old, lat);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+	old = this_cpu_read(r->lat_max);
+	while (lat > old) {
+		u64 prev = this_cpu_cmpxchg(r->lat_max, old, lat);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
+
+static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,
+			     u16 status)
+{
+	int key = BIT(31) | ci->op << 19 | ci->opcode << 11 | status;
+	unsigned int i, h = hash_32(key, 6);
+
+	for (i = 0; i < CSD_STATUS_SLOTS; i++) {
+		struct csd_status_slot *e = &s->status[(h + i) % CSD_STATUS_SLOTS];
+		int cur = atomic_read(&e->key);
+
+		if (!cur && atomic_try_cmpxchg(&e->key, &cur, key))
+			cur = key;
+		if (cur == key) {
+			atomic64_inc(&e->count);
+			return;
+		}
+	}
+	atomic64_inc(&s->errors_other);
+}
+
+/* A zone management action's counter in @z, or NULL for another op. */
+static atomic_t *csd_zone_action(struct csd_zone *z, u8 op)
+{
+	switch (op) {
+	case CSD_OP_ZONE_OPEN:
+		return &z->opens;
+	case CSD_OP_ZONE_CLOSE:
+		return &z->closes;
+	case CSD_OP_ZONE_FINISH:
+		return &z->finishes;
+	case CSD_OP_ZONE_RESET:
+		return &z->resets;
+	case CSD_OP_ZONE_OFFLINE:
+		return &z->offlines;
+	default:
+		return NULL;
+	}
+}
+
+static void csd_zone_account(const struct csd_completion *c)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	struct csd_stats *s = c->s;
+	struct csd_zone *zones = rcu_dereference(s->zones);
+	bool error = c->status;
+	u64 lat = c->lat_ns;
+	struct csd_zone *z;
+	atomic_t *action;
+	int zio;
+
+	if (!ci->ranged || !s->nr_regions)
+		return;
+	if (unlikely(!zones)) {
+		atomic64_inc(&s->zone_unbinned);
+		return;
+	}
+
+	if (ci->select_all && s->ns->zoned) {
+		/*
+		 * Every zone: counted once, in the epoch's all-zones record,
+		 * which the readers add to each zone. Never a loop over the
+		 * zones here, in interrupt context.
+		 */
+		z = &s->all_zones;
+		if (error)
+			atomic_inc(&z->errors);
+		action = csd_zone_action(z, ci->op);
+		if (action)
+			atomic_inc(action);
+		return;
+	}
+
+	if (c->zone == U32_MAX)
+		return;		/* out of any range: the device says so */
+	z = &zones[c->zone];
+	if (error)
+		atomic_inc(&z->errors);
+	switch (ci->op) {
+	case CSD_OP_READ:
+		zio = CSD_ZIO_READ;
+		break;
+	case CSD_OP_WRITE:
+		zio = CSD_ZIO_WRITE;
+		break;
+	case CSD_OP_APPEND:
+		zio = CSD_ZIO_APPEND;
+		break;
+	default:
+		action = csd_zone_action(z, ci->op);
+		if (action)
+			atomic_inc(action);
+		return;
+	}
+	atomic64_inc(&z->count[zio]);
+	atomic64_add(ci->bytes, &z->bytes[zio]);
+	atomic64_add(lat, &z->lat_sum[zio]);
+	csd_atomic64_max(&z->lat_max[zio], lat);
+	atomic_inc(&z->hist[zio][csd_hist_index(lat, CSD_ZHIST_FIRST_SHIFT,
+						CSD_ZHIST_SUB_BITS)]);
+}
+
+static void csd_atomic64_min(atomic64_t *v, u64 x)
+{
+	s64 old = atomic64_read(v);
+
+	while ((u64)old > x && !atomic64_try_cmpxchg(v, &old, x))
+		;
+}
+
+static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
+{
+	atomic64_inc(&a->count);
+	if (status)
+		atomic64_inc(&a->errors);
+	atomic64_add(lat, &a->lat_sum);
+	csd_atomic64_min(&a->lat_min, lat);
+	csd_atomic64_max(&a->lat_max, lat);
+}
+
+/*
+ * Match a completion with its submission's slot. True, with @c filled in
+ * and the command counted completed, when it belongs to the current epoch;
+ * false when it is counted unmatched or stale instead.
+ */
+bool csd_complete_match(struct csd_ns *ns, struct request *rq,
+			struct csd_completion *c)
+{
+	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_slot *slot = csd_slot_of(ns, rq);
+	struct nvme_command *cmd = csd_rq_cmd(rq);
+	u64 start;
+	u32 gen;
+
+	/*
+	 * Not stamped: not seen submitted, or submitted while disabled. Or
+	 * stamped for another command: nvme-core completes requests it never
+	 * set up (a host path error on a controller that is not live), and
+	 * the tag's slot may still hold the stamp of a command whose setup
+	 * failed after the tracepoint; that stamp stays for its own account.
+	 */
+	if (unlikely(!slot || !slot->start_ns || slot->cid != cmd->common.command_id)) {
+		if (!READ_ONCE(ns->disabled))
+			this_cpu_inc(ns->pcpu->unmatched);
+		return false;
+	}
+	/* Stamped while enabled: its completion is counted even if disabled now. */
+	start = slot->start_ns;
+	gen = slot->gen;
+	slot->start_ns = 0;
+	if (unlikely(!s || gen != s->gen)) {
+		this_cpu_inc(ns->pcpu->stale);
+		return false;
+	}
+	c->ns = ns;
+	c->s = s;
+	c->rq = rq;
+	c->cmd = cmd;
+	c->now_ns = ktime_get_ns();
+	c->lat_ns = c->now_ns - start;
+	if (unlikely((s64)c->lat_ns < 0))
+		c->lat_ns = 0;
+	csd_decode(ns, cmd, &c->ci);
+	c->zone = csd_zone_of(s, &c->ci);
+	c->status = csd_rq_status(rq);
+	c->retries = csd_rq_retries(rq);
+	this_cpu_inc(s->tot->completed);
+	return true;
+}
+
+/*
+ * Count a matched completion in its epoch, after its completion program
+ * (if any) gave @verdict: CSD_BPF_DROP keeps it out of the rows and
+ * zones, 1..CSD_BPF_CLASSES puts it in a class as well.
+ */
+void csd_account_complete(const struct csd_completion *c, int verdict)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	unsigned int row = ci->op * CSD_SZ_NR + ci->sc;
+	struct csd_stats *s = c->s;
+	struct csd_row_pcpu __percpu *r = s->rows + row;
+	struct csd_hist_pcpu __percpu *h;
+	u64 lat = c->lat_ns;
+
+	if (unlikely(verdict)) {
+		if (verdict == CSD_BPF_DROP) {
+			this_cpu_inc(s->tot->dropped);
+			return;
+		}
+		if (verdict > 0 && verdict <= CSD_BPF_CLASSES) {
+			this_cpu_inc(s->tot->class_count[verdict - 1]);
+			this_cpu_add(s->tot->class_lat_sum[verdict - 1], lat);
+		}
+	}
+	this_cpu_inc(r->count);
+	this_cpu_add(r->bytes, ci->bytes);
+	this_cpu_add(r->lat_sum, lat);
+	csd_this_cpu_min_max(r, lat);
+	if (unlikely(c->retries))
+		this_cpu_inc(r->retries);
+	if (unlikely(ci->op == CSD_OP_OTHER))
+		this_cpu_inc(s->tot->other_opcode[ci->opcode]);
+
+	h = rcu_dereference(s->hist[row]);
+	if (likely(h)) {
+		this_cpu_inc(h->b[csd_hist_index(lat, CSD_HIST_FIRST_SHIFT,
+						 CSD_HIST_SUB_BITS)]);
+	} else {
+		/* A row's first commands: its histogram comes from a work item. */
+		this_cpu_inc(r->unbinned);
+		if (!test_and_set_bit(row, s->hist_want))
+			queue_work(system_wq, &s->hist_work);
+	}
+
+	if (unlikely(c->status)) {
+		this_cpu_inc(r->errors);
+		csd_status_count(s, ci, c->status);
+	}
+	if (unlikely(s->admin))
+		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
+	else
+		csd_zone_account(c);
+}
+
