@@ -38,7 +38,7 @@ CHECKPATCH := $(KCACHE)/src/scripts/checkpatch.pl
 
 export CSD_CACHE
 
-all: module csdctl bpf selftests
+all: module csdctl bpf selftests gdb-constants
 
 # The kernel release of KDIR (for KDIR= builds of other kernels).
 MOD_KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
@@ -61,6 +61,13 @@ bpf:
 
 kernel-cache:
 	@$(VM)/kernel.sh fetch
+
+# The gdb commands' constants, from the C headers that define them.
+gdb-constants: gdb/csd_constants.py
+
+gdb/csd_constants.py: gdb/gen-constants.c uapi/linux/csd.h module/status_key.h tools/csdctl/admin_names.h
+	$(CC) -O2 -Wall -Wextra -Werror -Iuapi -o gdb/gen-constants gdb/gen-constants.c
+	gdb/gen-constants > $@.tmp && mv $@.tmp $@
 
 selftests: kernel-cache
 	$(MAKE) -C selftests/csd KSFT_DIR=$(KSFT_DIR)
@@ -105,6 +112,6 @@ clean:
 	$(MAKE) -C tools/bpf clean
 	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
-	rm -rf .vm module/nvme_layout.h
+	rm -rf .vm module/nvme_layout.h gdb/gen-constants gdb/csd_constants.py
 
-.PHONY: all module csdctl bpf kernel-cache selftests deps check check-debug demo vm-run gdb bench checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps check check-debug demo vm-run gdb bench checkpatch clean

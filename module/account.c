@@ -147,7 +147,7 @@ static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
 static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,
 			     u16 status)
 {
-	int key = BIT(31) | ci->op << 19 | ci->opcode << 11 | status;
+	int key = CSD_STATUS_KEY(ci->op, ci->opcode, status);
 	unsigned int i, h = hash_32(key, 6);
 
 	for (i = 0; i < CSD_STATUS_SLOTS; i++) {

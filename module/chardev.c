@@ -167,24 +167,6 @@ static int csd_emit_list_ns(struct csd_ucmd *c)
 	return ret;
 }
 
-/* The NVMe opcode of an operation class (0 for CSD_OP_OTHER). */
-static u8 csd_op_opcode(unsigned int op)
-{
-	static const u8 opc[CSD_OP_NR] = {
-		[CSD_OP_READ] = 0x02, [CSD_OP_WRITE] = 0x01,
-		[CSD_OP_APPEND] = 0x7d, [CSD_OP_FLUSH] = 0x00,
-		[CSD_OP_WRITE_UNCOR] = 0x04, [CSD_OP_COMPARE] = 0x05,
-		[CSD_OP_WRITE_ZEROES] = 0x08, [CSD_OP_DSM] = 0x09,
-		[CSD_OP_VERIFY] = 0x0c, [CSD_OP_COPY] = 0x19,
-		[CSD_OP_ZONE_CLOSE] = 0x79, [CSD_OP_ZONE_FINISH] = 0x79,
-		[CSD_OP_ZONE_OPEN] = 0x79, [CSD_OP_ZONE_RESET] = 0x79,
-		[CSD_OP_ZONE_OFFLINE] = 0x79, [CSD_OP_ZONE_SEND_OTHER] = 0x79,
-		[CSD_OP_ZONE_RECV] = 0x7a,
-	};
-
-	return op < CSD_OP_NR ? opc[op] : 0;
-}
-
 /* Statuses of @s into @out (up to @max); returns the number found. */
 static u32 csd_collect_status(const struct csd_stats *s,
 			      struct csd_status_entry *out, u32 max)
@@ -198,9 +180,9 @@ static u32 csd_collect_status(const struct csd_stats *s,
 			continue;
 		if (n < max) {
 			memset(&out[n], 0, sizeof(out[n]));
-			out[n].op = (key >> 19) & 0xff;
-			out[n].opcode = (key >> 11) & 0xff;
-			out[n].status = key & 0x7ff;
+			out[n].op = CSD_STATUS_KEY_OP(key);
+			out[n].opcode = CSD_STATUS_KEY_OPCODE(key);
+			out[n].status = CSD_STATUS_KEY_STATUS(key);
 			out[n].count = atomic64_read(&s->status[i].count);
 		}
 		n++;

@@ -16,6 +16,7 @@
 #include <uapi/linux/csd.h>
 
 #include "nvme_layout.h"
+#include "status_key.h"
 
 struct nvme_command;
 struct seq_file;
@@ -55,7 +56,7 @@ struct csd_tot_pcpu {
 
 /* One (op, opcode, status) error counter, filled in by cmpxchg. */
 struct csd_status_slot {
-	atomic_t key;		/* 0: free; else 1 << 31 | op << 19 | opcode << 11 | status */
+	atomic_t key;		/* 0: free; else CSD_STATUS_KEY() */
 	atomic64_t count;
 };
 
@@ -284,6 +285,8 @@ static __always_inline u8 csd_rq_retries(struct request *rq)
 }
 
 /* decode.c, account.c, epoch.c */
+void csd_decode_init(void);
+u8 csd_op_opcode(unsigned int op);
 void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 		struct csd_cmd_info *ci);
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);

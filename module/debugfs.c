@@ -116,8 +116,8 @@ static int csd_status_show(struct seq_file *m, void *v)
 		if (!key)
 			continue;
 		seq_printf(m, "%s 0x%02x 0x%03x %lld\n",
-			   csd_op_name((key >> 19) & 0xff), (key >> 11) & 0xff,
-			   key & 0x7ff, atomic64_read(&s->status[i].count));
+			   csd_op_name(CSD_STATUS_KEY_OP(key)), CSD_STATUS_KEY_OPCODE(key),
+			   CSD_STATUS_KEY_STATUS(key), atomic64_read(&s->status[i].count));
 	}
 	if (s && atomic64_read(&s->errors_other))
 		seq_printf(m, "- - other %lld\n", atomic64_read(&s->errors_other));

@@ -14,11 +14,58 @@
 
 #include "csd.h"
 
-#define CSD_NVME_CMD_COPY	0x19
-
+/* From uapi/linux/csd.h: each class's name, opcode and zone send action. */
+static const u8 csd_op_opcodes[CSD_OP_NR] = CSD_OP_OPCODES;
+static const u8 csd_op_actions[CSD_OP_NR] = CSD_OP_ZONE_ACTIONS;
 static const char * const csd_op_names[CSD_OP_NR] = CSD_OP_NAMES;
-
 static const char * const csd_sz_names[CSD_SZ_NR] = CSD_SZ_NAMES;
+
+/* How a class's command gives its LBA range. */
+enum { CSD_RANGE_NONE, CSD_RANGE_RW, CSD_RANGE_SLBA };
+static const u8 csd_op_range[CSD_OP_NR] = {
+	[CSD_OP_READ] = CSD_RANGE_RW,
+	[CSD_OP_WRITE] = CSD_RANGE_RW,
+	[CSD_OP_APPEND] = CSD_RANGE_RW,
+	[CSD_OP_WRITE_UNCOR] = CSD_RANGE_RW,
+	[CSD_OP_COMPARE] = CSD_RANGE_RW,
+	[CSD_OP_WRITE_ZEROES] = CSD_RANGE_RW,
+	[CSD_OP_VERIFY] = CSD_RANGE_RW,
+	/* Copy: the destination; the sources are in the data buffer. */
+	[CSD_OP_COPY] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_CLOSE] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_FINISH] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_OPEN] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_RESET] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_OFFLINE] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_SEND_OTHER] = CSD_RANGE_SLBA,
+	[CSD_OP_ZONE_RECV] = CSD_RANGE_SLBA,
+};
+
+/* The class of each I/O opcode, and of each zone send action: from the table. */
+static u8 csd_opcode_class[256] __ro_after_init;
+static u8 csd_action_class[8] __ro_after_init;
+
+void __init csd_decode_init(void)
+{
+	unsigned int op;
+
+	memset(csd_opcode_class, CSD_OP_OTHER, sizeof(csd_opcode_class));
+	memset(csd_action_class, CSD_OP_ZONE_SEND_OTHER, sizeof(csd_action_class));
+	for (op = 0; op < CSD_OP_NR; op++) {
+		if (op == CSD_OP_OTHER || op == CSD_OP_ZONE_SEND_OTHER)
+			continue;
+		if (csd_op_opcodes[op] == nvme_cmd_zone_mgmt_send)
+			csd_action_class[csd_op_actions[op]] = op;
+		else
+			csd_opcode_class[csd_op_opcodes[op]] = op;
+	}
+}
+
+/* The NVMe opcode of an operation class (0 for CSD_OP_OTHER). */
+u8 csd_op_opcode(unsigned int op)
+{
+	return op < CSD_OP_NR ? csd_op_opcodes[op] : 0;
+}
 
 const char *csd_op_name(unsigned int op)
 {
@@ -50,100 +97,42 @@ static u8 csd_size_class(u64 bytes)
 void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
 		struct csd_cmd_info *ci)
 {
-	bool rw = false;
+	u8 zsa;
 
 	ci->opcode = cmd->common.opcode;
 	ci->ranged = false;
 	ci->select_all = false;
 	ci->bytes = 0;
 	ci->sc = CSD_SZ_NONE;
+	/* Admin opcodes overlap I/O ones: count them by number. */
 	if (ns->admin) {
-		/* Admin opcodes overlap I/O ones: count them by number. */
 		ci->op = CSD_OP_OTHER;
 		return;
 	}
-	switch (ci->opcode) {
-	case nvme_cmd_read:
-		ci->op = CSD_OP_READ;
-		rw = true;
-		break;
-	case nvme_cmd_write:
-		ci->op = CSD_OP_WRITE;
-		rw = true;
-		break;
-	case nvme_cmd_zone_append:
-		ci->op = CSD_OP_APPEND;
-		rw = true;
-		break;
-	case nvme_cmd_flush:
-		ci->op = CSD_OP_FLUSH;
-		break;
-	case nvme_cmd_write_uncor:
-		ci->op = CSD_OP_WRITE_UNCOR;
-		rw = true;
-		break;
-	case nvme_cmd_compare:
-		ci->op = CSD_OP_COMPARE;
-		rw = true;
-		break;
-	case nvme_cmd_write_zeroes:
-		ci->op = CSD_OP_WRITE_ZEROES;
-		rw = true;
-		break;
-	case nvme_cmd_verify:
-		ci->op = CSD_OP_VERIFY;
-		rw = true;
-		break;
-	case nvme_cmd_dsm:
-		ci->op = CSD_OP_DSM;
-		break;
-	case CSD_NVME_CMD_COPY:
-		/* Destination range; the sources are in the data buffer. */
-		ci->op = CSD_OP_COPY;
-		ci->slba = le64_to_cpu(cmd->rw.slba);
-		ci->ranged = true;
-		break;
-	case nvme_cmd_zone_mgmt_send:
-		switch (cmd->zms.zsa) {
-		case NVME_ZONE_CLOSE:
-			ci->op = CSD_OP_ZONE_CLOSE;
-			break;
-		case NVME_ZONE_FINISH:
-			ci->op = CSD_OP_ZONE_FINISH;
-			break;
-		case NVME_ZONE_OPEN:
-			ci->op = CSD_OP_ZONE_OPEN;
-			break;
-		case NVME_ZONE_RESET:
-			ci->op = CSD_OP_ZONE_RESET;
-			break;
-		case NVME_ZONE_OFFLINE:
-			ci->op = CSD_OP_ZONE_OFFLINE;
-			break;
-		default:
-			ci->op = CSD_OP_ZONE_SEND_OTHER;
-			break;
-		}
-		ci->slba = le64_to_cpu(cmd->zms.slba);
-		ci->ranged = true;
+	ci->op = csd_opcode_class[ci->opcode];
+	if (ci->opcode == nvme_cmd_zone_mgmt_send) {
+		zsa = cmd->zms.zsa;
+		ci->op = zsa < ARRAY_SIZE(csd_action_class) ?
+			 csd_action_class[zsa] : CSD_OP_ZONE_SEND_OTHER;
 		ci->select_all = cmd->zms.select_all & 1;
-		break;
-	case nvme_cmd_zone_mgmt_recv:
-		ci->op = CSD_OP_ZONE_RECV;
-		ci->slba = le64_to_cpu(cmd->zmr.slba);
-		ci->ranged = true;
-		break;
-	default:
-		ci->op = CSD_OP_OTHER;
-		break;
 	}
-	if (rw) {
-		ci->slba = le64_to_cpu(cmd->rw.slba);
+	switch (csd_op_range[ci->op]) {
+	case CSD_RANGE_RW:
 		ci->bytes = ((u64)le16_to_cpu(cmd->rw.length) + 1) << ns->lba_shift;
+		ci->sc = csd_size_class(ci->bytes);
+		fallthrough;
+	case CSD_RANGE_SLBA:
+		/* At the same place in every command with a starting LBA. */
+		ci->slba = le64_to_cpu(cmd->rw.slba);
 		ci->ranged = true;
+		break;
 	}
-	ci->sc = csd_size_class(ci->bytes);
 }
+
+static_assert(offsetof(struct nvme_command, rw.slba) ==
+	      offsetof(struct nvme_command, zms.slba) &&
+	      offsetof(struct nvme_command, rw.slba) ==
+	      offsetof(struct nvme_command, zmr.slba));
 
 /* Bytes of the LBA range, or else of the data buffer. */
 u64 csd_cmd_bytes(const struct csd_cmd_info *ci, struct request *rq)

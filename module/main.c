@@ -19,6 +19,7 @@ static int __init csd_init(void)
 {
 	int ret;
 
+	csd_decode_init();
 	csd_global = alloc_percpu(struct csd_global_pcpu);
 	if (!csd_global)
 		return -ENOMEM;

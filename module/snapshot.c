@@ -107,9 +107,8 @@ int csd_row_hist(const struct csd_stats *s, unsigned int row, u64 *out)
 	return 0;
 }
 
-static const u32 csd_pct_num[CSD_PCT_NR] = { 50, 90, 99, 999, 9999 };
-
-static const u32 csd_pct_den[CSD_PCT_NR] = { 100, 100, 100, 1000, 10000 };
+static const u32 csd_pct_num[CSD_PCT_NR] = CSD_PCT_NUM;
+static const u32 csd_pct_den[CSD_PCT_NR] = CSD_PCT_DEN;
 
 /*
  * Fill a uapi row (percentiles only for a row with commands); @tmp holds

@@ -232,37 +232,69 @@ struct csd_ns_list {
  * CSD_OP_OTHER, and keeps its opcode in the statistics rows.
  */
 enum csd_op {
-	CSD_OP_READ		= 0,	/* 0x02 */
-	CSD_OP_WRITE		= 1,	/* 0x01 */
-	CSD_OP_APPEND		= 2,	/* 0x7d zone append */
-	CSD_OP_FLUSH		= 3,	/* 0x00 */
-	CSD_OP_WRITE_UNCOR	= 4,	/* 0x04 write uncorrectable */
-	CSD_OP_COMPARE		= 5,	/* 0x05 */
-	CSD_OP_WRITE_ZEROES	= 6,	/* 0x08 */
-	CSD_OP_DSM		= 7,	/* 0x09 dataset management */
-	CSD_OP_VERIFY		= 8,	/* 0x0c */
-	CSD_OP_COPY		= 9,	/* 0x19 */
-	CSD_OP_ZONE_CLOSE	= 10,	/* 0x79, action 1 */
-	CSD_OP_ZONE_FINISH	= 11,	/* 0x79, action 2 */
-	CSD_OP_ZONE_OPEN	= 12,	/* 0x79, action 3 */
-	CSD_OP_ZONE_RESET	= 13,	/* 0x79, action 4 */
-	CSD_OP_ZONE_OFFLINE	= 14,	/* 0x79, action 5 */
-	CSD_OP_ZONE_SEND_OTHER	= 15,	/* 0x79, any other action */
-	CSD_OP_ZONE_RECV	= 16,	/* 0x7a zone management receive */
+	CSD_OP_READ		= 0,
+	CSD_OP_WRITE		= 1,
+	CSD_OP_APPEND		= 2,	/* zone append */
+	CSD_OP_FLUSH		= 3,
+	CSD_OP_WRITE_UNCOR	= 4,	/* write uncorrectable */
+	CSD_OP_COMPARE		= 5,
+	CSD_OP_WRITE_ZEROES	= 6,
+	CSD_OP_DSM		= 7,	/* dataset management */
+	CSD_OP_VERIFY		= 8,
+	CSD_OP_COPY		= 9,
+	CSD_OP_ZONE_CLOSE	= 10,
+	CSD_OP_ZONE_FINISH	= 11,
+	CSD_OP_ZONE_OPEN	= 12,
+	CSD_OP_ZONE_RESET	= 13,
+	CSD_OP_ZONE_OFFLINE	= 14,
+	CSD_OP_ZONE_SEND_OTHER	= 15,
+	CSD_OP_ZONE_RECV	= 16,	/* zone management receive */
 	CSD_OP_OTHER		= 17,	/* anything else */
 	CSD_OP_NR		= 18,
 	CSD_OP_ALL		= 0xffff,	/* CSD_IOC_GET_HIST: every class */
 };
 
 /*
- * The operation classes' names, as csdctl and debugfs print them, in
- * enum csd_op order: static const char *names[] = CSD_OP_NAMES;
+ * The operation classes' names (as csdctl and debugfs print them), NVMe
+ * opcodes and zone send actions (Zone Management Send's action, which
+ * tells its classes apart; 0: none, or any action not listed), indexed by
+ * enum csd_op:
+ *   static const char *names[CSD_OP_NR] = CSD_OP_NAMES;
+ * csd's decoder and its reverse, csdctl and the gdb commands' constants
+ * are all made from these three; CSD_OP_OTHER rows carry their own opcode.
  */
 #define CSD_OP_NAMES {							\
-	"read", "write", "append", "flush", "write-uncor", "compare",	\
-	"write-zeroes", "dsm", "verify", "copy", "zone-close",		\
-	"zone-finish", "zone-open", "zone-reset", "zone-offline",	\
-	"zone-send-other", "zone-recv", "other",			\
+	[CSD_OP_READ] = "read",		[CSD_OP_WRITE] = "write",	\
+	[CSD_OP_APPEND] = "append",	[CSD_OP_FLUSH] = "flush",	\
+	[CSD_OP_WRITE_UNCOR] = "write-uncor",				\
+	[CSD_OP_COMPARE] = "compare",					\
+	[CSD_OP_WRITE_ZEROES] = "write-zeroes",			\
+	[CSD_OP_DSM] = "dsm",		[CSD_OP_VERIFY] = "verify",	\
+	[CSD_OP_COPY] = "copy",		[CSD_OP_ZONE_CLOSE] = "zone-close", \
+	[CSD_OP_ZONE_FINISH] = "zone-finish",				\
+	[CSD_OP_ZONE_OPEN] = "zone-open",				\
+	[CSD_OP_ZONE_RESET] = "zone-reset",				\
+	[CSD_OP_ZONE_OFFLINE] = "zone-offline",			\
+	[CSD_OP_ZONE_SEND_OTHER] = "zone-send-other",			\
+	[CSD_OP_ZONE_RECV] = "zone-recv",	[CSD_OP_OTHER] = "other",	\
+}
+
+#define CSD_OP_OPCODES {						\
+	[CSD_OP_READ] = 0x02,		[CSD_OP_WRITE] = 0x01,		\
+	[CSD_OP_APPEND] = 0x7d,		[CSD_OP_FLUSH] = 0x00,		\
+	[CSD_OP_WRITE_UNCOR] = 0x04,	[CSD_OP_COMPARE] = 0x05,	\
+	[CSD_OP_WRITE_ZEROES] = 0x08,	[CSD_OP_DSM] = 0x09,		\
+	[CSD_OP_VERIFY] = 0x0c,		[CSD_OP_COPY] = 0x19,		\
+	[CSD_OP_ZONE_CLOSE] = 0x79,	[CSD_OP_ZONE_FINISH] = 0x79,	\
+	[CSD_OP_ZONE_OPEN] = 0x79,	[CSD_OP_ZONE_RESET] = 0x79,	\
+	[CSD_OP_ZONE_OFFLINE] = 0x79,	[CSD_OP_ZONE_SEND_OTHER] = 0x79, \
+	[CSD_OP_ZONE_RECV] = 0x7a,	[CSD_OP_OTHER] = 0x00,		\
+}
+
+#define CSD_OP_ZONE_ACTIONS {						\
+	[CSD_OP_ZONE_CLOSE] = 1,	[CSD_OP_ZONE_FINISH] = 2,	\
+	[CSD_OP_ZONE_OPEN] = 3,		[CSD_OP_ZONE_RESET] = 4,	\
+	[CSD_OP_ZONE_OFFLINE] = 5,					\
 }
 
 /*
@@ -310,6 +342,9 @@ enum csd_size_class {
 
 /* Percentiles reported in struct csd_stat_row.pct_ns, in this order. */
 #define CSD_PCT_NR		5	/* p50, p90, p99, p99.9, p99.99 */
+/* Each percentile as a fraction: num / den of the commands lie at or below. */
+#define CSD_PCT_NUM		{ 50, 90, 99, 999, 9999 }
+#define CSD_PCT_DEN		{ 100, 100, 100, 1000, 10000 }
 
 /* struct csd_stat_row.flags */
 #define CSD_ROW_F_HIST		_BITUL(0)	/* pct_ns valid (histogram kept) */
