@@ -77,7 +77,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all W=1 KCFLAGS=-Werror
-	@$(MAKE) --no-print-directory checkpatch
+	@$(MAKE) --no-print-directory checkpatch shellcheck
 	@$(VM)/check.sh $(TESTS)
 
 check-debug: deps
@@ -106,6 +106,11 @@ checkpatch: kernel-cache
 		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h
 	@echo "checkpatch: clean"
 
+# Every shell script in the tree, warnings and errors.
+shellcheck:
+	@shellcheck -S warning $$(git ls-files '*.sh' 2>/dev/null || find . -name '*.sh' -not -path './.vm/*')
+	@echo "shellcheck: clean"
+
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/csdctl clean
@@ -114,4 +119,4 @@ clean:
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h gdb/gen-constants gdb/csd_constants.py
 
-.PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps check check-debug demo vm-run gdb bench checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps shellcheck check check-debug demo vm-run gdb bench checkpatch clean

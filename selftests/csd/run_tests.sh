@@ -9,7 +9,7 @@
 #   run_tests.sh io_test          one binary
 #   run_tests.sh io_test -t direct_reads_exact   harness arguments pass through
 #   run_tests.sh bigzns_test inflight_test       several binaries
-cd /csd/selftests 2>/dev/null || cd "$(dirname "$0")"
+cd /csd/selftests 2>/dev/null || cd "$(dirname "$0")" || exit 1
 
 pass=0 fail=0 skip=0
 

@@ -39,7 +39,7 @@ VM=$TOP/tools/vm
 say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=5 t_loop=8 configs="a b c cs d e f" doc=$TOP/Documentation/performance.rst
-report= profile= build=1
+report='' profile='' build=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;

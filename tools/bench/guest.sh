@@ -117,6 +117,8 @@ tracer_ready() {
 	i=0 prev=-1 same=0
 	while :; do
 		if [ -z "$3" ] || grep -q "$3" "$2" 2>/dev/null; then
+			# The tracer's perf and BPF link fds: the kinds are in the links' targets.
+			# shellcheck disable=SC2010
 			n=$(ls -l "/proc/$1/fd" 2>/dev/null | grep -cE 'perf_event|bpf_link')
 			if [ "$n" -ge "$4" ] && [ "$n" = "$prev" ]; then
 				same=$((same + 1))
@@ -186,7 +188,7 @@ loop_target() {
 	done
 	return 1
 }
-loop= loopz=
+loop='' loopz=''
 if null_blk nullb0 0 && loop=$(loop_target nullb0) && [ -b "/dev/$loop" ]; then
 	ok "nvme-loop over null_blk: /dev/$loop"
 else
@@ -257,7 +259,7 @@ done
 emit "setup loop=${loop:-none} loopz=${loopz:-none} zns=$zd zns_zones=$zns_zones zone_mib=$((zbytes >> 20)) workloads=\"$wl_run\""
 
 # ---------------------------------------------------------- configurations
-tracer_pid= readers=
+tracer_pid='' readers=''
 enter() {
 	case "$1" in
 	a|d|e|f) csd_unload || return 1 ;;
@@ -336,8 +338,9 @@ leave() {
 		stop "$p" TERM
 	done
 	readers=
-	for n in $(ls /run/csd/progs 2>/dev/null); do
-		csdctl prog detach "$n" > /dev/null 2>&1 || rc=1
+	for f in /run/csd/progs/*; do
+		[ -e "$f" ] || continue
+		csdctl prog detach "${f##*/}" > /dev/null 2>&1 || rc=1
 	done
 	return $rc
 }
@@ -365,6 +368,7 @@ wl_zns() {
 }
 
 results() {	# WORKLOAD
+	# shellcheck disable=SC2046 # the numbers, split into arguments
 	set -- "$1" $(jq -r '(.jobs | map(.read.iops + .write.iops) | add) as $i |
 		(.jobs | map(.read.total_ios + .write.total_ios) | add) as $n | "\($i) \($n)"' /tmp/fio.json)
 	[ -n "${3:-}" ] || return 1
@@ -378,6 +382,7 @@ results() {	# WORKLOAD
 }
 
 run_one() {	# ROUND CONFIG WORKLOAD
+	# shellcheck disable=SC2046 # the numbers, split into arguments
 	set -- "$1" "$2" "$3" $(cpu_ticks)
 	rm -f /tmp/fio.json /tmp/zappend.out
 	case "$3" in
@@ -386,6 +391,7 @@ run_one() {	# ROUND CONFIG WORKLOAD
 	zns) wl_zns "$t_zns" ;;
 	esac
 	rc=$?
+	# shellcheck disable=SC2046 # the numbers, split into arguments
 	set -- "$@" $(cpu_ticks)
 	res=$(results "$3")
 	if [ $rc != 0 ] || [ -z "$res" ]; then
@@ -475,8 +481,10 @@ if [ -n "$ns_id" ] && csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null; then
 				ioctl) cmd="entropy $zns --zone $ze_first --count $n --csd $ns_id" ;;
 				csdctl) cmd="csdctl exec $zd --prog entropy --zone $zr" ;;
 				esac
+				# shellcheck disable=SC2046 # the numbers, split into arguments
 				set -- $(cpu_ticks)
 				timeit sh -c "$cmd" > /tmp/off.$t 2> /tmp/time.$t || { offload_ok=0; cat /tmp/off.$t /tmp/time.$t; }
+				# shellcheck disable=SC2046 # the numbers, split into arguments
 				set -- "$@" $(cpu_ticks)
 				tm=$(sed -n 's/^timeit: //p' /tmp/time.$t)
 				ret=$(awk '/scanned/ { for (i = 1; i <= NF; i++) if ($i == "returned") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)

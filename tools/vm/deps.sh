@@ -26,7 +26,7 @@ pkgs=(
 	libnvme-dev nvme-cli fio gdb jq
 	libelf-dev zlib1g-dev pkg-config
 	bison flex bc libssl-dev
-	bpftrace libbpf-tools
+	bpftrace libbpf-tools shellcheck
 )
 
 # libbpf >= 1.4 is needed for struct_ops types in module BTF (bookworm has 1.1).

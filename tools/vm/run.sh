@@ -174,7 +174,7 @@ stall_args=()
 if [ -n "${CSD_STALL_IOPS:-}" ]; then
 	truncate -s 16M "$run/stall.img"
 	stall_args=(-drive "file=$run/stall.img,if=none,format=raw,id=stall,throttling.iops-total=$CSD_STALL_IOPS,throttling.iops-total-max=$CSD_STALL_IOPS"
-		-device nvme,serial=csdstall,id=nvme1
+		-device "nvme,serial=csdstall,id=nvme1"
 		-device "nvme-ns,drive=stall,bus=nvme1,nsid=1,$lba")
 fi
 zns_ns="nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
@@ -182,13 +182,13 @@ conv_ns="nsid=2,$lba"
 if [ "${CSD_MULTIPATH:-0}" = 1 ]; then
 	# Two controllers in one subsystem; namespaces without a bus are
 	# the subsystem's, attached to (shared by) both controllers.
-	nvme_args=(-device nvme-subsys,id=csdsubsys,nqn=nqn.2026-12.csd:subsys
-		-device nvme,serial=csd0001,id=nvme0,subsys=csdsubsys
-		-device nvme,serial=csd0001,id=nvme0b,subsys=csdsubsys
+	nvme_args=(-device "nvme-subsys,id=csdsubsys,nqn=nqn.2026-12.csd:subsys"
+		-device "nvme,serial=csd0001,id=nvme0,subsys=csdsubsys"
+		-device "nvme,serial=csd0001,id=nvme0b,subsys=csdsubsys"
 		-device "nvme-ns,drive=zns,$zns_ns"
 		-device "nvme-ns,drive=conv,$conv_ns")
 else
-	nvme_args=(-device nvme,serial=csd0001,id=nvme0
+	nvme_args=(-device "nvme,serial=csd0001,id=nvme0"
 		-device "nvme-ns,drive=zns,bus=nvme0,$zns_ns"
 		-device "nvme-ns,drive=conv,bus=nvme0,$conv_ns")
 fi
