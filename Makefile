@@ -78,6 +78,7 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all W=1 KCFLAGS=-Werror
 	@$(MAKE) --no-print-directory checkpatch shellcheck
+	@$(MAKE) --no-print-directory -C tools/csdctl check
 	@$(VM)/check.sh $(TESTS)
 
 check-debug: deps
