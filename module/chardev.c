@@ -536,6 +536,7 @@ static int csd_run_exec(struct csd_ucmd *c)
 	arg->chunks = 0;
 	arg->prog_ns = 0;
 	arg->io_ns = 0;
+	arg->result_format = 0;	/* out only */
 	return csd_exec_ioctl(arg);
 }
 
@@ -703,7 +704,7 @@ static const struct csd_ucmd_op csd_ioctl_ops[] = {
 	}, {
 		CSD_OP(CSD_IOC_EXEC, struct csd_exec, CSD_EXEC_SIZE_VER0,
 		       CSD_EXEC_F_ZONE | CSD_EXEC_F_WRITTEN, CSD_UCMD_ADMIN | CSD_UCMD_OUT),
-		.zero = CSD_UCMD_RESERVED(struct csd_exec),
+		.zero = CSD_UCMD_PAD_RESERVED(struct csd_exec),
 		.check = csd_check_exec, .run = csd_run_exec,
 	}, {
 		CSD_OP(CSD_IOC_TRACE, struct csd_trace_open, CSD_TRACE_OPEN_SIZE_VER0,

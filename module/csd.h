@@ -14,6 +14,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/csd.h>
+#include <uapi/linux/csd_bpf.h>
 
 #include "nvme_layout.h"
 #include "status_key.h"
@@ -203,13 +204,6 @@ int csd_bpf_complete(const struct csd_completion *c);
 #else
 static inline int csd_bpf_complete(const struct csd_completion *c) { return 0; }
 #endif
-
-/* A completion program set: BPF struct_ops "csd_ops" (bpf.c). */
-struct csd_ops {
-	int (*complete)(struct csd_req_ctx *ctx);
-	u32 ns_id;	/* data: the namespace to attach to */
-	u32 flags;	/* data: must be 0 */
-};
 
 /* What the text views call a namespace: its disk, or nvmeN for an admin queue. */
 static inline const char *csd_ns_name(const struct csd_ns *ns)

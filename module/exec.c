@@ -26,12 +26,6 @@
 
 #define CSD_EXEC_IO_PAGES	32	/* read 128 KiB per bio */
 
-struct csd_exec_ops {
-	int (*process)(struct csd_exec_ctx *ctx);
-	int (*finish)(struct csd_exec_ctx *ctx);
-	char name[CSD_NAME_LEN];	/* data */
-};
-
 /* The kernel's side of a context: what the kfuncs need. */
 struct csd_exec_kern {
 	struct csd_exec_ctx ctx;
@@ -194,12 +188,19 @@ static int csd_exec_init_member(const struct btf_type *t,
 	const struct csd_exec_ops *u = udata;
 	struct csd_exec_ops *k = kdata;
 
-	if (member->offset / 8 != offsetof(struct csd_exec_ops, name))
-		return 0;
-	if (!u->name[0] || strnlen(u->name, sizeof(u->name)) == sizeof(u->name))
-		return -EINVAL;
-	strscpy(k->name, u->name, sizeof(k->name));
-	return 1;
+	switch (member->offset / 8) {
+	case offsetof(struct csd_exec_ops, name):
+		if (!u->name[0] || strnlen(u->name, sizeof(u->name)) == sizeof(u->name))
+			return -EINVAL;
+		strscpy(k->name, u->name, sizeof(k->name));
+		return 1;
+	case offsetof(struct csd_exec_ops, result_format):
+		if (u->result_format >= CSD_EXEC_FMT_NR)
+			return -EINVAL;
+		k->result_format = u->result_format;
+		return 1;
+	}
+	return 0;	/* functions; pad, which must be zero */
 }
 
 static struct csd_exec_reg *csd_exec_find(const char *name)
@@ -598,11 +599,13 @@ int csd_exec_ioctl(struct csd_exec *arg)
 
 	idx = srcu_read_lock(&csd_exec_srcu);
 	r = csd_exec_find(arg->prog);
-	if (!r)
+	if (!r) {
 		ret = -ENOENT;
-	else
+	} else {
+		arg->result_format = r->ops->result_format;
 		ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes,
 				   &k, arg);
+	}
 	srcu_read_unlock(&csd_exec_srcu, idx);
 
 	if (!ret) {

@@ -245,6 +245,13 @@ TEST(prog_and_exec)
 	snprintf(cmd, sizeof(cmd), "csdctl --json exec %s --prog entropy --zone 1-2 | jq -e 'length == 2 and .[1].zone == 2' > /dev/null 2>&1",
 		 csd_zns()->disk);
 	EXPECT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	/* The result's format comes from the program set, not from its name. */
+	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/entropy.bpf.o --name scan 2>&1",
+				 out, sizeof(out)));
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog scan --slba 0 --nlb 64 2>&1", conv);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "entropy:"));
+	EXPECT_EQ(0, run_capture("csdctl prog detach scan 2>&1", out, sizeof(out)));
 	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog nosuch --slba 0 --nlb 8 2>&1", conv);
 	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "no offload program set nosuch"));

@@ -162,6 +162,8 @@ TEST_F(exec, entropy_over_lba_range_matches_userspace)
 	EXPECT_EQ(1 << 20, e.bytes_scanned);
 	EXPECT_EQ(256, e.chunks);
 	EXPECT_EQ(0, e.prog_ret);
+	/* As the program set declares it (csd_exec_ops.result_format). */
+	EXPECT_EQ(CSD_EXEC_FMT_ENTROPY, e.result_format);
 	ASSERT_EQ(0, user_hist(csd_conv()->path, 100 * 4096, 1 << 20, ubins));
 	EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
 	TH_LOG("1 MiB: %llu us in the program, %llu us reading",
@@ -266,9 +268,11 @@ TEST_F(exec, count_and_checksum_match_userspace)
 	e.result_len = sizeof(kcount);
 	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_EXEC, &e));
 	EXPECT_EQ(8, e.result_len);
+	EXPECT_EQ(CSD_EXEC_FMT_U64, e.result_format);
 	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 2048, 256, "checksum", &kcrc,
 			     sizeof(kcrc)));
 	EXPECT_EQ(4, e.result_len);
+	EXPECT_EQ(CSD_EXEC_FMT_U32, e.result_format);
 
 	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 256 * 4096));
 	fd = open(csd_conv()->path, O_RDONLY | O_DIRECT);
@@ -537,6 +541,8 @@ TEST(verifier_rejects_unsafe_programs)
 		{ "sleepable_complete.bpf.o", "csd_bad",
 		  "attach to unsupported member complete of struct csd_ops" },
 		{ "req_data_too_big.bpf.o", "csd_bad", "rdonly/rdwr_buf_size exceeds u32 max" },
+		/* csd_exec_ops.result_format past CSD_EXEC_FMT_NR: init_member refuses. */
+		{ "bad_format.bpf.o", "csd_bad", "-22" },
 	};
 	unsigned int i, failed = 0;
 

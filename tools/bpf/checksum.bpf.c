@@ -90,4 +90,5 @@ struct csd_exec_ops csd_checksum = {
 	.process = (void *)checksum_process,
 	.finish = (void *)checksum_finish,
 	.name = "checksum",
+	.result_format = CSD_EXEC_FMT_U32,
 };

@@ -38,4 +38,5 @@ struct csd_exec_ops csd_count = {
 	.process = (void *)count_process,
 	.finish = (void *)count_finish,
 	.name = "count",
+	.result_format = CSD_EXEC_FMT_U64,
 };

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * For csd's BPF programs: the context (struct csd_req_ctx, from the uapi
- * header) and the struct_ops type they fill in. libbpf matches struct
- * csd_ops by name and member against csd's module BTF.
+ * For csd's BPF programs: the contexts (uapi/linux/csd.h), the struct_ops
+ * types they fill in (uapi/linux/csd_bpf.h, csd.ko's own definition) and
+ * the kfuncs. libbpf matches the struct_ops types by name and member
+ * against csd's module BTF.
  */
 #ifndef CSD_BPF_H
 #define CSD_BPF_H
@@ -10,26 +11,15 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/csd.h>
+#include <linux/csd_bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-
-struct csd_ops {
-	int (*complete)(struct csd_req_ctx *ctx);
-	__u32 ns_id;	/* the namespace (csdctl devices' ID) */
-	__u32 flags;	/* 0 */
-};
 
 /* Completion programs: the data of a successful read (NULL otherwise). */
 extern const __u8 *csd_req_data(struct csd_req_ctx *ctx, __u32 offset,
 				const __u64 rdonly_buf_size) __ksym;
 
-/* Offload programs: CSD_IOC_EXEC runs them over a zone or LBA range. */
-struct csd_exec_ops {
-	int (*process)(struct csd_exec_ctx *ctx);	/* once per chunk */
-	int (*finish)(struct csd_exec_ctx *ctx);	/* after the last */
-	char name[CSD_NAME_LEN];	/* what CSD_IOC_EXEC names */
-};
-
+/* Offload programs (struct csd_exec_ops): CSD_IOC_EXEC runs them over a zone or LBA range. */
 /* Offload kfuncs: for csd_exec_ops programs only. */
 extern const __u8 *csd_exec_data(struct csd_exec_ctx *ctx, __u32 offset,
 				 const __u64 rdonly_buf_size) __ksym;

@@ -51,4 +51,5 @@ struct csd_exec_ops csd_entropy = {
 	.process = (void *)entropy_process,
 	.finish = (void *)entropy_finish,
 	.name = "entropy",
+	.result_format = CSD_EXEC_FMT_ENTROPY,
 };

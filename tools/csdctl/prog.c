@@ -616,6 +616,21 @@ int cmd_prog(int argc, char **argv)
 	return 2;
 }
 
+/* The --format name of a CSD_EXEC_FMT_* (csd_exec_ops.result_format). */
+static const char *exec_format_name(__u32 f)
+{
+	switch (f) {
+	case CSD_EXEC_FMT_U32:
+		return "u32";
+	case CSD_EXEC_FMT_U64:
+		return "u64";
+	case CSD_EXEC_FMT_ENTROPY:
+		return "entropy";
+	default:
+		return "hex";
+	}
+}
+
 /* Shannon entropy in bits per byte from a 256-bin histogram. */
 static double entropy(const __u32 *bins, __u64 *total)
 {
@@ -711,10 +726,6 @@ int cmd_exec(int argc, char **argv)
 			prog);
 		return 2;
 	}
-	if (!fmt)
-		fmt = strstr(opts.prog_name, "entropy") ? "entropy" :
-		      strstr(opts.prog_name, "checksum") ? "u32" :
-		      strstr(opts.prog_name, "count") ? "u64" : "hex";
 	fd = csd_open_disk(argv[1], &ns);
 	if (fd < 0)
 		return 1;
@@ -750,7 +761,9 @@ int cmd_exec(int argc, char **argv)
 			ret = 1;
 			break;
 		}
-		exec_print(&ns, &e, res, fmt, opts.json ? &j : NULL);
+		/* --format, or what the program set says its result is. */
+		exec_print(&ns, &e, res, fmt ? fmt : exec_format_name(e.result_format),
+			   opts.json ? &j : NULL);
 		if (opts.json && !opts.zone_range)
 			json_end(&j);
 	}

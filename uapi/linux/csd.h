@@ -772,6 +772,9 @@ struct csd_exec_ctx {
  * @prog_ns: out: time spent in the program.
  * @io_ns: out: time spent reading.
  * @arg: in: an argument for the program (csd_exec_ctx.arg).
+ * @result_format: out: what the result is, as the program set declares
+ *	it (csd_exec_ops.result_format, CSD_EXEC_FMT_*); ignored on input.
+ * @pad: zero.
  * @reserved: zero.
  *
  * A signal ends the execution with EINTR; the result is not copied then.
@@ -792,10 +795,24 @@ struct csd_exec {
 	__u64 prog_ns;
 	__u64 io_ns;
 	__u64 arg;
-	__u64 reserved[3];
+	__u32 result_format;
+	__u32 pad;
+	__u64 reserved[2];
 };
 
 #define CSD_EXEC_SIZE_VER0	144
+
+/*
+ * What an offload program's result is (csd_exec_ops.result_format, and
+ * struct csd_exec.result_format), so that tools can show it.
+ */
+enum csd_exec_format {
+	CSD_EXEC_FMT_BYTES	= 0,	/* opaque bytes */
+	CSD_EXEC_FMT_U32	= 1,	/* one __u32 (e.g. a checksum) */
+	CSD_EXEC_FMT_U64	= 2,	/* one __u64 (e.g. a count) */
+	CSD_EXEC_FMT_ENTROPY	= 3,	/* 256 __u32 byte counts */
+	CSD_EXEC_FMT_NR,
+};
 
 /* struct csd_trace_open.flags */
 #define CSD_TRACE_F_OPS		_BITUL(0)	/* only operations in @op_mask */
