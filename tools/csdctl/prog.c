@@ -541,11 +541,19 @@ static int print_event(void *ctx, void *data, size_t len)
 	if (len < sizeof(*e))
 		return 0;
 	if (opts.json) {
-		printf("{\"ns_id\":%u,\"op\":\"%s\",\"opcode\":%u,\"slba\":%llu,\"nlb\":%u,"
-		       "\"zone\":%d,\"latency_ns\":%llu,\"status\":%u}\n", e->ns_id,
-		       op_label(op, sizeof(op), e->op, e->opcode), e->opcode,
-		       (unsigned long long)e->slba, e->nlb, (int)e->zone,
-		       (unsigned long long)e->latency_ns, e->status);
+		struct json j = { .f = stdout };
+
+		json_begin_object(&j, NULL);
+		json_u64(&j, "ns_id", e->ns_id);
+		json_str(&j, "op", op_label(op, sizeof(op), e->op, e->opcode));
+		json_u64(&j, "opcode", e->opcode);
+		json_u64(&j, "slba", e->slba);
+		json_u64(&j, "nlb", e->nlb);
+		json_i64(&j, "zone", (int)e->zone);
+		json_u64(&j, "latency_ns", e->latency_ns);
+		json_u64(&j, "status", e->status);
+		json_end_object(&j);
+		json_end(&j);
 	} else {
 		printf("%-14s ns %-3u slba %-12llu nlb %-6u zone %-6d latency %-9s status 0x%03x\n",
 		       op_label(op, sizeof(op), e->op, e->opcode), e->ns_id,
