@@ -65,7 +65,7 @@ kernel-cache:
 # The gdb commands' constants, from the C headers that define them.
 gdb-constants: gdb/csd_constants.py
 
-gdb/csd_constants.py: gdb/gen-constants.c uapi/linux/csd.h module/status_key.h tools/csdctl/admin_names.h
+gdb/csd_constants.py: gdb/gen-constants.c uapi/linux/csd.h module/status_key.h include/csd/nvme_names.h
 	$(CC) -O2 -Wall -Wextra -Werror -Iuapi -o gdb/gen-constants gdb/gen-constants.c
 	gdb/gen-constants > $@.tmp && mv $@.tmp $@
 
@@ -104,7 +104,7 @@ bench: deps
 
 checkpatch: kernel-cache
 	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h
+		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h include/csd/*.h
 	@echo "checkpatch: clean"
 
 # Every shell script in the tree, warnings and errors.

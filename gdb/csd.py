@@ -79,7 +79,7 @@ class Uapi:
 OP_OPCODE = {name: opc for name, opc in zip(_C["OP_NAMES"], _C["OP_OPCODES"])
              if name != "other"}
 
-# Admin opcode names, as csdctl prints them (tools/csdctl/admin_names.h).
+# Admin opcode names, as csdctl prints them (include/csd/nvme_names.h).
 ADMIN_NAMES = _C["ADMIN_NAMES"]
 
 # I/O opcodes for csd-inflight: each class's opcode, the zone sends as one.

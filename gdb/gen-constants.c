@@ -2,15 +2,16 @@
 /*
  * Writes gdb/csd_constants.py: the constants csd.py needs, taken from the
  * headers that define them (uapi/linux/csd.h, module/status_key.h,
- * tools/csdctl/admin_names.h), as the kernel's scripts/gdb makes
+ * include/csd/nvme_names.h), as the kernel's scripts/gdb makes
  * constants.py. Built and run by make; never edited by hand.
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include <linux/csd.h>
 
 #include "../module/status_key.h"
-#include "../tools/csdctl/admin_names.h"
+#include "../include/csd/nvme_names.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

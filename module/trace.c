@@ -36,6 +36,9 @@
 #include "csd.h"
 #include "ucmd.h"
 
+#include <csd/nvme_names.h>
+#include <csd/trace_line.h>
+
 static_assert(sizeof(struct csd_trace_rec) == CSD_TRACE_REC_SIZE);
 static_assert(sizeof(struct csd_trace_open) == CSD_TRACE_OPEN_SIZE_VER0);
 static_assert(sizeof(struct csd_trace_stats) == CSD_TRACE_STATS_SIZE_VER0);
@@ -502,38 +505,14 @@ static const char *csd_trace_disk(u32 ns_id, char *buf, size_t len)
 }
 
 /* One line, as csdctl trace prints it (without the header). */
+/* The line csdctl trace prints too (include/csd/trace_line.h). */
 int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len)
 {
-	char disk[CSD_NAME_LEN], op[16], zone[16], slba[24];
+	char disk[CSD_NAME_LEN];
 
-	if (r->op == CSD_OP_OTHER)
-		snprintf(op, sizeof(op), "%s0x%02x",
-			 r->flags & CSD_TRACE_REC_ADMIN ? "admin-" : "op-",
-			 r->opcode);
-	else
-		strscpy(op, csd_op_name(r->op), sizeof(op));
-	if (r->flags & CSD_TRACE_REC_ALL_ZONES)
-		strscpy(zone, "all", sizeof(zone));
-	else if (r->zone == U32_MAX)
-		strscpy(zone, "-", sizeof(zone));
-	else
-		snprintf(zone, sizeof(zone), "%u", r->zone);
-	if (r->flags & CSD_TRACE_REC_LBA)
-		snprintf(slba, sizeof(slba), "%llu", r->slba);
-	else
-		strscpy(slba, "-", sizeof(slba));
-	return scnprintf(buf, len,
-			 "%llu.%06llu %-10s nvme%-3u %3u %5u %4u %-12s %6s %12s %8u %10llu.%03llu 0x%03x %u\n",
-			 r->ts_ns / NSEC_PER_SEC,
-			 (r->ts_ns % NSEC_PER_SEC) / NSEC_PER_USEC,
-			 csd_trace_disk(r->ns_id, disk, sizeof(disk)), r->ctrl,
-			 r->qid, r->cid, r->nsid, op, zone, slba, r->bytes,
-			 r->latency_ns / NSEC_PER_USEC,
-			 r->latency_ns % NSEC_PER_USEC, r->status, r->retries);
+	return min_t(int, csd_trace_line(buf, len, r, csd_trace_disk(r->ns_id, disk, sizeof(disk))),
+		     len - 1);
 }
-
-#define CSD_TRACE_HEADER \
-	"# TIME(s) DISK CTRL QID CID NSID OP ZONE SLBA BYTES LAT(us) STATUS RETRIES\n"
 
 struct csd_trace_text {
 	struct csd_tracer *t;
@@ -586,8 +565,9 @@ static ssize_t csd_trace_text_read(struct file *file, char __user *buf,
 
 		if (x->off == x->len) {
 			if (x->header) {
-				x->len = strscpy(x->line, CSD_TRACE_HEADER,
-						 sizeof(x->line));
+				/* csdctl trace's header, marked as a comment. */
+				x->len = scnprintf(x->line, sizeof(x->line), "# "
+						   CSD_TRACE_HEADER_FMT, CSD_TRACE_HEADER_ARGS);
 				x->header = false;
 			} else {
 				/* Block for the first line only. */

@@ -4,6 +4,7 @@
  * a user would run it.
  */
 #include <grp.h>
+#include <poll.h>
 
 #include "csd_lib.h"
 #include "csd_harness.h"
@@ -356,6 +357,66 @@ TEST(trace_json_exact)
 	EXPECT_NE(NULL, strstr(last, "\"dropped\":0"));
 	ASSERT_EQ(0, run_capture("cat /tmp/trace.err", cmd, sizeof(cmd)));
 	EXPECT_NE(NULL, strstr(cmd, "trace: 10 printed"));
+}
+
+/*
+ * csdctl trace and the debugfs trace file print the same line for the same
+ * command (one formatter, include/csd/trace_line.h): both read the same two
+ * reads, whose records are identical, and their lines must be too, byte for
+ * byte; the debugfs header is csdctl's, marked as a comment.
+ */
+TEST(trace_line_is_the_debugfs_line)
+{
+	char out[4096], cmd[1024], dbg[8192], want[300], *l, *c, *e;
+	struct pollfd p = { .events = POLLIN };
+	int i, lines = 0;
+	size_t len = 0;
+	long base;
+
+	p.fd = open("/sys/kernel/debug/csd/trace", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_GE(p.fd, 0);
+	base = settled_refcnt();
+	snprintf(cmd, sizeof(cmd), "csdctl trace %s --op read -n 2 > /tmp/trace2.txt 2>/dev/null &",
+		 csd_conv()->disk);
+	ASSERT_EQ(0, csd_run(cmd));
+	/* csdctl's reader is open (its /dev/csd fd and its trace fd). */
+	ASSERT_TRUE(wait_refcnt(base + 2, 5000));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 2, 4096, 12 * 4096));
+	ASSERT_TRUE(wait_refcnt(base, 10000));
+	snprintf(want, sizeof(want), " %s ", csd_conv()->disk);
+	for (i = 0; i < 50 && lines < 2 && len < sizeof(dbg) - 1; i++) {
+		ssize_t n;
+
+		poll(&p, 1, 100);
+		n = read(p.fd, dbg + len, sizeof(dbg) - 1 - len);
+		if (n > 0)
+			len += n;
+		dbg[len] = 0;
+		lines = 0;
+		for (l = strchr(dbg, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+			if (strstr(l, want) && strstr(l, " read "))
+				lines++;
+	}
+	close(p.fd);
+	ASSERT_EQ(2, lines);
+	ASSERT_EQ(0, run_capture("cat /tmp/trace2.txt", out, sizeof(out)));
+	/* The headers: "# " and csdctl's. */
+	ASSERT_EQ(0, strncmp(dbg, "# ", 2));
+	e = strchr(out, '\n');
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, strncmp(dbg + 2, out, e - out + 1));
+	/* Each of csdctl's lines is one of the debugfs file's. */
+	for (c = e + 1, lines = 0; *c; c = e + 1) {
+		e = strchr(c, '\n');
+		ASSERT_NE(NULL, e);
+		*e = 0;
+		if (strstr(c, " read ")) {
+			TH_LOG("csdctl: %s", c);
+			EXPECT_NE(NULL, strstr(dbg, c));
+			lines++;
+		}
+	}
+	EXPECT_EQ(2, lines);
 }
 
 TEST(trace_table_and_bad_options)

@@ -21,6 +21,9 @@
 
 #include <linux/csd.h>
 
+#include <csd/nvme_names.h>
+#include <csd/trace_line.h>
+
 #include "csdctl.h"
 #include "json.h"
 #include "names.h"
@@ -143,26 +146,16 @@ static void catch_stop(void)
 
 static void trace_header(void)
 {
-	printf("%-17s %-10s %-6s %4s %5s %5s %-13s %6s %12s %8s %10s %3s %s\n",
-	       "TIME(s)", "DISK", "CTRL", "QID", "CID", "NSID", "OP", "ZONE", "SLBA",
-	       "BYTES", "LAT(us)", "RTY", "STATUS");
+	printf(CSD_TRACE_HEADER_FMT, CSD_TRACE_HEADER_ARGS);
 }
 
+/* The line the debugfs trace file prints too (include/csd/trace_line.h). */
 static void trace_line(int fd, struct names *nm, const struct csd_trace_rec *r)
 {
-	char op[OP_LABEL_LEN], st[STATUS_NAME_LEN], zone[16], slba[24], ctrl[16];
-	bool admin = r->flags & CSD_TRACE_REC_ADMIN;
+	char line[CSD_TRACE_LINE_LEN];
 
-	zone_slba_text(zone, sizeof(zone), slba, sizeof(slba), r->zone,
-		       r->flags & CSD_TRACE_REC_ALL_ZONES, r->flags & CSD_TRACE_REC_LBA, r->slba);
-	snprintf(ctrl, sizeof(ctrl), "nvme%u", r->ctrl);
-	printf("%10llu.%06llu %-10s %-6s %4u %5u %5u %-13s %6s %12s %8u %10.3f %3u %s\n",
-	       (unsigned long long)(r->ts_ns / 1000000000),
-	       (unsigned long long)(r->ts_ns % 1000000000 / 1000),
-	       names_get(fd, nm, r->ns_id, true), ctrl, r->qid, r->cid, r->nsid,
-	       cmd_label(op, sizeof(op), admin, r->op, r->opcode), zone, slba,
-	       r->bytes, r->latency_ns / 1000.0, r->retries,
-	       nvme_status_name(st, sizeof(st), r->status));
+	csd_trace_line(line, sizeof(line), r, names_get(fd, nm, r->ns_id, true));
+	fputs(line, stdout);
 }
 
 static void trace_json(int fd, struct names *nm, const struct csd_trace_rec *r)
