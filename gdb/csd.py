@@ -16,7 +16,7 @@
 # (lx-symbols DIR, with DIR holding the csd.ko the guest loaded).
 #
 # Sums and percentiles follow module/snapshot.c and hist.c (csd_row_sum, csd_fill_row,
-# csd_hist_pct, csd_hist_mid, csd_fill_zone) and module/chardev.c
+# csd_hist_pct; the bucket maths of include/csd/hist.h) and module/chardev.c
 # (csd_collect_rows), so csd-stats prints what CSD_IOC_NS_STATS returns.
 # Constants come from gdb/csd_constants.py, which make generates from the
 # C headers (gdb/gen-constants.c); the layout is checked against csd.ko's

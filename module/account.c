@@ -241,8 +241,7 @@ static void csd_zone_account(const struct csd_completion *c)
 	atomic64_add(ci->bytes, &z->bytes[zio]);
 	atomic64_add(lat, &z->lat_sum[zio]);
 	csd_atomic64_max(&z->lat_max[zio], lat);
-	atomic_inc(&z->hist[zio][csd_hist_index(lat, CSD_ZHIST_FIRST_SHIFT,
-						CSD_ZHIST_SUB_BITS)]);
+	atomic_inc(&z->hist[zio][csd_hist_bucket(CSD_ZONE_HIST, lat)]);
 }
 
 static void csd_atomic64_min(atomic64_t *v, u64 x)
@@ -348,8 +347,7 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 
 	h = rcu_dereference(s->hist[row]);
 	if (likely(h)) {
-		this_cpu_inc(h->b[csd_hist_index(lat, CSD_HIST_FIRST_SHIFT,
-						 CSD_HIST_SUB_BITS)]);
+		this_cpu_inc(h->b[csd_hist_bucket(CSD_ROW_HIST, lat)]);
 	} else {
 		/* A row's first commands: its histogram comes from a work item. */
 		this_cpu_inc(r->unbinned);

@@ -19,6 +19,8 @@
 #include "nvme_layout.h"
 #include "status_key.h"
 
+#include <csd/hist.h>
+
 struct nvme_command;
 struct seq_file;
 
@@ -220,23 +222,15 @@ struct csd_global_pcpu {
 
 extern struct csd_global_pcpu __percpu *csd_global;
 
-/* Histogram layout (see uapi/linux/csd.h). */
-static __always_inline unsigned int csd_hist_index(u64 v, unsigned int first,
-						   unsigned int sub)
-{
-	unsigned int k;
+/*
+ * The rows' and the zones' histogram layouts (include/csd/hist.h), as
+ * constants the compiler folds into csd_hist_bucket() on the hot path.
+ */
+#define CSD_ROW_HIST	(&(const struct csd_hist_layout)CSD_HIST_LAYOUT_ROWS)
+#define CSD_ZONE_HIST	(&(const struct csd_hist_layout)CSD_HIST_LAYOUT_ZONES)
 
-	if (v < (1ULL << first))
-		return v >> (first - sub);
-	k = fls64(v) - 1;
-	if (k >= CSD_HIST_MAX_SHIFT)
-		return (CSD_HIST_MAX_SHIFT - first + 1) << sub;
-	return ((k - first + 1) << sub) + ((v >> (k - sub)) & ((1U << sub) - 1));
-}
-
-u64 csd_hist_mid(unsigned int b, unsigned int first, unsigned int sub);
-u64 csd_hist_pct(const u64 *b, unsigned int n, u64 count, unsigned int first,
-		 unsigned int sub, u32 num, u32 den);
+u64 csd_hist_pct(const struct csd_hist_layout *l, const u64 *b, u64 count,
+		 u32 num, u32 den);
 
 /* What one command is, from its submission queue entry. */
 struct csd_cmd_info {

@@ -146,8 +146,7 @@ void csd_fill_row(const struct csd_stats *s, unsigned int row, u64 *tmp,
 		return;
 	r->flags |= CSD_ROW_F_HIST;
 	for (i = 0; i < CSD_PCT_NR; i++) {
-		u64 v = csd_hist_pct(tmp, CSD_HIST_BUCKETS, binned,
-				     CSD_HIST_FIRST_SHIFT, CSD_HIST_SUB_BITS,
+		u64 v = csd_hist_pct(CSD_ROW_HIST, tmp, binned,
 				     csd_pct_num[i], csd_pct_den[i]);
 
 		/* The true value lies within [min, max]: clamp the midpoint. */
@@ -184,9 +183,7 @@ void csd_fill_zone(const struct csd_stats *s, u32 zi, struct csd_zone_entry *e)
 			binned += b[k];
 		}
 		/* Rank within the buckets' own total (they may have wrapped). */
-		io->p99_ns = min(csd_hist_pct(b, CSD_ZHIST_BUCKETS, binned,
-					      CSD_ZHIST_FIRST_SHIFT,
-					      CSD_ZHIST_SUB_BITS, 99, 100),
+		io->p99_ns = min(csd_hist_pct(CSD_ZONE_HIST, b, binned, 99, 100),
 				 io->lat_max_ns);
 	}
 	/* Plus the zone management commands sent to every zone at once. */

@@ -7,6 +7,8 @@
 #include <sys/ioctl.h>
 
 #include "csdctl.h"
+#include <csd/hist.h>
+
 #include "fetch.h"
 
 static int cmp_u(unsigned int a, unsigned int b)
@@ -256,26 +258,22 @@ void hist_free(struct hist *h)
 	h->buckets = NULL;
 }
 
+/* The layout GET_HIST returned, for include/csd/hist.h. */
+static struct csd_hist_layout hist_layout(const struct hist *h)
+{
+	struct csd_hist_layout l = {
+		.first_shift = h->arg.first_shift, .sub_bits = h->arg.sub_bits,
+		.max_shift = h->arg.max_shift, .nr_buckets = h->arg.nr_buckets,
+	};
+
+	return l;
+}
+
 void hist_bucket_bounds(const struct hist *h, unsigned int b, __u64 *lo, __u64 *hi)
 {
-	unsigned int f = h->arg.first_shift, sb = h->arg.sub_bits;
-	unsigned int per = 1u << sb, k;
+	struct csd_hist_layout l = hist_layout(h);
 
-	if (b < per) {
-		/* [0, 2^F) in 2^B buckets of 2^(F-B) */
-		*lo = (__u64)b << (f - sb);
-		*hi = (__u64)(b + 1) << (f - sb);
-		return;
-	}
-	k = f + (b - per) / per;
-	if (k >= h->arg.max_shift) {
-		*lo = 1ULL << h->arg.max_shift;
-		*hi = HIST_INF;
-		return;
-	}
-	/* octave [2^k, 2^(k+1)) in 2^B buckets of 2^(k-B) */
-	*lo = (1ULL << k) + ((__u64)((b - per) % per) << (k - sb));
-	*hi = *lo + (1ULL << (k - sb));
+	csd_hist_bounds(&l, b, lo, hi);
 }
 
 unsigned int hist_nr_rows(const struct hist *h)
@@ -315,7 +313,7 @@ void hist_row_bounds(const struct hist *h, unsigned int row, __u64 *lo, __u64 *h
 
 __u64 hist_quantile(const struct hist *h, unsigned int q, bool *open)
 {
-	unsigned __int128 total = 0, rank, seen = 0;
+	unsigned __int128 total = 0, rank;
 	unsigned int b;
 	__u64 lo, hi;
 
@@ -325,13 +323,7 @@ __u64 hist_quantile(const struct hist *h, unsigned int q, bool *open)
 	if (!total)
 		return 0;
 	rank = (total * q + 9999) / 10000;	/* ceil(q * count) */
-	if (!rank)
-		rank = 1;
-	for (b = 0; b < h->arg.nr_buckets; b++) {
-		seen += h->buckets[b];
-		if (seen >= rank)
-			break;
-	}
+	b = csd_hist_rank(h->buckets, h->arg.nr_buckets, rank ? (__u64)rank : 1);
 	hist_bucket_bounds(h, b, &lo, &hi);
 	if (hi == HIST_INF) {
 		*open = true;

@@ -63,7 +63,7 @@ struct hist {
 	__u64 *buckets;
 };
 
-#define HIST_INF	UINT64_MAX	/* upper bound of the last bucket */
+#define HIST_INF	UINT64_MAX	/* upper bound of the last bucket (CSD_HIST_OPEN) */
 
 /* 0, -errno (nothing printed), or -EPROTO for a layout csdctl cannot read. */
 int hist_fetch(int fd, __u32 ns_id, __u32 flags, __u32 op, __u32 size_class, __u32 zone,
