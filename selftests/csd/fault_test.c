@@ -183,19 +183,44 @@ FIXTURE_SETUP(fault)
 	ASSERT_EQ(0, csd_entropy_load(self->fd, &self->bpf));
 }
 
-#define NVME_EVENTS	"/sys/kernel/tracing/events/nvme/"
+#define TRACEFS		"/sys/kernel/tracing/"
+#define HOLD_INSTANCE	TRACEFS "instances/csd_hold/"
+
+/* nvme-core's two events on or off in one tracefs instance, its ring off. */
+static int nvme_events(const char *dir, const char *on)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%stracing_on", dir);
+	ret = csd_write_str(path, !strcmp(on, "1") ? "0" : "1");
+	snprintf(path, sizeof(path), "%sevents/nvme/nvme_setup_cmd/enable", dir);
+	ret |= csd_write_str(path, on);
+	snprintf(path, sizeof(path), "%sevents/nvme/nvme_complete_rq/enable", dir);
+	ret |= csd_write_str(path, on);
+	return ret;
+}
 
 /*
- * Keep (1) or stop keeping (0) nvme-core's two tracepoints enabled from
- * tracefs, with the ring buffer off: csd's probes then come and go on a
- * tracepoint whose static key stays on, and no kernel text is patched.
+ * Keep (1) or stop keeping (0) two more probes on each of nvme-core's two
+ * tracepoints: the events of the top tracefs instance and of a second
+ * one, rings off. A tracepoint with one probe calls it directly (a static
+ * call); with more, through its iterator. So with csd's probe a third,
+ * csd's insmod and rmmod change only the RCU-published probe array (3 <->
+ * 2 probes): no static key flips and no call site is patched while the
+ * other vCPU runs them (QEMU's stale-code bug, Documentation/developing.rst).
  */
 static int nvme_events_hold(const char *on)
 {
-	int ret = csd_write_str("/sys/kernel/tracing/tracing_on", !strcmp(on, "1") ? "0" : "1");
+	int ret;
 
-	ret |= csd_write_str(NVME_EVENTS "nvme_setup_cmd/enable", on);
-	ret |= csd_write_str(NVME_EVENTS "nvme_complete_rq/enable", on);
+	if (!strcmp(on, "1")) {
+		if (mkdir(HOLD_INSTANCE, 0755) && errno != EEXIST)
+			return -1;
+		return nvme_events(TRACEFS, on) | nvme_events(HOLD_INSTANCE, on);
+	}
+	ret = nvme_events(HOLD_INSTANCE, on) | nvme_events(TRACEFS, on);
+	rmdir(HOLD_INSTANCE);
 	return ret;
 }
 
