@@ -20,16 +20,20 @@
 #include "csd.h"
 #include "nvme_layout.h"
 
-struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+/* The slot of tag @tag of hardware queue @h, or NULL. */
+static struct csd_slot *csd_slot_at(struct csd_ns *ns, unsigned int h, int tag)
 {
-	unsigned int h = rq->mq_hctx->queue_num;
 	struct csd_slot *row;
 
-	if (unlikely(!ns->slots || h >= ns->nr_hctx || rq->tag < 0 ||
-		     rq->tag >= ns->depth))
+	if (unlikely(!ns->slots || h >= ns->nr_hctx || tag < 0 || tag >= ns->depth))
 		return NULL;
 	row = rcu_dereference(ns->slots[h]);
-	return likely(row) ? &row[rq->tag] : NULL;
+	return likely(row) ? &row[tag] : NULL;
+}
+
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+{
+	return csd_slot_at(ns, rq->mq_hctx->queue_num, rq->tag);
 }
 
 /* The zone (region) of a command, or U32_MAX if it has none. */
@@ -93,13 +97,14 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 	}
 	if (unlikely(slot->start_ns) && slot->gen == s->gen) {
 		/*
-		 * A slot still taken. nvme-core moves a request's command id
-		 * generation only at completion, so the same id is the same
-		 * request set up again: its setup or the driver's mapping
-		 * failed after the tracepoint (BLK_STS_RESOURCE) and blk-mq
-		 * dispatches it anew. It never reached the device: counted
-		 * apart, and submitted once. Another id: the slot's command
-		 * left the driver without a completion.
+		 * A slot still taken. A requeue clears its request's stamp
+		 * (csd_account_requeue()), but a request can come back
+		 * without one (a batch nvme_queue_rqs() could not send). The
+		 * generation of a command id moves only at completion, so the
+		 * same id is the same request set up again, which never
+		 * reached the device: counted apart, and submitted once.
+		 * Another id: the slot's command left the driver without a
+		 * completion.
 		 */
 		if (slot->cid == cmd->common.command_id) {
 			this_cpu_inc(ns->pcpu->requeued);
@@ -112,6 +117,31 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 	slot->cid = cmd->common.command_id;
 	slot->start_ns = ktime_get_ns();
 	this_cpu_inc(s->tot->submitted);
+}
+
+/*
+ * blk-mq gave @rq back to its queue (block_rq_requeue). If the stamp of its
+ * last setup is still in its slot, the device never saw that command: its
+ * setup or the driver's DMA mapping failed after the tracepoint
+ * (BLK_STS_RESOURCE). It is dispatched, and set up, again: counted
+ * requeued, and out of submitted until then. A command the device
+ * completed (a retry) left no stamp. The slot is the one of the tag in the
+ * command id: with an I/O scheduler blk-mq has already released the driver
+ * tag, and the request may get another one next time.
+ */
+void csd_account_requeue(struct csd_ns *ns, struct request *rq)
+{
+	struct csd_stats *s = rcu_dereference(ns->stats);
+	__le16 cid = csd_rq_cmd(rq)->common.command_id;
+	struct csd_slot *slot;
+
+	slot = csd_slot_at(ns, rq->mq_hctx->queue_num, le16_to_cpu(cid) & 0xfff);
+	if (!slot || !slot->start_ns || slot->cid != cid)
+		return;
+	slot->start_ns = 0;
+	this_cpu_inc(ns->pcpu->requeued);
+	if (s && slot->gen == s->gen)
+		this_cpu_dec(s->tot->submitted);
 }
 
 static void csd_atomic64_max(atomic64_t *v, u64 x)

@@ -91,7 +91,7 @@ static u64 csd_features(void)
 #endif
 	if (csd_bpf_available)
 		f |= CSD_FEAT_BPF;
-	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED;
+	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED | CSD_FEAT_EXEC_FORMAT;
 	return f;
 }
 

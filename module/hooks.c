@@ -23,6 +23,8 @@ static DEFINE_MUTEX(csd_hooks_mutex);
 static struct tracepoint *csd_tp_setup;
 static struct tracepoint *csd_tp_complete;
 
+static struct tracepoint *csd_tp_requeue;
+
 static void csd_hooks_refuse(void);
 
 /* For the selftests: make the layout check below see a mismatch. */
@@ -119,6 +121,27 @@ static void csd_probe_complete(void *data, struct request *rq)
 		csd_account_complete(&c, verdict);
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * A request given back to its queue (block_rq_requeue, the block layer's
+ * own tracepoint, for every disk): only csd's namespaces are looked at.
+ */
+static void csd_probe_requeue(void *data, struct request *rq)
+{
+	struct csd_ns *ns;
+
+	rcu_read_lock();
+	ns = csd_ns_lookup(rq->q);
+	if (ns)
+		csd_account_requeue(ns, rq);
+	rcu_read_unlock();
+}
+
+static void csd_find_requeue_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "block_rq_requeue"))
+		*(struct tracepoint **)priv = tp;
 }
 
 static int csd_tp_attach(struct tracepoint **slot, struct tracepoint *tp,
@@ -264,15 +287,39 @@ unsigned int csd_hooks_attached(void)
 	return n;
 }
 
+/*
+ * The block layer's requeue tracepoint first (built in, always there),
+ * then nvme-core's, now and whenever nvme-core comes.
+ */
 int csd_hooks_init(void)
 {
-	return register_tracepoint_module_notifier(&csd_tp_module_nb);
+	struct tracepoint *tp = NULL;
+	int ret;
+
+	for_each_kernel_tracepoint(csd_find_requeue_tp, &tp);
+	if (!tp) {
+		pr_err("the kernel has no block_rq_requeue tracepoint\n");
+		return -ENOENT;
+	}
+	ret = csd_tp_attach(&csd_tp_requeue, tp, csd_probe_requeue);
+	if (ret)
+		return ret;
+	ret = register_tracepoint_module_notifier(&csd_tp_module_nb);
+	if (ret)
+		goto err_requeue;
+	return 0;
+
+err_requeue:
+	csd_tp_detach(&csd_tp_requeue, csd_probe_requeue);
+	tracepoint_synchronize_unregister();
+	return ret;
 }
 
 /* Detach everywhere and wait until no probe runs any more. */
 void csd_hooks_exit(void)
 {
 	unregister_tracepoint_module_notifier(&csd_tp_module_nb);
+	csd_tp_detach(&csd_tp_requeue, csd_probe_requeue);
 	tracepoint_synchronize_unregister();
 	/* No probe can queue it any more. */
 	cancel_work_sync(&csd_refuse_work);

@@ -459,10 +459,6 @@ static void csd_ns_regeom(struct csd_ns *ns)
 	/* A probe that read the fields just before they changed. */
 	if (lba_shift == ns->lba_shift && capacity == ns->capacity)
 		goto clear;
-	pr_info("%s: geometry changed from %llu x %u B to %llu x %u B; new epoch\n",
-		csd_ns_name(ns), ns->capacity >> (ns->lba_shift - SECTOR_SHIFT),
-		1U << ns->lba_shift, capacity >> (lba_shift - SECTOR_SHIFT),
-		1U << lba_shift);
 	WRITE_ONCE(ns->lba_shift, lba_shift);
 	WRITE_ONCE(ns->capacity, capacity);
 	if (ns->zoned) {
@@ -486,6 +482,10 @@ static void csd_ns_regeom(struct csd_ns *ns)
 		ns->nr_zones = old_nz;
 		return;
 	}
+	/* Once, when the new epoch is made (a failure is retried quietly). */
+	pr_info("%s: geometry changed from %llu x %u B to %llu x %u B; new epoch\n",
+		csd_ns_name(ns), old_cap >> (old_shift - SECTOR_SHIFT), 1U << old_shift,
+		capacity >> (lba_shift - SECTOR_SHIFT), 1U << lba_shift);
 	if (old)
 		csd_stats_retire(old);
 clear:
@@ -815,8 +815,13 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 	struct csd_stats *old;
 
 	mutex_lock(&ns->lock);
-	/* Checked under ns->lock: a geometry change (setup_work) holds it. */
-	if (!ns->zoned && !csd_region_fits(ns, region_sectors))
+	/*
+	 * A new region size (CSD_IOC_CONFIG) is checked under ns->lock, which
+	 * a geometry change (setup_work) holds; the current one always fits
+	 * (a geometry change picks another if not), and an admin entry's is 0.
+	 */
+	if (region_sectors != ns->region_sectors && !ns->zoned &&
+	    !csd_region_fits(ns, region_sectors))
 		old = ERR_PTR(-ERANGE);
 	else
 		old = csd_ns_swap_epoch(ns, region_sectors);

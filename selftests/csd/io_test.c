@@ -116,6 +116,45 @@ static int find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
 	return -1;
 }
 
+/*
+ * CSD_IOC_RESET of everything (ns_id 0) with an admin entry present, and
+ * of the admin entry alone: both succeed and zero what they reset (an
+ * admin entry has no region size to check).
+ */
+TEST_F(io, reset_with_admin_entries)
+{
+	static struct csd_ns_entry ents[64];
+	struct csd_ns_list l = {
+		.size = sizeof(l), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	struct csd_reset r = { .size = sizeof(r) };
+	struct csd_ns_entry a;
+	char ctrl[32], path[64];
+	unsigned int i;
+	int fd;
+
+	ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
+	snprintf(path, sizeof(path), "/dev/%s", ctrl);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, admin_identify_ctrl(fd));
+	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a));
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 3, 4096, 0));
+	EXPECT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_LIST_NS, &l));
+	for (i = 0; i < l.count; i++) {
+		EXPECT_EQ(0, ents[i].submitted);
+		EXPECT_EQ(0, ents[i].completed);
+	}
+	ASSERT_EQ(0, admin_identify_ctrl(fd));
+	r.ns_id = a.id;
+	EXPECT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
+	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a));
+	EXPECT_EQ(0, a.submitted);
+	close(fd);
+}
+
 /* Admin commands count as admin, per controller, never as namespace I/O. */
 TEST_F(io, admin_not_counted_as_io)
 {

@@ -40,55 +40,86 @@ static long long block_reads(const char *disk)
 	return strtoll(buf, NULL, 10);
 }
 
-TEST(resource_requeues_count_once)
+/*
+ * 512 reads of 64 KiB at depth 32 on the conventional namespace, unmerged,
+ * with I/O scheduler @sched: exact counts afterwards.
+ */
+static void requeued_reads(struct __test_metadata *_metadata, const char *sched)
 {
 	const struct csd_nvme_ns *ns = csd_conv();
+	char cmd[1024], path[300], nomerges[16], old_sched[128], *b, *e;
 	long long reads0, reads1;
-	struct csd_ns_entry e;
+	struct csd_ns_entry ent;
 	struct csd_reset r;
-	char cmd[1024], path[300], nomerges[16];
 	int fd, ret;
 
 	if (!swiotlb_forced())
 		SKIP(return, "needs a guest booted with swiotlb=N,force");
 	fd = csd_open();
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, csd_learn_ns(fd, ns, &e));
+	ASSERT_EQ(0, csd_learn_ns(fd, ns, &ent));
+	/* The scheduler in use is the one in brackets: "[none] mq-deadline". */
+	ASSERT_EQ(0, csd_sysfs_read(ns->disk, "queue/scheduler", old_sched, sizeof(old_sched)));
+	b = strchr(old_sched, '[');
+	e = b ? strchr(b, ']') : NULL;
+	ASSERT_NE(NULL, e);
+	*e = 0;
+	memmove(old_sched, b + 1, strlen(b + 1) + 1);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/scheduler", ns->disk);
+	ASSERT_EQ(0, csd_write_str(path, sched));
+	/* One request per read: the block layer must not merge them. */
+	ASSERT_EQ(0, csd_sysfs_read(ns->disk, "queue/nomerges", nomerges, sizeof(nomerges)));
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/nomerges", ns->disk);
+	ASSERT_EQ(0, csd_write_str(path, "2"));
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	r.ns_id = e.id;
+	r.ns_id = ent.id;
 	ASSERT_EQ(0, ioctl(fd, CSD_IOC_RESET, &r));
 	reads0 = block_reads(ns->disk);
-	ASSERT_LE(0, reads0);
 
 	snprintf(cmd, sizeof(cmd),
 		 CSD_FIO "--name=rq --filename=%s --direct=1 --ioengine=libaio --rw=read "
 		 "--bs=64k --iodepth=32 --iodepth_batch_submit=32 --size=%dk "
 		 "--output-format=terse >/dev/null 2>/tmp/fio.err", ns->path, IOS * 64);
-	/* One request per read: the block layer must not merge them. */
-	ASSERT_EQ(0, csd_sysfs_read(ns->disk, "queue/nomerges", nomerges, sizeof(nomerges)));
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/nomerges", ns->disk);
-	ASSERT_EQ(0, csd_write_str(path, "2"));
 	ret = csd_run(cmd);
-	csd_write_str(path, nomerges);
-	ASSERT_EQ(0, ret);
-
 	reads1 = block_reads(ns->disk);
-	ASSERT_EQ(0, csd_find_ns(fd, ns->disk, &e));
-	TH_LOG("%s: %llu submitted, %llu completed, %llu aborted, %llu requeued; block layer %lld reads",
-	       ns->disk, (unsigned long long)e.submitted, (unsigned long long)e.completed,
-	       (unsigned long long)e.aborted, (unsigned long long)e.requeued, reads1 - reads0);
+	csd_write_str(path, nomerges);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/scheduler", ns->disk);
+	csd_write_str(path, old_sched);
+	ASSERT_EQ(0, ret);
+	ASSERT_LE(0, reads0);
+
+	ASSERT_EQ(0, csd_find_ns(fd, ns->disk, &ent));
+	TH_LOG("%s, %s: %llu submitted, %llu completed, %llu aborted, %llu requeued; block layer %lld reads",
+	       ns->disk, sched, (unsigned long long)ent.submitted,
+	       (unsigned long long)ent.completed, (unsigned long long)ent.aborted,
+	       (unsigned long long)ent.requeued, reads1 - reads0);
 	EXPECT_EQ(IOS, reads1 - reads0);
-	EXPECT_EQ(IOS, e.submitted);
-	EXPECT_EQ(IOS, e.completed);
-	EXPECT_EQ(0, e.aborted);
+	EXPECT_EQ(IOS, ent.submitted);
+	EXPECT_EQ(IOS, ent.completed);
+	EXPECT_EQ(0, ent.aborted);
 	/* The bounce buffer holds 8 of the 32 reads in flight: some requeue. */
-	EXPECT_LT(0, e.requeued);
+	EXPECT_LT(0, ent.requeued);
 	snprintf(cmd, sizeof(cmd),
 		 "csdctl stats --json %s | jq -e '.[0] | .requeued == %llu and .in_flight == 0' >/dev/null",
-		 ns->disk, (unsigned long long)e.requeued);
+		 ns->disk, (unsigned long long)ent.requeued);
 	EXPECT_EQ(0, csd_run(cmd));
 	close(fd);
+}
+
+/* No scheduler: the request keeps its driver tag across the requeue. */
+TEST(resource_requeues_count_once)
+{
+	requeued_reads(_metadata, "none");
+}
+
+/*
+ * mq-deadline: blk-mq releases the driver tag at the requeue, and the
+ * request may come back on another one.
+ */
+TEST(resource_requeues_count_once_with_a_scheduler)
+{
+	requeued_reads(_metadata, "mq-deadline");
 }
 
 TEST_HARNESS_MAIN

@@ -227,6 +227,7 @@ static const struct {
 	{ CSD_FEAT_BPF, "bpf" },
 	{ CSD_FEAT_NS_DIAG, "ns-diag" },
 	{ CSD_FEAT_NS_REQUEUED, "ns-requeued" },
+	{ CSD_FEAT_EXEC_FORMAT, "exec-format" },
 };
 
 static int cmd_info(int argc, char **argv)

@@ -624,10 +624,20 @@ int cmd_prog(int argc, char **argv)
 	return 2;
 }
 
-/* The --format name of a CSD_EXEC_FMT_* (csd_exec_ops.result_format). */
-static const char *exec_format_name(__u32 f)
+/*
+ * The --format name of what CSD_IOC_EXEC says the result is (the program
+ * set's csd_exec_ops.result_format); a module older than that says
+ * nothing (CSD_FEAT_EXEC_FORMAT), and the set's name is the guess.
+ */
+static const char *exec_format_name(int fd, const struct csd_exec *e)
 {
-	switch (f) {
+	struct csd_info info = { .size = sizeof(info) };
+
+	if (ioctl(fd, CSD_IOC_GET_INFO, &info) || !(info.features & CSD_FEAT_EXEC_FORMAT))
+		return strstr(e->prog, "entropy") ? "entropy" :
+		       strstr(e->prog, "checksum") ? "u32" :
+		       strstr(e->prog, "count") ? "u64" : "hex";
+	switch (e->result_format) {
 	case CSD_EXEC_FMT_U32:
 		return "u32";
 	case CSD_EXEC_FMT_U64:
@@ -770,8 +780,7 @@ int cmd_exec(int argc, char **argv)
 			break;
 		}
 		/* --format, or what the program set says its result is. */
-		exec_print(&ns, &e, res, fmt ? fmt : exec_format_name(e.result_format),
-			   opts.json ? &j : NULL);
+		exec_print(&ns, &e, res, fmt ? fmt : exec_format_name(fd, &e), opts.json ? &j : NULL);
 		if (opts.json && !opts.zone_range)
 			json_end(&j);
 	}

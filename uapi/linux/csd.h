@@ -57,6 +57,8 @@
 #define CSD_FEAT_NS_DIAG	_BITULL(4)
 /* csd_ns_entry has @requeued: commands set up again are submitted once */
 #define CSD_FEAT_NS_REQUEUED	_BITULL(5)
+/* struct csd_exec.result_format is the program set's (csd_exec_ops) */
+#define CSD_FEAT_EXEC_FORMAT	_BITULL(6)
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
