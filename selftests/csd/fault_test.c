@@ -186,7 +186,10 @@ FIXTURE_SETUP(fault)
 #define TRACEFS		"/sys/kernel/tracing/"
 #define HOLD_INSTANCE	TRACEFS "instances/csd_hold/"
 
-/* nvme-core's two events on or off in one tracefs instance, its ring off. */
+/*
+ * The three events csd probes (nvme-core's two, the block layer's
+ * requeue) on or off in one tracefs instance, its ring off.
+ */
 static int nvme_events(const char *dir, const char *on)
 {
 	char path[256];
@@ -198,12 +201,14 @@ static int nvme_events(const char *dir, const char *on)
 	ret |= csd_write_str(path, on);
 	snprintf(path, sizeof(path), "%sevents/nvme/nvme_complete_rq/enable", dir);
 	ret |= csd_write_str(path, on);
+	snprintf(path, sizeof(path), "%sevents/block/block_rq_requeue/enable", dir);
+	ret |= csd_write_str(path, on);
 	return ret;
 }
 
 /*
- * Keep (1) or stop keeping (0) two more probes on each of nvme-core's two
- * tracepoints: the events of the top tracefs instance and of a second
+ * Keep (1) or stop keeping (0) two more probes on each tracepoint csd
+ * probes: the events of the top tracefs instance and of a second
  * one, rings off. A tracepoint with one probe calls it directly (a static
  * call); with more, through its iterator. So with csd's probe a third,
  * csd's insmod and rmmod change only the RCU-published probe array (3 <->
