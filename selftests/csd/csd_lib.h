@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -655,5 +656,36 @@ static inline void csd_trace_drain(unsigned long *records)
 
 /* The emulated drive's controller: serial csd0001 (tools/vm/run.sh). */
 #define CSD_SERIAL	"csd0001"
+
+/*
+ * Read the debugfs trace file @fd (open O_NONBLOCK) into @buf until it holds
+ * @want lines of reads of @disk, or 5 s pass; returns the lines seen.
+ */
+static inline int csd_debugfs_trace_reads(int fd, char *buf, size_t size,
+					  const char *disk, int want)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char pat[300];
+	int i, lines = 0;
+	size_t len = 0;
+	char *l;
+
+	snprintf(pat, sizeof(pat), " %s ", disk);
+	buf[0] = 0;
+	for (i = 0; i < 50 && lines < want && len < size - 1; i++) {
+		ssize_t n;
+
+		poll(&p, 1, 100);
+		n = read(fd, buf + len, size - 1 - len);
+		if (n > 0)
+			len += n;
+		buf[len] = 0;
+		lines = 0;
+		for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+			if (strstr(l, pat) && strstr(l, " read "))
+				lines++;
+	}
+	return lines;
+}
 
 #endif /* CSD_LIB_H */

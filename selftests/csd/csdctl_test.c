@@ -4,7 +4,6 @@
  * a user would run it.
  */
 #include <grp.h>
-#include <poll.h>
 
 #include "csd_lib.h"
 #include "csd_harness.h"
@@ -367,14 +366,12 @@ TEST(trace_json_exact)
  */
 TEST(trace_line_is_the_debugfs_line)
 {
-	char out[4096], cmd[1024], dbg[8192], want[300], *l, *c, *e;
-	struct pollfd p = { .events = POLLIN };
-	int i, lines = 0;
-	size_t len = 0;
+	char out[4096], cmd[1024], dbg[8192], *c, *e;
+	int fd, lines;
 	long base;
 
-	p.fd = open("/sys/kernel/debug/csd/trace", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ASSERT_GE(p.fd, 0);
+	fd = open("/sys/kernel/debug/csd/trace", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
 	base = settled_refcnt();
 	snprintf(cmd, sizeof(cmd), "csdctl trace %s --op read -n 2 > /tmp/trace2.txt 2>/dev/null &",
 		 csd_conv()->disk);
@@ -383,21 +380,8 @@ TEST(trace_line_is_the_debugfs_line)
 	ASSERT_TRUE(wait_refcnt(base + 2, 5000));
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 2, 4096, 12 * 4096));
 	ASSERT_TRUE(wait_refcnt(base, 10000));
-	snprintf(want, sizeof(want), " %s ", csd_conv()->disk);
-	for (i = 0; i < 50 && lines < 2 && len < sizeof(dbg) - 1; i++) {
-		ssize_t n;
-
-		poll(&p, 1, 100);
-		n = read(p.fd, dbg + len, sizeof(dbg) - 1 - len);
-		if (n > 0)
-			len += n;
-		dbg[len] = 0;
-		lines = 0;
-		for (l = strchr(dbg, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
-			if (strstr(l, want) && strstr(l, " read "))
-				lines++;
-	}
-	close(p.fd);
+	lines = csd_debugfs_trace_reads(fd, dbg, sizeof(dbg), csd_conv()->disk, 2);
+	close(fd);
 	ASSERT_EQ(2, lines);
 	ASSERT_EQ(0, run_capture("cat /tmp/trace2.txt", out, sizeof(out)));
 	/* The headers: "# " and csdctl's. */

@@ -592,30 +592,14 @@ TEST(by_block_device)
 /* debugfs "trace": text lines, one per command, after a header. */
 TEST(debugfs_trace_lines)
 {
-	char buf[8192], want[600];
-	struct pollfd p = { .events = POLLIN };
-	size_t len = 0;
-	int lines = 0, i;
-	char *l;
+	char buf[8192];
+	int fd, lines;
 
-	p.fd = open("/sys/kernel/debug/csd/trace", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	ASSERT_GE(p.fd, 0);
+	fd = open("/sys/kernel/debug/csd/trace", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 3, LBA, 8 * LBA));
-	snprintf(want, sizeof(want), " %s ", csd_conv()->disk);
-	for (i = 0; i < 50 && len < sizeof(buf) - 1 && lines < 3; i++) {
-		ssize_t n;
-
-		poll(&p, 1, 100);
-		n = read(p.fd, buf + len, sizeof(buf) - 1 - len);
-		if (n > 0)
-			len += n;
-		buf[len] = 0;
-		lines = 0;
-		for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
-			if (strstr(l, want) && strstr(l, " read "))
-				lines++;
-	}
-	close(p.fd);
+	lines = csd_debugfs_trace_reads(fd, buf, sizeof(buf), csd_conv()->disk, 3);
+	close(fd);
 	ASSERT_EQ(0, strncmp(buf, "# TIME(s)", 9));
 	EXPECT_EQ(3, lines);
 	TH_LOG("%s", buf);
