@@ -64,12 +64,14 @@ static int csdctl_class_json(const char *disk, char *out, size_t len)
 	return pclose(p);
 }
 
+/* The totals of @id's statistics (csd_snap_take() builds the argument). */
 static int ns_stats(int fd, __u32 id, struct csd_ns_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	st->ns_id = id;
-	return ioctl(fd, CSD_IOC_NS_STATS, st);
+	static struct csd_snap s;
+	int ret = csd_snap_take(fd, id, &s);
+
+	*st = s.st;
+	return ret;
 }
 
 FIXTURE(prog) {
@@ -150,12 +152,12 @@ TEST_F(prog, count_runs_once_per_request)
 /* Dropping leaves reads out of the rows; detaching restores accounting. */
 TEST_F(prog, drop_then_detach)
 {
-	struct csd_ns_stats a, b, c;
+	struct csd_reset r = { .size = sizeof(r), .ns_id = self->conv.id };
+	static struct csd_snap c;
+	struct csd_ns_stats a, b;
 	struct bpf_object *obj;
 	struct bpf_link *link;
 	struct bpf_map *map;
-	struct csd_reset r = { .size = sizeof(r), .ns_id = self->conv.id };
-	struct csd_stat_row rows[64];
 	unsigned int i;
 	__u64 reads;
 
@@ -173,19 +175,13 @@ TEST_F(prog, drop_then_detach)
 	bpf_object__close(obj);
 
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 11, 4096, 0));
-	memset(&c, 0, sizeof(c));
-	c.size = sizeof(c);
-	c.ns_id = self->conv.id;
-	c.row_count = 64;
-	c.row_size = sizeof(rows[0]);
-	c.rows = (__u64)(unsigned long)rows;
-	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_NS_STATS, &c));
-	for (reads = 0, i = 0; i < c.row_count; i++)
-		if (rows[i].op == CSD_OP_READ)
-			reads += rows[i].count;
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->conv.id, &c));
+	for (reads = 0, i = 0; i < c.st.row_count; i++)
+		if (c.rows[i].op == CSD_OP_READ)
+			reads += c.rows[i].count;
 	/* Only the 11 reads after the detach are in the rows. */
 	EXPECT_EQ(11, reads);
-	EXPECT_EQ(40, c.dropped);
+	EXPECT_EQ(40, c.st.dropped);
 }
 
 /* One program per namespace; unknown namespaces are refused. */

@@ -688,4 +688,28 @@ static inline int csd_debugfs_trace_reads(int fd, char *buf, size_t size,
 	return lines;
 }
 
+/*
+ * One namespace's CSD_IOC_NS_STATS, with room for every row and status:
+ * the one place the tests build that argument.
+ */
+struct csd_snap {
+	struct csd_ns_stats st;
+	struct csd_stat_row rows[512];
+	struct csd_status_entry status[64];
+};
+
+static inline int csd_snap_take(int fd, __u32 ns_id, struct csd_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->st.size = sizeof(s->st);
+	s->st.ns_id = ns_id;
+	s->st.row_count = sizeof(s->rows) / sizeof(s->rows[0]);
+	s->st.row_size = sizeof(s->rows[0]);
+	s->st.rows = (__u64)(unsigned long)s->rows;
+	s->st.status_count = sizeof(s->status) / sizeof(s->status[0]);
+	s->st.status_size = sizeof(s->status[0]);
+	s->st.statuses = (__u64)(unsigned long)s->status;
+	return ioctl(fd, CSD_IOC_NS_STATS, &s->st);
+}
+
 #endif /* CSD_LIB_H */

@@ -25,8 +25,7 @@ static int run_u64(const char *cmd, unsigned long long *v)
 
 TEST(fio_randread_counts_and_p50)
 {
-	struct csd_stat_row rows[256];
-	struct csd_ns_stats st;
+	static struct csd_snap st;
 	struct csd_ns_entry e;
 	struct csd_reset r;
 	unsigned long long ios, fio_p50;
@@ -55,23 +54,17 @@ TEST(fio_randread_counts_and_p50)
 			     &fio_p50));
 	EXPECT_EQ(3 * 6 * 256, ios);
 
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	st.ns_id = e.id;
-	st.row_count = 256;
-	st.row_size = sizeof(rows[0]);
-	st.rows = (__u64)(unsigned long)rows;
-	ASSERT_EQ(0, ioctl(fd, CSD_IOC_NS_STATS, &st));
-	for (i = 0; i < st.row_count; i++) {
-		if (rows[i].op != CSD_OP_READ)
+	ASSERT_EQ(0, csd_snap_take(fd, e.id, &st));
+	for (i = 0; i < st.st.row_count; i++) {
+		if (st.rows[i].op != CSD_OP_READ)
 			continue;
-		count += rows[i].count;
-		if (rows[i].size_class == CSD_SZ_4K)
-			p50 = rows[i].pct_ns[0];
+		count += st.rows[i].count;
+		if (st.rows[i].size_class == CSD_SZ_4K)
+			p50 = st.rows[i].pct_ns[0];
 	}
 	EXPECT_EQ(ios, count);
-	EXPECT_EQ(ios, st.submitted);
-	EXPECT_EQ(ios, st.completed);
+	EXPECT_EQ(ios, st.st.submitted);
+	EXPECT_EQ(ios, st.st.completed);
 	EXPECT_GT(p50, 0);
 	TH_LOG("fio: %llu reads, clat p50 %llu ns; csd: %llu reads, p50 %llu ns",
 	       ios, fio_p50, (unsigned long long)count, (unsigned long long)p50);

@@ -440,20 +440,16 @@ static int format_lbaf(const struct csd_nvme_ns *ns, int lbaf, int lbs)
 /* Reads of the 4 KiB row, and their bytes, in @ns_id's current epoch. */
 static int read_4k_row(int fd, __u32 ns_id, __u64 *count, __u64 *bytes)
 {
-	static struct csd_stat_row rows[256];
-	struct csd_ns_stats st = {
-		.size = sizeof(st), .ns_id = ns_id, .row_count = 256,
-		.row_size = sizeof(rows[0]), .rows = (__u64)(unsigned long)rows,
-	};
+	static struct csd_snap s;
 	unsigned int i;
 
-	if (ioctl(fd, CSD_IOC_NS_STATS, &st))
+	if (csd_snap_take(fd, ns_id, &s))
 		return -1;
 	*count = *bytes = 0;
-	for (i = 0; i < st.row_count; i++)
-		if (rows[i].op == CSD_OP_READ && rows[i].size_class == CSD_SZ_4K) {
-			*count = rows[i].count;
-			*bytes = rows[i].bytes;
+	for (i = 0; i < s.st.row_count; i++)
+		if (s.rows[i].op == CSD_OP_READ && s.rows[i].size_class == CSD_SZ_4K) {
+			*count = s.rows[i].count;
+			*bytes = s.rows[i].bytes;
 		}
 	return 0;
 }

@@ -159,8 +159,7 @@ TEST_F(io, reset_with_admin_entries)
 TEST_F(io, admin_not_counted_as_io)
 {
 	struct csd_ns_entry z0, c0, z1, c1, a0, a1;
-	struct csd_stat_row rows[64];
-	struct csd_ns_stats st;
+	static struct csd_snap st;
 	struct csd_info i0, i1;
 	unsigned int i, found = 0;
 	char ctrl[32], path[64];
@@ -188,20 +187,14 @@ TEST_F(io, admin_not_counted_as_io)
 	EXPECT_EQ(0, a1.nsid);
 	EXPECT_STREQ("", a1.disk);
 	/* And by admin opcode: identify (0x06), with latencies. */
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	st.ns_id = a1.id;
-	st.row_count = 64;
-	st.row_size = sizeof(rows[0]);
-	st.rows = (__u64)(unsigned long)rows;
-	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_NS_STATS, &st));
-	for (i = 0; i < st.row_count; i++) {
-		if (rows[i].op != CSD_OP_OTHER || rows[i].opcode != 0x06)
+	ASSERT_EQ(0, csd_snap_take(self->fd, a1.id, &st));
+	for (i = 0; i < st.st.row_count; i++) {
+		if (st.rows[i].op != CSD_OP_OTHER || st.rows[i].opcode != 0x06)
 			continue;
 		found++;
-		EXPECT_GE(rows[i].count, 6);
-		EXPECT_NE(0, rows[i].lat_min_ns);
-		EXPECT_LE(rows[i].lat_min_ns, rows[i].lat_max_ns);
+		EXPECT_GE(st.rows[i].count, 6);
+		EXPECT_NE(0, st.rows[i].lat_min_ns);
+		EXPECT_LE(st.rows[i].lat_min_ns, st.rows[i].lat_max_ns);
 	}
 	EXPECT_EQ(1, found);
 }

@@ -142,20 +142,17 @@ TEST_F(lifecycle, nvme_reload_reattaches)
 static int row_counts(int fd, __u32 id, int op, int sc, __u64 *count,
 		      __u64 *unbinned, __u64 *binned)
 {
-	static struct csd_stat_row rows[512];
-	struct csd_ns_stats st = { .size = sizeof(st), .ns_id = id, .row_count = 512,
-				   .row_size = sizeof(rows[0]),
-				   .rows = (__u64)(unsigned long)rows };
 	struct csd_hist h = { .size = sizeof(h), .ns_id = id, .op = op, .size_class = sc };
+	static struct csd_snap s;
 	unsigned int i;
 
 	*count = *unbinned = 0;
-	if (ioctl(fd, CSD_IOC_NS_STATS, &st) || ioctl(fd, CSD_IOC_GET_HIST, &h))
+	if (csd_snap_take(fd, id, &s) || ioctl(fd, CSD_IOC_GET_HIST, &h))
 		return -1;
-	for (i = 0; i < st.row_count; i++)
-		if (rows[i].op == op && rows[i].size_class == sc) {
-			*count = rows[i].count;
-			*unbinned = rows[i].unbinned;
+	for (i = 0; i < s.st.row_count; i++)
+		if (s.rows[i].op == op && s.rows[i].size_class == sc) {
+			*count = s.rows[i].count;
+			*unbinned = s.rows[i].unbinned;
 		}
 	*binned = h.count;
 	return 0;
@@ -462,7 +459,7 @@ TEST_F(lifecycle, controller_reset)
 /* Reading, resetting and reconfiguring while fio runs is safe. */
 TEST_F(lifecycle, stats_under_io)
 {
-	static struct csd_stat_row rows[512];
+	static struct csd_snap snap;
 	static struct csd_zone_entry zents[64];
 	static __u64 b[CSD_HIST_BUCKETS];
 	struct csd_ns_entry z, c;
@@ -487,10 +484,6 @@ TEST_F(lifecycle, stats_under_io)
 	if (pid == 0)
 		_exit(csd_run(cmd));
 	for (i = 0; i < 400; i++) {
-		struct csd_ns_stats st = {
-			.size = sizeof(st), .ns_id = i % 2 ? z.id : c.id, .row_count = 512,
-			.row_size = sizeof(rows[0]), .rows = (__u64)(unsigned long)rows,
-		};
 		struct csd_zone_stats zs = {
 			.size = sizeof(zs), .ns_id = z.id, .count = 64,
 			.entry_size = sizeof(zents[0]), .entries = (__u64)(unsigned long)zents,
@@ -505,7 +498,7 @@ TEST_F(lifecycle, stats_under_io)
 					 .flags = CSD_CFG_F_REGION,
 					 .region_sectors = i % 2 ? 4096 : CSD_REGION_DEFAULT_SECTORS };
 
-		ASSERT_EQ(0, ioctl(fd, CSD_IOC_NS_STATS, &st));
+		ASSERT_EQ(0, csd_snap_take(fd, i % 2 ? z.id : c.id, &snap));
 		ASSERT_EQ(0, ioctl(fd, CSD_IOC_ZONE_STATS, &zs));
 		ASSERT_EQ(0, ioctl(fd, CSD_IOC_GET_HIST, &h));
 		if (i % 20 == 0)

@@ -9,27 +9,7 @@
 
 #define LBA	4096
 
-struct snap {
-	struct csd_ns_stats st;
-	struct csd_stat_row rows[512];
-	struct csd_status_entry status[64];
-};
-
-static int take_snap(int fd, int ns_id, struct snap *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->st.size = sizeof(s->st);
-	s->st.ns_id = ns_id;
-	s->st.row_count = 512;
-	s->st.row_size = sizeof(s->rows[0]);
-	s->st.rows = (__u64)(unsigned long)s->rows;
-	s->st.status_count = 64;
-	s->st.status_size = sizeof(s->status[0]);
-	s->st.statuses = (__u64)(unsigned long)s->status;
-	return ioctl(fd, CSD_IOC_NS_STATS, &s->st);
-}
-
-static const struct csd_stat_row *find_row(const struct snap *s, int op, int sc)
+static const struct csd_stat_row *find_row(const struct csd_snap *s, int op, int sc)
 {
 	unsigned int i;
 
@@ -40,7 +20,7 @@ static const struct csd_stat_row *find_row(const struct snap *s, int op, int sc)
 }
 
 /* Sum over size classes of one operation. */
-static __u64 op_count(const struct snap *s, int op)
+static __u64 op_count(const struct csd_snap *s, int op)
 {
 	__u64 n = 0;
 	unsigned int i;
@@ -51,7 +31,7 @@ static __u64 op_count(const struct snap *s, int op)
 	return n;
 }
 
-static __u64 status_count(const struct snap *s, int op, int status)
+static __u64 status_count(const struct csd_snap *s, int op, int status)
 {
 	unsigned int i;
 
@@ -143,7 +123,7 @@ TEST_F(zns, reads_writes_appends_exact)
 {
 	struct csd_zone_entry z1, z2, z3, z4, z5;
 	const struct csd_stat_row *r;
-	struct snap s;
+	struct csd_snap s;
 	int i;
 
 	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 100, 4096, 2 * self->zone_bytes));
@@ -153,7 +133,7 @@ TEST_F(zns, reads_writes_appends_exact)
 		ASSERT_EQ(0, nvme_io(csd_zns(), 0x7d, 4 * self->zone_sectors / 8, 1,
 				     self->buf, LBA, 0, 0, 0));
 
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	r = find_row(&s, CSD_OP_READ, CSD_SZ_4K);
 	ASSERT_NE(NULL, r);
 	EXPECT_EQ(100, r->count);
@@ -213,7 +193,7 @@ TEST_F(zns, zone_management)
 	struct csd_zone_entry z5, z6, z7;
 	const char *dev = csd_zns()->path;
 	__u64 zs = self->zone_sectors;
-	struct snap s;
+	struct csd_snap s;
 
 	/* Zone 5 gets data, then a reset; zone 6 a finish; zone 7 an open. */
 	ASSERT_EQ(0, direct_writes(dev, 2, LBA, 5 * self->zone_bytes));
@@ -221,7 +201,7 @@ TEST_F(zns, zone_management)
 	ASSERT_EQ(0, zone_op(dev, BLKFINISHZONE, 6 * zs, zs));
 	ASSERT_EQ(0, zone_op(dev, BLKOPENZONE, 7 * zs, zs));
 
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(1, op_count(&s, CSD_OP_ZONE_RESET));
 	EXPECT_EQ(1, op_count(&s, CSD_OP_ZONE_FINISH));
 	EXPECT_EQ(1, op_count(&s, CSD_OP_ZONE_OPEN));
@@ -251,7 +231,7 @@ TEST_F(zns, errors_by_status)
 	struct csd_zone_entry z8, z9;
 	const struct csd_stat_row *r;
 	__u64 zlba = self->zone_sectors / 8;
-	struct snap s;
+	struct csd_snap s;
 
 	/* Past the write pointer of empty zone 8: Zone Invalid Write. */
 	EXPECT_NE(0, nvme_io(csd_zns(), 0x01, 8 * zlba + 2, 1, self->buf, LBA, 0, 0, 0));
@@ -259,7 +239,7 @@ TEST_F(zns, errors_by_status)
 	ASSERT_EQ(0, nvme_io(csd_zns(), 0x79, 9 * zlba, 0, NULL, 0, 0, 0, 2));
 	EXPECT_NE(0, nvme_io(csd_zns(), 0x01, 9 * zlba, 1, self->buf, LBA, 0, 0, 0));
 
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(1, status_count(&s, CSD_OP_WRITE, 0x1bc));
 	EXPECT_EQ(1, status_count(&s, CSD_OP_WRITE, 0x1b9));
 	r = find_row(&s, CSD_OP_WRITE, CSD_SZ_4K);
@@ -293,13 +273,13 @@ TEST_F(zns, reset_zeroes_everything)
 {
 	struct csd_ns_entry e;
 	struct csd_zone_entry z;
-	struct snap s;
+	struct csd_snap s;
 
 	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 9, 4096, 2 * self->zone_bytes));
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(9, op_count(&s, CSD_OP_READ));
 	ASSERT_EQ(0, csd_reset_ns(self->fd, self->ns_id));
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(0, s.st.row_total);
 	EXPECT_EQ(0, s.st.status_total);
 	EXPECT_EQ(0, s.st.submitted);
@@ -310,7 +290,7 @@ TEST_F(zns, reset_zeroes_everything)
 	EXPECT_EQ(0, e.submitted);
 	/* And counting goes on exactly. */
 	ASSERT_EQ(0, csd_direct_reads(csd_zns()->path, 4, 4096, 2 * self->zone_bytes));
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(4, op_count(&s, CSD_OP_READ));
 	EXPECT_EQ(4, s.st.submitted);
 }
@@ -345,7 +325,7 @@ FIXTURE_TEARDOWN(conv)
 TEST_F(conv, other_opcodes)
 {
 	const struct csd_stat_row *r;
-	struct snap s;
+	struct csd_snap s;
 	__u32 *range = self->buf;
 	unsigned int i;
 
@@ -361,7 +341,7 @@ TEST_F(conv, other_opcodes)
 	/* Reservation report: kept as other(0x0e), whatever its status. */
 	nvme_io(csd_conv(), 0x0e, 0, 0, self->buf, LBA, 0x3ff, 0, 0);
 
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	EXPECT_EQ(3, op_count(&s, CSD_OP_FLUSH));
 	r = find_row(&s, CSD_OP_FLUSH, -1);
 	ASSERT_NE(NULL, r);
@@ -435,10 +415,10 @@ TEST_F(conv, histogram_matches_row)
 	struct csd_hist h = { .size = sizeof(h), .ns_id = self->ns_id,
 			      .op = CSD_OP_READ, .size_class = CSD_SZ_ALL };
 	const struct csd_stat_row *r;
-	struct snap s;
+	struct csd_snap s;
 
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 200, 4096, 0));
-	ASSERT_EQ(0, take_snap(self->fd, self->ns_id, &s));
+	ASSERT_EQ(0, csd_snap_take(self->fd, self->ns_id, &s));
 	r = find_row(&s, CSD_OP_READ, CSD_SZ_4K);
 	ASSERT_NE(NULL, r);
 	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_GET_HIST, &h));
