@@ -286,6 +286,14 @@ int csd_stats_alloc_zones(struct csd_stats *s, gfp_t gfp);
 void csd_hist_prealloc(struct csd_stats *s);
 void csd_stats_free(struct csd_stats *s);
 void csd_stats_free_atomic(struct csd_stats *s);
+/* Epochs apart from a namespace: parked (it went with nvme-core), retired. */
+bool csd_epoch_park(struct csd_ns *ns, struct csd_stats *s);
+struct csd_stats *csd_epoch_unpark(struct csd_ns *ns);
+void csd_epoch_repark(struct csd_stats *s);
+void csd_epoch_retire(struct csd_stats *s);
+void csd_epochs_free_retired(void);
+void csd_epochs_free_parked(void);
+u64 csd_epochs_kept_mem(void);
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * csd: epochs: a namespace's statistics, allocated and freed.
+ * csd: epochs: a namespace's statistics, allocated, parked, retired and freed.
  *
  * An epoch (struct csd_stats) is made when csd first sees a namespace, and
  * again at a reset, a region change or a geometry change; ns.c publishes,
@@ -12,6 +12,8 @@
 #include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -142,4 +144,174 @@ void csd_stats_free(struct csd_stats *s)
 		return;
 	cancel_work_sync(&s->hist_work);
 	csd_stats_free_atomic(s);
+}
+
+/*
+ * Epochs of namespaces that went away with nvme_core, waiting for the same
+ * namespace (controller name, nsid, capacity and region size) to come back.
+ */
+#define CSD_PARK_MAX	64
+#define CSD_PARK_BYTES	(64ULL << 20)
+static LIST_HEAD(csd_parked);
+static unsigned int csd_nr_parked;
+static u64 csd_park_bytes;
+static DEFINE_SPINLOCK(csd_park_lock);
+
+/*
+ * Epochs replaced by setup_work (a geometry change). The work cannot take
+ * csd_ns_mutex (the reaper cancels it under that mutex), and ioctls read
+ * an epoch under the mutex alone, so the reaper frees these, under it and
+ * after a grace period. On park_node, under csd_park_lock.
+ */
+static LIST_HEAD(csd_retired);
+
+/*
+ * Keep @ns's epoch for when the namespace comes back, evicting the oldest
+ * parked epoch when there are too many. False if @ns has nothing to keep.
+ */
+bool csd_epoch_park(struct csd_ns *ns, struct csd_stats *s)
+{
+	struct csd_stats *evict, *tmp;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	if (ns->admin)
+		return false;
+	/* A row still waiting for it gets its histogram when unparked. */
+	cancel_work_sync(&s->hist_work);
+	s->ns = NULL;
+	s->unparked = false;
+	strscpy(s->park_ctrl, ns->ctrl_name, sizeof(s->park_ctrl));
+	s->park_nsid = ns->nsid;
+	s->park_capacity = ns->capacity;
+	s->park_lba_shift = ns->lba_shift;
+	s->park_zoned = ns->zoned;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_add_tail(&s->park_node, &csd_parked);
+	csd_nr_parked++;
+	csd_park_bytes += atomic64_read(&s->mem);
+	/*
+	 * Bounded in number and in bytes: the oldest go first, and an epoch
+	 * bigger than the whole budget is not kept at all.
+	 */
+	while (csd_nr_parked > CSD_PARK_MAX || csd_park_bytes > CSD_PARK_BYTES) {
+		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
+		list_move(&evict->park_node, &gone);
+		csd_nr_parked--;
+		csd_park_bytes -= atomic64_read(&evict->mem);
+	}
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	list_for_each_entry_safe(evict, tmp, &gone, park_node)
+		csd_stats_free(evict);
+	return true;
+}
+
+/* An epoch no longer current: freed by the reaper (see csd_retired). */
+void csd_epoch_retire(struct csd_stats *s)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_add_tail(&s->park_node, &csd_retired);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+}
+
+/* Free the epochs on @list (by park_node), which no probe can see. */
+static void csd_stats_free_list(struct list_head *list)
+{
+	struct csd_stats *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, list, park_node)
+		csd_stats_free(s);
+}
+
+/* Under csd_ns_mutex, or at exit: free the retired epochs. */
+void csd_epochs_free_retired(void)
+{
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_splice_init(&csd_retired, &gone);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	if (list_empty(&gone))
+		return;
+	synchronize_rcu();
+	csd_stats_free_list(&gone);
+}
+
+/* Drop every parked epoch (reset of all namespaces, module exit). */
+void csd_epochs_free_parked(void)
+{
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_splice_init(&csd_parked, &gone);
+	csd_nr_parked = 0;
+	csd_park_bytes = 0;
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	csd_stats_free_list(&gone);
+}
+
+/* Take back the parked epoch of this namespace, if there is one. */
+struct csd_stats *csd_epoch_unpark(struct csd_ns *ns)
+{
+	struct csd_stats *s, *found = NULL;
+	unsigned long flags;
+
+	if (ns->admin)
+		return NULL;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_for_each_entry(s, &csd_parked, park_node) {
+		/* The disk name follows scan order: not part of the identity. */
+		if (s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
+		    s->region_sectors == ns->region_sectors &&
+		    s->park_lba_shift == ns->lba_shift &&
+		    s->park_zoned == ns->zoned &&
+		    !strcmp(s->park_ctrl, ns->ctrl_name)) {
+			list_del(&s->park_node);
+			csd_nr_parked--;
+			csd_park_bytes -= atomic64_read(&s->mem);
+			found = s;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	if (found) {
+		found->ns = ns;
+		found->gen = ++ns->next_gen;
+		found->unparked = true;
+	}
+	return found;
+}
+
+/* Put back an epoch taken by an entry that lost its creation race. */
+void csd_epoch_repark(struct csd_stats *s)
+{
+	unsigned long flags;
+
+	s->ns = NULL;
+	s->unparked = false;
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_add(&s->park_node, &csd_parked);
+	csd_nr_parked++;
+	csd_park_bytes += atomic64_read(&s->mem);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+}
+
+/* Bytes held by parked and retired epochs. */
+u64 csd_epochs_kept_mem(void)
+{
+	struct csd_stats *s;
+	unsigned long flags;
+	u64 mem = 0;
+
+	spin_lock_irqsave(&csd_park_lock, flags);
+	list_for_each_entry(s, &csd_parked, park_node)
+		mem += atomic64_read(&s->mem);
+	list_for_each_entry(s, &csd_retired, park_node)
+		mem += atomic64_read(&s->mem);
+	spin_unlock_irqrestore(&csd_park_lock, flags);
+	return mem;
 }

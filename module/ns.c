@@ -12,7 +12,7 @@
  *   csd_ns_mutex		(ioctls, the reaper, debugfs)
  *     ns->lock			(an entry's tables and geometry; setup_work
  *				 takes it alone)
- *       csd_ns_lock, csd_park_lock	(spinlocks, interrupts off; innermost)
+ *       csd_ns_lock, csd_park_lock (epoch.c)	(spinlocks, irqs off; innermost)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,25 +40,6 @@ static unsigned int csd_ns_nr;
 static u32 csd_ns_next_id = 1;
 static bool csd_ns_closing;
 static const struct csd_ns_events *csd_ns_ev;
-
-/*
- * Epochs of namespaces that went away with nvme_core, waiting for the same
- * namespace (controller name, nsid, capacity and region size) to come back.
- */
-#define CSD_PARK_MAX	64
-#define CSD_PARK_BYTES	(64ULL << 20)
-static LIST_HEAD(csd_parked);
-static unsigned int csd_nr_parked;
-static u64 csd_park_bytes;
-static DEFINE_SPINLOCK(csd_park_lock);
-
-/*
- * Epochs replaced by setup_work (a geometry change). The work cannot take
- * csd_ns_mutex (the reaper cancels it under that mutex), and ioctls read
- * an epoch under the mutex alone, so the reaper frees these, under it and
- * after a grace period. On park_node, under csd_park_lock.
- */
-static LIST_HEAD(csd_retired);
 
 static void csd_ns_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(csd_reap_work, csd_ns_reap);
@@ -102,95 +83,6 @@ static void csd_slots_free(struct csd_slot __rcu **slots, u32 nr)
 	kfree(slots);
 }
 
-/*
- * Keep @ns's epoch for when the namespace comes back, evicting the oldest
- * parked epoch when there are too many. False if @ns has nothing to keep.
- */
-static bool csd_ns_park(struct csd_ns *ns, struct csd_stats *s)
-{
-	struct csd_stats *evict, *tmp;
-	unsigned long flags;
-	LIST_HEAD(gone);
-
-	if (ns->admin)
-		return false;
-	/* A row still waiting for it gets its histogram when unparked. */
-	cancel_work_sync(&s->hist_work);
-	s->ns = NULL;
-	s->unparked = false;
-	strscpy(s->park_ctrl, ns->ctrl_name, sizeof(s->park_ctrl));
-	s->park_nsid = ns->nsid;
-	s->park_capacity = ns->capacity;
-	s->park_lba_shift = ns->lba_shift;
-	s->park_zoned = ns->zoned;
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_add_tail(&s->park_node, &csd_parked);
-	csd_nr_parked++;
-	csd_park_bytes += atomic64_read(&s->mem);
-	/*
-	 * Bounded in number and in bytes: the oldest go first, and an epoch
-	 * bigger than the whole budget is not kept at all.
-	 */
-	while (csd_nr_parked > CSD_PARK_MAX || csd_park_bytes > CSD_PARK_BYTES) {
-		evict = list_first_entry(&csd_parked, struct csd_stats, park_node);
-		list_move(&evict->park_node, &gone);
-		csd_nr_parked--;
-		csd_park_bytes -= atomic64_read(&evict->mem);
-	}
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-	list_for_each_entry_safe(evict, tmp, &gone, park_node)
-		csd_stats_free(evict);
-	return true;
-}
-
-/* An epoch no longer current: freed by the reaper (see csd_retired). */
-static void csd_stats_retire(struct csd_stats *s)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_add_tail(&s->park_node, &csd_retired);
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-}
-
-/* Free the epochs on @list (by park_node), which no probe can see. */
-static void csd_stats_free_list(struct list_head *list)
-{
-	struct csd_stats *s, *tmp;
-
-	list_for_each_entry_safe(s, tmp, list, park_node)
-		csd_stats_free(s);
-}
-
-/* Under csd_ns_mutex, or at exit: free the retired epochs. */
-static void csd_ns_free_retired(void)
-{
-	unsigned long flags;
-	LIST_HEAD(gone);
-
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_splice_init(&csd_retired, &gone);
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-	if (list_empty(&gone))
-		return;
-	synchronize_rcu();
-	csd_stats_free_list(&gone);
-}
-
-/* Drop every parked epoch (reset of all namespaces, module exit). */
-static void csd_ns_unpark_all_free(void)
-{
-	unsigned long flags;
-	LIST_HEAD(gone);
-
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_splice_init(&csd_parked, &gone);
-	csd_nr_parked = 0;
-	csd_park_bytes = 0;
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-	csd_stats_free_list(&gone);
-}
-
 static void csd_ns_free(struct csd_ns *ns, bool park)
 {
 	struct csd_stats *s;
@@ -199,7 +91,7 @@ static void csd_ns_free(struct csd_ns *ns, bool park)
 	if (ns->announced)
 		csd_ns_ev->removed(ns);
 	s = rcu_access_pointer(ns->stats);
-	if (!park || !s || !csd_ns_park(ns, s))
+	if (!park || !s || !csd_epoch_park(ns, s))
 		csd_stats_free(s);
 	csd_slots_free(ns->slots, ns->nr_hctx);
 	if (ns->head_disk)
@@ -245,52 +137,6 @@ static u64 csd_ns_default_region(const struct csd_ns *ns)
 								 CSD_REGIONS_MAX))));
 }
 
-/* Take back the parked epoch of this namespace, if there is one. */
-static struct csd_stats *csd_ns_unpark(struct csd_ns *ns)
-{
-	struct csd_stats *s, *found = NULL;
-	unsigned long flags;
-
-	if (ns->admin)
-		return NULL;
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_for_each_entry(s, &csd_parked, park_node) {
-		/* The disk name follows scan order: not part of the identity. */
-		if (s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
-		    s->region_sectors == ns->region_sectors &&
-		    s->park_lba_shift == ns->lba_shift &&
-		    s->park_zoned == ns->zoned &&
-		    !strcmp(s->park_ctrl, ns->ctrl_name)) {
-			list_del(&s->park_node);
-			csd_nr_parked--;
-			csd_park_bytes -= atomic64_read(&s->mem);
-			found = s;
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-	if (found) {
-		found->ns = ns;
-		found->gen = ++ns->next_gen;
-		found->unparked = true;
-	}
-	return found;
-}
-
-/* Put back an epoch taken by an entry that lost its creation race. */
-static void csd_ns_repark(struct csd_stats *s)
-{
-	unsigned long flags;
-
-	s->ns = NULL;
-	s->unparked = false;
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_add(&s->park_node, &csd_parked);
-	csd_nr_parked++;
-	csd_park_bytes += atomic64_read(&s->mem);
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-}
-
 /*
  * Free an entry that was never published (any context): no work queued,
  * no reference, no debugfs. A parked epoch it took goes back.
@@ -300,7 +146,7 @@ static void csd_ns_free_unpublished(struct csd_ns *ns)
 	struct csd_stats *s = rcu_access_pointer(ns->stats);
 
 	if (s && s->unparked)
-		csd_ns_repark(s);
+		csd_epoch_repark(s);
 	else
 		csd_stats_free_atomic(s);
 	csd_slots_free(ns->slots, ns->nr_hctx);
@@ -363,7 +209,7 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp, u32 hctx)
 	s = rcu_dereference_protected(ns->stats, !gfpflags_allow_blocking(gfp) ||
 				      lockdep_is_held(&ns->lock));
 	if (!s) {
-		s = csd_ns_unpark(ns);
+		s = csd_epoch_unpark(ns);
 		if (!s) {
 			s = csd_stats_alloc(ns, ns->region_sectors, gfp);
 			if (!s)
@@ -380,7 +226,7 @@ static void csd_ns_alloc_tables(struct csd_ns *ns, gfp_t gfp, u32 hctx)
  * True while a table of @ns is missing (an allocation failed) or a new
  * geometry waits for its epoch. Under ns->lock or csd_ns_mutex: an epoch
  * is replaced only under ns->lock, and freed only under csd_ns_mutex
- * (csd_ns_new_epoch(), the reaper's csd_ns_free_retired()).
+ * (csd_ns_new_epoch(), the reaper's csd_epochs_free_retired()).
  */
 static bool csd_ns_tables_missing(struct csd_ns *ns)
 {
@@ -487,7 +333,7 @@ static void csd_ns_regeom(struct csd_ns *ns)
 		csd_ns_name(ns), old_cap >> (old_shift - SECTOR_SHIFT), 1U << old_shift,
 		capacity >> (lba_shift - SECTOR_SHIFT), 1U << lba_shift);
 	if (old)
-		csd_stats_retire(old);
+		csd_epoch_retire(old);
 clear:
 	/*
 	 * Cleared only now: until the new epoch is current, commands are
@@ -752,9 +598,7 @@ u64 csd_ns_mem(const struct csd_ns *ns)
 
 u64 csd_mem_total(void)
 {
-	struct csd_stats *s;
 	struct csd_ns *ns;
-	unsigned long flags;
 	u64 mem = sizeof(struct csd_global_pcpu) * nr_cpu_ids;
 
 	rcu_read_lock();
@@ -762,13 +606,7 @@ u64 csd_mem_total(void)
 		mem += csd_ns_mem(ns);
 	rcu_read_unlock();
 	/* Parked epochs of namespaces that went away, and retired ones. */
-	spin_lock_irqsave(&csd_park_lock, flags);
-	list_for_each_entry(s, &csd_parked, park_node)
-		mem += atomic64_read(&s->mem);
-	list_for_each_entry(s, &csd_retired, park_node)
-		mem += atomic64_read(&s->mem);
-	spin_unlock_irqrestore(&csd_park_lock, flags);
-	return mem;
+	return mem + csd_epochs_kept_mem();
 }
 
 /* Called under RCU or csd_ns_mutex. */
@@ -856,7 +694,7 @@ int csd_ns_reset(struct csd_ns *ns)
 /* Reset of every namespace: parked epochs are dropped too. */
 void csd_ns_reset_parked(void)
 {
-	csd_ns_unpark_all_free();
+	csd_epochs_free_parked();
 }
 
 int csd_ns_configure(struct csd_ns *ns, const struct csd_config *cfg)
@@ -935,7 +773,7 @@ static void csd_ns_reap(struct work_struct *work)
 	csd_ns_remove_if(csd_ns_dead_twice, true);
 	/* A table an allocation failure left out: try again. */
 	mutex_lock(&csd_ns_mutex);
-	csd_ns_free_retired();
+	csd_epochs_free_retired();
 	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex))
 		if (!csd_ns_is_dead(ns) && csd_ns_tables_missing(ns))
 			queue_work(system_wq, &ns->setup_work);
@@ -973,6 +811,6 @@ void csd_ns_exit(void)
 	WRITE_ONCE(csd_ns_closing, true);
 	cancel_delayed_work_sync(&csd_reap_work);
 	csd_ns_forget_all();
-	csd_ns_unpark_all_free();
-	csd_ns_free_retired();
+	csd_epochs_free_parked();
+	csd_epochs_free_retired();
 }
