@@ -123,6 +123,35 @@ TEST_F(mpath, head_reads_count_on_paths)
 	EXPECT_EQ(0, csd_run(cmd));
 }
 
+/*
+ * The head's own statistics in csdctl: a last JSON object that sums its
+ * paths exactly (counts, and the rows by operation and size), with
+ * percentiles from the paths' histograms merged; the same rows in the
+ * table under the head's line.
+ */
+TEST_F(mpath, head_stats_merge_paths)
+{
+	char cmd[1024];
+
+	ASSERT_EQ(0, csd_direct_reads(self->path, 40, 4096, 0));
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl stats --json %s | jq -e '"
+		 "def r4k: .rows[] | select(.op == \"read\" and .size_class == \"<=4K\");"
+		 " (.[-1].multipath_paths == 2) and (.[-1].disk == \"%s\")"
+		 " and (.[-1].submitted == ([.[0:-1][].submitted] | add))"
+		 " and (.[-1].completed == ([.[0:-1][].completed] | add))"
+		 " and ((.[-1] | r4k | .count) == ([.[0:-1][] | r4k | .count] | add))"
+		 " and ((.[-1] | r4k | .bytes) == ([.[0:-1][] | r4k | .bytes] | add))"
+		 " and ((.[-1] | r4k | .lat_ns.p50) as $p | $p != null and"
+		 " $p >= (.[-1] | r4k | .lat_ns.min) and $p <= (.[-1] | r4k | .lat_ns.max))'"
+		 " > /dev/null", self->head, self->head);
+	EXPECT_EQ(0, csd_run(cmd));
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl stats %s | sed -n '/multipath head over/,$p' | grep -q '^read .*<=4K'",
+		 self->head);
+	EXPECT_EQ(0, csd_run(cmd));
+}
+
 /* An offload exec on the head reads through it (a path has no block device). */
 TEST_F(mpath, exec_on_head)
 {

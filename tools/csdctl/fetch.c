@@ -32,12 +32,28 @@ static int status_cmp(const void *pa, const void *pb)
 	       cmp_u(a->status, b->status);
 }
 
+/* The layout GET_HIST returned, for include/csd/hist.h. */
+static struct csd_hist_layout hist_layout(const struct hist *h)
+{
+	struct csd_hist_layout l = {
+		.first_shift = h->arg.first_shift, .sub_bits = h->arg.sub_bits,
+		.max_shift = h->arg.max_shift, .nr_buckets = h->arg.nr_buckets,
+	};
+
+	return l;
+}
+
 static void snap_free(struct ns_snap *s)
 {
 	free(s->rows);
 	free(s->statuses);
 	s->rows = NULL;
 	s->statuses = NULL;
+}
+
+void snap_release(struct ns_snap *s)
+{
+	snap_free(s);
 }
 
 int snap_fetch(int fd, const struct csd_ns_entry *ns, struct ns_snap *s)
@@ -120,6 +136,158 @@ int snaps_fetch(int fd, const char *disk, struct ns_snap **out)
 	}
 	*out = snaps;
 	return nr;
+}
+
+/* The percentiles of @r from @h, the sum of its paths' histograms. */
+static void row_pct_from_hist(struct csd_stat_row *r, const struct hist *h)
+{
+	static const __u32 num[CSD_PCT_NR] = CSD_PCT_NUM, den[CSD_PCT_NR] = CSD_PCT_DEN;
+	struct csd_hist_layout l = hist_layout(h);
+	unsigned __int128 binned = 0;
+	unsigned int b, i;
+
+	for (b = 0; b < h->arg.nr_buckets; b++)
+		binned += h->buckets[b];
+	if (!binned)
+		return;
+	r->flags |= CSD_ROW_F_HIST;
+	for (i = 0; i < CSD_PCT_NR; i++) {
+		unsigned __int128 rank = (binned * num[i] + den[i] - 1) / den[i];
+		__u64 v = csd_hist_mid(&l, csd_hist_rank(h->buckets, l.nr_buckets,
+						       rank ? (__u64)rank : 1));
+
+		/* As the kernel does: the true value lies within [min, max]. */
+		r->pct_ns[i] = v < r->lat_min_ns ? r->lat_min_ns :
+			       v > r->lat_max_ns ? r->lat_max_ns : v;
+	}
+}
+
+/* Add row @r into @s's rows, by operation, size class and opcode. */
+static void snap_add_row(struct ns_snap *s, const struct csd_stat_row *r)
+{
+	struct csd_stat_row *t;
+	unsigned int i;
+
+	for (i = 0; i < s->nr_rows; i++) {
+		t = &s->rows[i];
+		if (t->op == r->op && t->size_class == r->size_class && t->opcode == r->opcode)
+			break;
+	}
+	t = &s->rows[i];
+	if (i == s->nr_rows) {
+		*t = *r;
+		t->flags &= ~CSD_ROW_F_HIST;
+		memset(t->pct_ns, 0, sizeof(t->pct_ns));
+		s->nr_rows++;
+		return;
+	}
+	if (r->count && (!t->count || r->lat_min_ns < t->lat_min_ns))
+		t->lat_min_ns = r->lat_min_ns;
+	if (r->lat_max_ns > t->lat_max_ns)
+		t->lat_max_ns = r->lat_max_ns;
+	t->count += r->count;
+	t->bytes += r->bytes;
+	t->errors += r->errors;
+	t->retries += r->retries;
+	t->unbinned += r->unbinned;
+	t->lat_sum_ns += r->lat_sum_ns;
+}
+
+static void snap_add_status(struct ns_snap *s, const struct csd_status_entry *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_statuses; i++)
+		if (s->statuses[i].op == e->op && s->statuses[i].opcode == e->opcode &&
+		    s->statuses[i].status == e->status) {
+			s->statuses[i].count += e->count;
+			return;
+		}
+	s->statuses[s->nr_statuses++] = *e;
+}
+
+int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns_snap *out)
+{
+	unsigned int rows = 0, statuses = 0, i;
+	int p, err;
+
+	memset(out, 0, sizeof(*out));
+	if (n < 1)
+		return -EINVAL;
+	for (p = 0; p < n; p++) {
+		rows += s[p].nr_rows;
+		statuses += s[p].nr_statuses;
+	}
+	out->rows = xcalloc(rows + 1, sizeof(*out->rows));
+	out->statuses = xcalloc(statuses + 1, sizeof(*out->statuses));
+	out->ns = s[0].ns;
+	out->ns.id = 0;
+	snprintf(out->ns.disk, sizeof(out->ns.disk), "%s", head);
+	out->ns.flags &= ~CSD_NS_F_DEAD;
+	out->st.since_ns = s[0].st.since_ns;
+	for (p = 0; p < n; p++) {
+		const struct ns_snap *q = &s[p];
+
+		if (p) {
+			out->ns.submitted += q->ns.submitted;
+			out->ns.completed += q->ns.completed;
+			out->ns.aborted += q->ns.aborted;
+			out->ns.early += q->ns.early;
+			out->ns.unmatched += q->ns.unmatched;
+			out->ns.stale += q->ns.stale;
+			out->ns.requeued += q->ns.requeued;
+		}
+		out->st.submitted += q->st.submitted;
+		out->st.completed += q->st.completed;
+		out->st.aborted += q->st.aborted;
+		out->st.errors_other += q->st.errors_other;
+		out->st.zone_unbinned += q->st.zone_unbinned;
+		out->st.dropped += q->st.dropped;
+		for (i = 0; i < CSD_BPF_CLASSES; i++) {
+			out->st.class_count[i] += q->st.class_count[i];
+			out->st.class_lat_sum_ns[i] += q->st.class_lat_sum_ns[i];
+		}
+		if (q->st.since_ns < out->st.since_ns)
+			out->st.since_ns = q->st.since_ns;
+		if (q->st.now_ns > out->st.now_ns)
+			out->st.now_ns = q->st.now_ns;
+		for (i = 0; i < q->nr_rows; i++)
+			snap_add_row(out, &q->rows[i]);
+		for (i = 0; i < q->nr_statuses; i++)
+			snap_add_status(out, &q->statuses[i]);
+	}
+	/* Percentiles from the paths' histograms, merged (not averaged). */
+	for (i = 0; i < out->nr_rows; i++) {
+		struct csd_stat_row *r = &out->rows[i];
+		struct hist sum = { .buckets = NULL }, h;
+		unsigned int b;
+
+		if (r->op == CSD_OP_OTHER || !r->count)
+			continue;
+		for (p = 0; p < n; p++) {
+			err = hist_fetch(fd, s[p].ns.id, 0, r->op, r->size_class, 0, &h);
+			if (err == -ENOENT || err == -ENODEV)
+				continue;	/* a path without that row, or gone */
+			if (err) {
+				hist_free(&sum);
+				snap_free(out);
+				return err;
+			}
+			if (!sum.buckets) {
+				sum = h;
+				continue;
+			}
+			for (b = 0; b < sum.arg.nr_buckets && b < h.arg.nr_buckets; b++)
+				sum.buckets[b] += h.buckets[b];
+			hist_free(&h);
+		}
+		if (sum.buckets)
+			row_pct_from_hist(r, &sum);
+		hist_free(&sum);
+	}
+	qsort(out->rows, out->nr_rows, sizeof(*out->rows), row_cmp);
+	qsort(out->statuses, out->nr_statuses, sizeof(*out->statuses), status_cmp);
+	return 0;
 }
 
 void snaps_free(struct ns_snap *s, int n)
@@ -256,17 +424,6 @@ void hist_free(struct hist *h)
 {
 	free(h->buckets);
 	h->buckets = NULL;
-}
-
-/* The layout GET_HIST returned, for include/csd/hist.h. */
-static struct csd_hist_layout hist_layout(const struct hist *h)
-{
-	struct csd_hist_layout l = {
-		.first_shift = h->arg.first_shift, .sub_bits = h->arg.sub_bits,
-		.max_shift = h->arg.max_shift, .nr_buckets = h->arg.nr_buckets,
-	};
-
-	return l;
 }
 
 void hist_bucket_bounds(const struct hist *h, unsigned int b, __u64 *lo, __u64 *hi)

@@ -70,7 +70,8 @@ static const struct ns_snap *stats_base(const struct ns_snap *prev, int np,
 	return prev ? snap_base(snap_find(prev, np, s->ns.id), s) : NULL;
 }
 
-static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
+/* A namespace's rows, error statuses and notes, as a table. */
+static void stats_table_rows(const struct ns_snap *base, const struct ns_snap *s)
 {
 	char c[4][FMT_LEN], lat[LAT_NR][FMT_LEN], op[OP_LABEL_LEN], sn[STATUS_NAME_LEN];
 	double secs = snap_secs(base, s);
@@ -79,24 +80,6 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 	unsigned int i;
 	int k;
 
-	if (s->ns.flags & CSD_NS_F_ADMIN)
-		printf("%s admin queue: ", s->ns.ctrl);
-	else
-		printf("%s: ctrl %s, nsid %u, %s, ", s->ns.disk, s->ns.ctrl, s->ns.nsid,
-		       s->ns.flags & CSD_NS_F_ZONED ? "zns" : "conv");
-	printf("submitted %llu, completed %llu, aborted %llu, in flight %lld, interval %s%s%s\n",
-	       (unsigned long long)s->st.submitted, (unsigned long long)s->st.completed,
-	       (unsigned long long)s->st.aborted, snap_in_flight(s),
-	       fmt_ns(c[0], (__u64)(secs * 1e9)),
-	       s->ns.flags & CSD_NS_F_DISABLED ? " (disabled)" : "",
-	       s->ns.flags & CSD_NS_F_DEAD ? " (removed)" : "");
-	if (s->ns.early || s->ns.unmatched || s->ns.stale)
-		printf("not timed: %llu submitted early, %llu completions unmatched, %llu of an earlier epoch\n",
-		       (unsigned long long)s->ns.early, (unsigned long long)s->ns.unmatched,
-		       (unsigned long long)s->ns.stale);
-	if (s->ns.requeued)
-		printf("requeued: %llu setups again of commands the driver could not send (counted submitted once)\n",
-		       (unsigned long long)s->ns.requeued);
 	if (!s->nr_rows) {
 		printf("no completed commands\n");
 	} else {
@@ -138,6 +121,32 @@ static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
 	if (s->st.zone_unbinned)
 		printf("%llu commands came before csd's zone table for this namespace was ready; they are in the rows above but in no zone\n",
 		       (unsigned long long)s->st.zone_unbinned);
+}
+
+static void stats_table_ns(const struct ns_snap *base, const struct ns_snap *s)
+{
+	char c[FMT_LEN];
+	double secs = snap_secs(base, s);
+
+	if (s->ns.flags & CSD_NS_F_ADMIN)
+		printf("%s admin queue: ", s->ns.ctrl);
+	else
+		printf("%s: ctrl %s, nsid %u, %s, ", s->ns.disk, s->ns.ctrl, s->ns.nsid,
+		       s->ns.flags & CSD_NS_F_ZONED ? "zns" : "conv");
+	printf("submitted %llu, completed %llu, aborted %llu, in flight %lld, interval %s%s%s\n",
+	       (unsigned long long)s->st.submitted, (unsigned long long)s->st.completed,
+	       (unsigned long long)s->st.aborted, snap_in_flight(s),
+	       fmt_ns(c, (__u64)(secs * 1e9)),
+	       s->ns.flags & CSD_NS_F_DISABLED ? " (disabled)" : "",
+	       s->ns.flags & CSD_NS_F_DEAD ? " (removed)" : "");
+	if (s->ns.early || s->ns.unmatched || s->ns.stale)
+		printf("not timed: %llu submitted early, %llu completions unmatched, %llu of an earlier epoch\n",
+		       (unsigned long long)s->ns.early, (unsigned long long)s->ns.unmatched,
+		       (unsigned long long)s->ns.stale);
+	if (s->ns.requeued)
+		printf("requeued: %llu setups again of commands the driver could not send (counted submitted once)\n",
+		       (unsigned long long)s->ns.requeued);
+	stats_table_rows(base, s);
 }
 
 /* "op": its name ("other" for CSD_OP_OTHER: "opcode" tells which). */
@@ -205,13 +214,17 @@ static void json_ns_head(struct json *j, const struct ns_snap *s)
 	json_bool(j, "admin", s->ns.flags & CSD_NS_F_ADMIN);
 }
 
-static void stats_json_ns(struct json *j, const struct ns_snap *base, const struct ns_snap *s)
+/* @paths: 0, or the number of paths of a multipath head @s sums. */
+static void stats_json_ns(struct json *j, const struct ns_snap *base, const struct ns_snap *s,
+			  int paths)
 {
 	double secs = snap_secs(base, s);
 	unsigned int i;
 
 	json_begin_object(j, NULL);
 	json_ns_head(j, s);
+	if (paths)
+		json_u64(j, "multipath_paths", paths);
 	json_bool(j, "enabled", !(s->ns.flags & CSD_NS_F_DISABLED));
 	json_bool(j, "dead", s->ns.flags & CSD_NS_F_DEAD);
 	json_u64(j, "submitted", s->st.submitted);
@@ -290,27 +303,27 @@ static void stats_classes(const struct ns_snap *snaps, int n)
 	}
 }
 
-/* A multipath head's paths, summed: the head's own counts. */
-static void stats_head_sum(const char *disk, const struct ns_snap *s, int n)
+/*
+ * A multipath head: its paths' counts summed, then its rows, with
+ * percentiles from the paths' histograms merged.
+ */
+static void stats_table_head(const char *disk, const struct ns_snap *base,
+			     const struct ns_snap *h, int n)
 {
-	__u64 sub = 0, done = 0, ab = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		sub += s[i].st.submitted;
-		done += s[i].st.completed;
-		ab += s[i].st.aborted;
-	}
 	printf("\n%s: multipath head over the %d paths above: submitted %llu, completed %llu, aborted %llu, in flight %lld\n",
-	       disk_arg(disk), n, (unsigned long long)sub, (unsigned long long)done,
-	       (unsigned long long)ab, (long long)(sub - done - ab));
+	       disk_arg(disk), n, (unsigned long long)h->st.submitted,
+	       (unsigned long long)h->st.completed, (unsigned long long)h->st.aborted,
+	       snap_in_flight(h));
+	stats_table_rows(base, h);
 }
 
 int cmd_stats(int argc, char **argv)
 {
-	struct ns_snap *prev = NULL, *cur;
+	struct ns_snap *prev = NULL, *cur, head, head_prev;
 	const char *disk = argc > 1 ? argv[1] : NULL;
+	const struct ns_snap *head_base = NULL;
 	int fd, i, n, np = 0, ret = 0;
+	bool head_ok = false;
 
 	if (argc > 2) {
 		fprintf(stderr, "%s: stats takes at most one DISK\n", prog);
@@ -344,6 +357,21 @@ int cmd_stats(int argc, char **argv)
 		return 1;
 	}
 
+	/* DISK names a multipath head when it has several paths. */
+	if (disk && n > 1 && !(opts.given & (OPT_PROMETHEUS | OPT_CLASS))) {
+		ret = snap_sum(fd, cur, n, disk_arg(disk), &head);
+		if (ret) {
+			ioctl_error("CSD_IOC_GET_HIST", disk_arg(disk), -ret);
+			snaps_free(prev, np);
+			snaps_free(cur, n);
+			close(fd);
+			return 1;
+		}
+		head_ok = true;
+		if (np > 1 && !snap_sum(fd, prev, np, disk_arg(disk), &head_prev))
+			head_base = snap_base(&head_prev, &head);
+	}
+
 	if (opts.given & OPT_PROMETHEUS) {
 		ret = prom_write(stdout, fd, cur, n);
 	} else if (opts.given & OPT_CLASS) {
@@ -353,7 +381,9 @@ int cmd_stats(int argc, char **argv)
 
 		json_begin_array(&j, NULL);
 		for (i = 0; i < n; i++)
-			stats_json_ns(&j, stats_base(prev, np, &cur[i]), &cur[i]);
+			stats_json_ns(&j, stats_base(prev, np, &cur[i]), &cur[i], 0);
+		if (head_ok)
+			stats_json_ns(&j, head_base, &head, n);
 		json_end_array(&j);
 		json_end(&j);
 	} else {
@@ -364,9 +394,13 @@ int cmd_stats(int argc, char **argv)
 		}
 		if (!n)
 			printf("csd tracks no namespaces yet (it learns them from their first command)\n");
-		else if (disk && n > 1)
-			stats_head_sum(disk, cur, n);
+		else if (head_ok)
+			stats_table_head(disk, head_base, &head, n);
 	}
+	if (head_ok)
+		snap_release(&head);
+	if (head_base)
+		snap_release(&head_prev);
 	snaps_free(prev, np);
 	snaps_free(cur, n);
 	close(fd);
