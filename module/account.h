@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * csd: the per-request accounting on the hot path (account.c).
+ */
+#ifndef _CSD_ACCOUNT_H
+#define _CSD_ACCOUNT_H
+
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);
+u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci);
+void csd_account_setup(struct csd_ns *ns, struct request *rq,
+		       struct nvme_command *cmd);
+
+/*
+ * One completed command, decoded once by csd_complete_match(). The
+ * completion probe hands it, read-only, to each consumer in turn: the
+ * trace readers, the namespace's completion program and the accounting
+ * (rows, histograms, statuses, zones). None of them calls another.
+ */
+struct csd_completion {
+	struct csd_ns *ns;
+	struct csd_stats *s;		/* the epoch it was submitted in */
+	struct request *rq;
+	struct nvme_command *cmd;
+	struct csd_cmd_info ci;		/* operation, size class, LBA range */
+	u64 now_ns;
+	u64 lat_ns;			/* submission to completion */
+	u32 zone;			/* zone or region, U32_MAX if none */
+	u16 status;			/* NVMe status (SCT/SC), 0: success */
+	u8 retries;
+};
+
+void csd_account_requeue(struct csd_ns *ns, struct request *rq);
+bool csd_complete_match(struct csd_ns *ns, struct request *rq,
+			struct csd_completion *c);
+void csd_account_complete(const struct csd_completion *c, int verdict);
+
+#endif
