@@ -23,10 +23,9 @@ import time
 
 import gdb
 
-# gdb/csd.py, sourced before this script, defined its classes in gdb's
-# __main__.
-import __main__
-Csd, Ns = __main__.Csd, __main__.Ns
+# gdb/csd.py, sourced before this script, put its directory on sys.path;
+# the readers it uses are in gdb/csd_guest.py.
+from csd_guest import Csd, Ns, _module_build_id  # noqa: E402
 
 env = os.environ
 results = []
@@ -146,7 +145,7 @@ if ok:
         ids = {}
         for m in modules.module_list():
             ids[m["name"].string().replace("_", "-")] = \
-                __main__._module_build_id(m)
+                _module_build_id(m)
         bad, n = [], 0
         for o in gdb.objfiles():
             name = os.path.basename(o.filename or "")
