@@ -106,7 +106,8 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		 * Another id: the slot's command left the driver without a
 		 * completion.
 		 */
-		if (slot->cid == cmd->common.command_id) {
+		if (slot->cid == cmd->common.command_id &&
+		    slot->itag == (u16)rq->internal_tag) {
 			this_cpu_inc(ns->pcpu->requeued);
 			slot->start_ns = ktime_get_ns();
 			return;
@@ -115,6 +116,7 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 	}
 	slot->gen = s->gen;
 	slot->cid = cmd->common.command_id;
+	slot->itag = rq->internal_tag;
 	slot->start_ns = ktime_get_ns();
 	this_cpu_inc(s->tot->submitted);
 }
@@ -133,12 +135,28 @@ void csd_account_requeue(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_stats *s = rcu_dereference(ns->stats);
 	__le16 cid = csd_rq_cmd(rq)->common.command_id;
+	unsigned int tag = le16_to_cpu(cid) & 0xfff;
 	struct csd_slot *slot;
+	u64 seen;
 
-	slot = csd_slot_at(ns, rq->mq_hctx->queue_num, le16_to_cpu(cid) & 0xfff);
-	if (!slot || !slot->start_ns || slot->cid != cid)
+	/*
+	 * The command id may be older than the request's last dispatch (a
+	 * request failed before its setup keeps the id of its last use), so
+	 * the stamp must be this request's: its tag (kept without a
+	 * scheduler) and its scheduler tag (another request may hold the
+	 * driver tag by now).
+	 */
+	if (rq->tag >= 0 && tag != rq->tag)
 		return;
-	slot->start_ns = 0;
+	slot = csd_slot_at(ns, rq->mq_hctx->queue_num, tag);
+	if (!slot)
+		return;
+	seen = READ_ONCE(slot->start_ns);
+	if (!seen || slot->cid != cid || slot->itag != (u16)rq->internal_tag)
+		return;
+	/* A setup of the tag's new owner on another CPU restamps it: keep that. */
+	if (!try_cmpxchg(&slot->start_ns, &seen, 0))
+		return;
 	this_cpu_inc(ns->pcpu->requeued);
 	if (s && slot->gen == s->gen)
 		this_cpu_dec(s->tot->submitted);

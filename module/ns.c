@@ -647,12 +647,17 @@ void csd_ns_fill_entry(const struct csd_ns *ns, struct csd_ns_entry *e)
 	e->requeued = sum.requeued;
 }
 
+/* A region size for csd_ns_new_epoch(): the current one, read under ns->lock. */
+#define CSD_REGION_CURRENT	U64_MAX
+
 /* Replace the epoch: new statistics, optionally with a new region size. */
 static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 {
 	struct csd_stats *old;
 
 	mutex_lock(&ns->lock);
+	if (region_sectors == CSD_REGION_CURRENT)
+		region_sectors = ns->region_sectors;
 	/*
 	 * A new region size (CSD_IOC_CONFIG) is checked under ns->lock, which
 	 * a geometry change (setup_work) holds; the current one always fits
@@ -683,7 +688,8 @@ int csd_ns_reset(struct csd_ns *ns)
 {
 	int cpu, ret;
 
-	ret = csd_ns_new_epoch(ns, ns->region_sectors);
+	/* A geometry change (setup_work) may be changing the region now. */
+	ret = csd_ns_new_epoch(ns, CSD_REGION_CURRENT);
 	if (ret)
 		return ret;
 	for_each_possible_cpu(cpu)

@@ -13,7 +13,7 @@ struct csd_slot {
 	u64 start_ns;	/* 0: free */
 	u32 gen;	/* epoch it was counted in; 0: not counted */
 	u16 cid;	/* command id nvme_setup_cmd() gave the command */
-	u16 pad;
+	u16 itag;	/* the request's scheduler tag (0xffff: none) */
 };
 
 /* Namespace counters outside any epoch, one copy per CPU. */
