@@ -668,7 +668,7 @@ static inline int csd_debugfs_trace_reads(int fd, char *buf, size_t size,
 	char pat[300];
 	int i, lines = 0;
 	size_t len = 0;
-	char *l;
+	char *l, *e;
 
 	snprintf(pat, sizeof(pat), " %s ", disk);
 	buf[0] = 0;
@@ -680,10 +680,14 @@ static inline int csd_debugfs_trace_reads(int fd, char *buf, size_t size,
 		if (n > 0)
 			len += n;
 		buf[len] = 0;
+		/* Whole lines only, each on its own. */
 		lines = 0;
-		for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+		for (l = buf; (e = strchr(l, '\n')); l = e + 1) {
+			*e = 0;
 			if (strstr(l, pat) && strstr(l, " read "))
 				lines++;
+			*e = '\n';
+		}
 	}
 	return lines;
 }

@@ -13,6 +13,8 @@
 #include "csd_lib.h"
 #include "csd_harness.h"
 
+#include <csd/hist.h>
+
 #define REC	sizeof(struct csd_trace_rec)
 
 /*
@@ -77,6 +79,65 @@ static int paths_sum(int fd, const char *head, __u64 *sub, __u64 *done, int *pat
 	return 0;
 }
 
+/*
+ * What the head's p50 of 4 KiB reads must be: @head's paths' histograms
+ * (CSD_IOC_GET_HIST) added bucket by bucket, the bucket at rank
+ * ceil(count / 2), its midpoint clamped to [@min, @max].
+ */
+static int head_p50(int fd, const char *head, __u64 min, __u64 max, __u64 *p50)
+{
+	static const struct csd_hist_layout l = CSD_HIST_LAYOUT_ROWS;
+	static __u64 sum[CSD_HIST_BUCKETS], b[CSD_HIST_BUCKETS];
+	static struct csd_ns_entry ents[64];
+	struct csd_ns_list a = {
+		.size = sizeof(a), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int s1, c, n1, s2, n2, i, k;
+	__u64 count = 0, mid;
+	char t1, t2;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &a) || sscanf(head, "nvme%un%u%c", &s2, &n2, &t2) != 2)
+		return -1;
+	memset(sum, 0, sizeof(sum));
+	for (i = 0; i < a.count; i++) {
+		struct csd_hist h = {
+			.size = sizeof(h), .ns_id = ents[i].id, .op = CSD_OP_READ,
+			.size_class = CSD_SZ_4K, .nr_buckets = CSD_HIST_BUCKETS,
+			.buckets = (__u64)(unsigned long)b,
+		};
+
+		if (sscanf(ents[i].disk, "nvme%uc%un%u%c", &s1, &c, &n1, &t1) != 3 ||
+		    s1 != s2 || n1 != n2 || (ents[i].flags & CSD_NS_F_DEAD))
+			continue;
+		if (ioctl(fd, CSD_IOC_GET_HIST, &h))
+			return -1;
+		for (k = 0; k < CSD_HIST_BUCKETS; k++) {
+			sum[k] += b[k];
+			count += b[k];
+		}
+	}
+	if (!count)
+		return -1;
+	mid = csd_hist_mid(&l, csd_hist_rank(sum, CSD_HIST_BUCKETS, (count * 50 + 99) / 100));
+	*p50 = mid < min ? min : mid > max ? max : mid;
+	return 0;
+}
+
+static int run_u64s(const char *cmd, unsigned long long *v, int n)
+{
+	char line[256] = "";
+	FILE *p = popen(cmd, "r");
+	int got = 0;
+
+	if (!p)
+		return -1;
+	if (fgets(line, sizeof(line), p))
+		got = sscanf(line, "%llu %llu %llu", &v[0], &v[1], &v[2]);
+	pclose(p);
+	return got == n ? 0 : -1;
+}
+
 FIXTURE(mpath) {
 	int fd;
 	char head[64];
@@ -131,7 +192,9 @@ TEST_F(mpath, head_reads_count_on_paths)
  */
 TEST_F(mpath, head_stats_merge_paths)
 {
+	unsigned long long v[3];
 	char cmd[1024];
+	__u64 want;
 
 	ASSERT_EQ(0, csd_direct_reads(self->path, 40, 4096, 0));
 	snprintf(cmd, sizeof(cmd),
@@ -146,6 +209,15 @@ TEST_F(mpath, head_stats_merge_paths)
 		 " $p >= (.[-1] | r4k | .lat_ns.min) and $p <= (.[-1] | r4k | .lat_ns.max))'"
 		 " > /dev/null", self->head, self->head);
 	EXPECT_EQ(0, csd_run(cmd));
+	/* The merged p50, exactly as the paths' histograms added give it. */
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl stats --json %s | jq -r '.[-1].rows[] | select(.op == \"read\" and"
+		 " .size_class == \"<=4K\") | \"\\(.lat_ns.p50) \\(.lat_ns.min) \\(.lat_ns.max)\"'",
+		 self->head);
+	ASSERT_EQ(0, run_u64s(cmd, v, 3));
+	ASSERT_EQ(0, head_p50(self->fd, self->head, v[1], v[2], &want));
+	TH_LOG("%s: p50 %llu ns (min %llu, max %llu)", self->head, v[0], v[1], v[2]);
+	EXPECT_EQ(want, v[0]);
 	snprintf(cmd, sizeof(cmd),
 		 "csdctl stats %s | sed -n '/multipath head over/,$p' | grep -q '^read .*<=4K'",
 		 self->head);

@@ -47,7 +47,7 @@ static long long block_reads(const char *disk)
 static void requeued_reads(struct __test_metadata *_metadata, const char *sched)
 {
 	const struct csd_nvme_ns *ns = csd_conv();
-	char cmd[1024], path[300], nomerges[16], old_sched[128], *b, *e;
+	char cmd[1024], path[300], sched_path[300], nomerges[16], old_sched[128], *b, *e;
 	long long reads0, reads1;
 	struct csd_ns_entry ent;
 	struct csd_reset r;
@@ -65,27 +65,30 @@ static void requeued_reads(struct __test_metadata *_metadata, const char *sched)
 	ASSERT_NE(NULL, e);
 	*e = 0;
 	memmove(old_sched, b + 1, strlen(b + 1) + 1);
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/scheduler", ns->disk);
-	ASSERT_EQ(0, csd_write_str(path, sched));
-	/* One request per read: the block layer must not merge them. */
 	ASSERT_EQ(0, csd_sysfs_read(ns->disk, "queue/nomerges", nomerges, sizeof(nomerges)));
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/nomerges", ns->disk);
-	ASSERT_EQ(0, csd_write_str(path, "2"));
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.ns_id = ent.id;
-	ASSERT_EQ(0, ioctl(fd, CSD_IOC_RESET, &r));
-	reads0 = block_reads(ns->disk);
-
 	snprintf(cmd, sizeof(cmd),
 		 CSD_FIO "--name=rq --filename=%s --direct=1 --ioengine=libaio --rw=read "
 		 "--bs=64k --iodepth=32 --iodepth_batch_submit=32 --size=%dk "
 		 "--output-format=terse >/dev/null 2>/tmp/fio.err", ns->path, IOS * 64);
-	ret = csd_run(cmd);
+
+	/*
+	 * From here to the restore, nothing may end the test: the disk must
+	 * get its scheduler and merging back. One request per read: the
+	 * block layer must not merge them.
+	 */
+	snprintf(sched_path, sizeof(sched_path), "/sys/block/%s/queue/scheduler", ns->disk);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/nomerges", ns->disk);
+	ret = csd_write_str(sched_path, sched) || csd_write_str(path, "2") ||
+	      ioctl(fd, CSD_IOC_RESET, &r);
+	reads0 = block_reads(ns->disk);
+	if (!ret)
+		ret = csd_run(cmd);
 	reads1 = block_reads(ns->disk);
 	csd_write_str(path, nomerges);
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/scheduler", ns->disk);
-	csd_write_str(path, old_sched);
+	csd_write_str(sched_path, old_sched);
 	ASSERT_EQ(0, ret);
 	ASSERT_LE(0, reads0);
 

@@ -206,7 +206,8 @@ static void snap_add_status(struct ns_snap *s, const struct csd_status_entry *e)
 	s->statuses[s->nr_statuses++] = *e;
 }
 
-int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns_snap *out)
+int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, bool pct,
+	     struct ns_snap *out)
 {
 	unsigned int rows = 0, statuses = 0, i;
 	int p, err;
@@ -256,8 +257,12 @@ int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns
 		for (i = 0; i < q->nr_statuses; i++)
 			snap_add_status(out, &q->statuses[i]);
 	}
-	/* Percentiles from the paths' histograms, merged (not averaged). */
-	for (i = 0; i < out->nr_rows; i++) {
+	/*
+	 * Percentiles from the paths' histograms, merged (not averaged). A
+	 * row whose histograms cannot all be read has none, as a row without
+	 * a histogram in the kernel.
+	 */
+	for (i = 0; pct && i < out->nr_rows; i++) {
 		struct csd_stat_row *r = &out->rows[i];
 		struct hist sum = { .buckets = NULL }, h;
 		unsigned int b;
@@ -268,11 +273,8 @@ int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns
 			err = hist_fetch(fd, s[p].ns.id, 0, r->op, r->size_class, 0, &h);
 			if (err == -ENOENT || err == -ENODEV)
 				continue;	/* a path without that row, or gone */
-			if (err) {
-				hist_free(&sum);
-				snap_free(out);
-				return err;
-			}
+			if (err)
+				break;
 			if (!sum.buckets) {
 				sum = h;
 				continue;
@@ -281,7 +283,7 @@ int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns
 				sum.buckets[b] += h.buckets[b];
 			hist_free(&h);
 		}
-		if (sum.buckets)
+		if (sum.buckets && p == n)
 			row_pct_from_hist(r, &sum);
 		hist_free(&sum);
 	}

@@ -32,10 +32,12 @@ int snaps_fetch(int fd, const char *disk, struct ns_snap **out);
 void snaps_free(struct ns_snap *s, int n);
 /*
  * A multipath head's snapshot from its paths' @s[0..n): counts summed,
- * rows and statuses merged, each row's percentiles from the paths'
- * histograms merged (CSD_IOC_GET_HIST). Named @head, ns.id 0. 0 or -errno.
+ * rows and statuses merged, and with @pct each row's percentiles from the
+ * paths' histograms merged (CSD_IOC_GET_HIST; none for a row whose
+ * histograms cannot be read). Named @head, ns.id 0. 0, or -EINVAL if n < 1.
  */
-int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, struct ns_snap *out);
+int snap_sum(int fd, const struct ns_snap *s, int n, const char *head, bool pct,
+	     struct ns_snap *out);
 /* Free what snap_fetch() or snap_sum() allocated in @s. */
 void snap_release(struct ns_snap *s);
 const struct ns_snap *snap_find(const struct ns_snap *s, int n, __u32 ns_id);

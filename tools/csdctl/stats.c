@@ -358,18 +358,15 @@ int cmd_stats(int argc, char **argv)
 	}
 
 	/* DISK names a multipath head when it has several paths. */
-	if (disk && n > 1 && !(opts.given & (OPT_PROMETHEUS | OPT_CLASS))) {
-		ret = snap_sum(fd, cur, n, disk_arg(disk), &head);
-		if (ret) {
-			ioctl_error("CSD_IOC_GET_HIST", disk_arg(disk), -ret);
-			snaps_free(prev, np);
-			snaps_free(cur, n);
-			close(fd);
-			return 1;
-		}
+	if (disk && n > 1 && !(opts.given & (OPT_PROMETHEUS | OPT_CLASS)) &&
+	    !snap_sum(fd, cur, n, disk_arg(disk), true, &head)) {
 		head_ok = true;
-		if (np > 1 && !snap_sum(fd, prev, np, disk_arg(disk), &head_prev))
-			head_base = snap_base(&head_prev, &head);
+		/* Rates over -i only if every path has its base: same paths, no reset. */
+		for (i = 0; np == n && i < n; i++)
+			if (!stats_base(prev, np, &cur[i]))
+				break;
+		if (np == n && i == n && !snap_sum(fd, prev, np, disk_arg(disk), false, &head_prev))
+			head_base = &head_prev;
 	}
 
 	if (opts.given & OPT_PROMETHEUS) {
