@@ -165,6 +165,16 @@ static DEFINE_SPINLOCK(csd_park_lock);
  */
 static LIST_HEAD(csd_retired);
 
+/* Whether parked epoch @s belongs to the namespace @ns describes. */
+static bool csd_epoch_is_of(const struct csd_stats *s, const struct csd_ns *ns)
+{
+	/* The disk name follows scan order: not part of the identity. */
+	return s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
+	       s->region_sectors == ns->region_sectors &&
+	       s->park_lba_shift == ns->lba_shift && s->park_zoned == ns->zoned &&
+	       !strcmp(s->park_ctrl, ns->ctrl_name);
+}
+
 /*
  * Keep @ns's epoch for when the namespace comes back, evicting the oldest
  * parked epoch when there are too many. False if @ns has nothing to keep.
@@ -187,6 +197,18 @@ bool csd_epoch_park(struct csd_ns *ns, struct csd_stats *s)
 	s->park_lba_shift = ns->lba_shift;
 	s->park_zoned = ns->zoned;
 	spin_lock_irqsave(&csd_park_lock, flags);
+	/*
+	 * One parked epoch per namespace: this one supersedes an older one
+	 * (a namespace removed and found again before the reaper dropped its
+	 * old entry has a newer epoch, and both end up here).
+	 */
+	list_for_each_entry_safe(evict, tmp, &csd_parked, park_node) {
+		if (!csd_epoch_is_of(evict, ns))
+			continue;
+		list_move(&evict->park_node, &gone);
+		csd_nr_parked--;
+		csd_park_bytes -= atomic64_read(&evict->mem);
+	}
 	list_add_tail(&s->park_node, &csd_parked);
 	csd_nr_parked++;
 	csd_park_bytes += atomic64_read(&s->mem);
@@ -263,13 +285,9 @@ struct csd_stats *csd_epoch_unpark(struct csd_ns *ns)
 	if (ns->admin)
 		return NULL;
 	spin_lock_irqsave(&csd_park_lock, flags);
-	list_for_each_entry(s, &csd_parked, park_node) {
-		/* The disk name follows scan order: not part of the identity. */
-		if (s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
-		    s->region_sectors == ns->region_sectors &&
-		    s->park_lba_shift == ns->lba_shift &&
-		    s->park_zoned == ns->zoned &&
-		    !strcmp(s->park_ctrl, ns->ctrl_name)) {
+	/* The newest first (csd_epoch_park() keeps one a namespace anyway). */
+	list_for_each_entry_reverse(s, &csd_parked, park_node) {
+		if (csd_epoch_is_of(s, ns)) {
 			list_del(&s->park_node);
 			csd_nr_parked--;
 			csd_park_bytes -= atomic64_read(&s->mem);

@@ -367,6 +367,16 @@ TEST_F(fault, nvme_core_reload)
 	struct csd_info info;
 	int i;
 
+	/*
+	 * csd knows a parked namespace again by its controller's name (and
+	 * nsid and geometry), and a controller removed and rescanned by an
+	 * earlier test may be nvme1 now, while a fresh nvme-core numbers it
+	 * nvme0: one reload first, so that the name stays across the ones
+	 * below. (The name is a weak identity: see the notes on issue 11.)
+	 */
+	ASSERT_EQ(0, csd_nvme_down());
+	ASSERT_EQ(0, csd_nvme_up());
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &after));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 5, 4096, 0));
 		ASSERT_EQ(0, csd_find_ns(self->fd, csd_conv()->disk, &before));
@@ -380,10 +390,80 @@ TEST_F(fault, nvme_core_reload)
 		EXPECT_EQ(2, info.hook_attached);
 		ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &after));
 		/* The statistics survived the reload (the epoch was parked). */
+		EXPECT_STREQ(before.ctrl, after.ctrl);
 		EXPECT_GE(after.completed, before.completed);
 	}
 	printf("# csd-reliability: nvme-core reloads=%d\n", i);
 	check_books(_metadata, self->fd, "nvme-core");
+}
+
+/* True while csd lists a removed (dead) entry. */
+static bool dead_entries(int fd)
+{
+	static struct csd_ns_entry ents[64];
+	struct csd_ns_list a = {
+		.size = sizeof(a), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &a))
+		return true;
+	for (i = 0; i < a.count; i++)
+		if (ents[i].flags & CSD_NS_F_DEAD)
+			return true;
+	return false;
+}
+
+/*
+ * A namespace removed and found again at once gets a new entry and epoch
+ * before the reaper drops the old entry, whose epoch the reaper parks
+ * afterwards. An nvme-core reload then parks the new epoch too: the one
+ * that comes back must be the new one, not the older of the two.
+ */
+TEST_F(fault, reload_after_removal_brings_back_the_newest_epoch)
+{
+	struct csd_ns_entry old, before, after;
+	struct csd_reset r = { .size = sizeof(r) };
+	char bdf[64], cmd[256];
+	int k;
+
+	/* The old epoch: counted from zero, nothing in it. */
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &old));
+	r.ns_id = old.id;
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
+	/* Out of the PCI bus and back at once. */
+	ASSERT_EQ(0, ctrl_pci(bdf, sizeof(bdf)));
+	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
+	ASSERT_EQ(0, csd_run(cmd));
+	ASSERT_TRUE(csd_wait_path(csd_conv()->path, false, 10000) || !csd_conv()->disk[0]);
+	ASSERT_EQ(0, csd_run("echo 1 > /sys/bus/pci/rescan"));
+	for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
+		usleep(20000);
+	ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
+	/* The new epoch: more than the old one's nothing. */
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &before));
+	/*
+	 * Parked epochs are known by controller name: if the rescan named
+	 * the controller anew (its old instance was not free yet), the two
+	 * epochs are of two "namespaces" and the case is not the one tested.
+	 */
+	if (strcmp(before.ctrl, old.ctrl))
+		SKIP(return, "the rescan named the controller %s, not %s", before.ctrl, old.ctrl);
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 7, 4096, 0));
+	/* The reaper drops the old entries (parking their epochs): a bound. */
+	for (k = 0; k < 1000 && dead_entries(self->fd); k++)
+		usleep(10000);
+	ASSERT_FALSE(dead_entries(self->fd));
+	ASSERT_EQ(0, csd_find_ns(self->fd, csd_conv()->disk, &before));
+	ASSERT_LE(7, before.completed);
+	ASSERT_EQ(0, csd_nvme_down());
+	ASSERT_EQ(0, csd_nvme_up());
+	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &after));
+	TH_LOG("%s: %llu completed before the reload, %llu after", csd_conv()->disk,
+	       (unsigned long long)before.completed, (unsigned long long)after.completed);
+	EXPECT_LE(before.completed, after.completed);
+	check_books(_metadata, self->fd, "removal+reload");
 }
 
 TEST_HARNESS_MAIN
