@@ -96,6 +96,26 @@ static int admin_identify_ctrl(int fd)
 	return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 }
 
+/*
+ * Open the emulated controller's character device (name @ctrl) and send
+ * one identify, so that csd has its admin entry; the fd, or -1.
+ */
+static int open_ctrl_identified(char *ctrl, size_t len)
+{
+	char path[64];
+	int fd;
+
+	if (csd_ctrl_by_serial(CSD_SERIAL, ctrl, len))
+		return -1;
+	snprintf(path, sizeof(path), "/dev/%s", ctrl);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && admin_identify_ctrl(fd)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* The controller's admin-queue entry, found by its controller name. */
 static int find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
 {
@@ -131,14 +151,11 @@ TEST_F(io, reset_with_admin_entries)
 	struct csd_reset r = { .size = sizeof(r) };
 	unsigned int i, found;
 	struct csd_ns_entry a;
-	char ctrl[32], path[64];
+	char ctrl[32];
 	int fd;
 
-	ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
-	snprintf(path, sizeof(path), "/dev/%s", ctrl);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open_ctrl_identified(ctrl, sizeof(ctrl));
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, admin_identify_ctrl(fd));
 	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a));
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 3, 4096, 0));
 	EXPECT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
@@ -167,14 +184,11 @@ TEST_F(io, admin_not_counted_as_io)
 	static struct csd_snap st;
 	struct csd_info i0, i1;
 	unsigned int i, found = 0;
-	char ctrl[32], path[64];
+	char ctrl[32];
 	int fd;
 
-	ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
-	snprintf(path, sizeof(path), "/dev/%s", ctrl);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open_ctrl_identified(ctrl, sizeof(ctrl));	/* the admin entry exists */
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, admin_identify_ctrl(fd));	/* the admin entry exists */
 	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a0));
 	snap(_metadata, self->fd, &z0, &c0, &i0);
 	for (i = 0; i < 5; i++)
