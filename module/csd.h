@@ -28,6 +28,9 @@ struct seq_file;
 
 #define CSD_VERSION	"0.2.0"
 
+/* A subsystem NQN and its NUL (nvme-core's subnqn has no room for it). */
+#define CSD_NQN_LEN	(CSD_NVME_SUBSYS_NQN_LEN + 1)
+
 /* Counters that belong to no namespace. */
 struct csd_global_pcpu {
 	u64 admin_submitted;

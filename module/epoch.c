@@ -148,7 +148,8 @@ void csd_stats_free(struct csd_stats *s)
 
 /*
  * Epochs of namespaces that went away with nvme_core, waiting for the same
- * namespace (controller name, nsid, capacity and region size) to come back.
+ * namespace (subsystem NQN, controller ID, nsid, geometry and region size)
+ * to come back: see csd_epoch_is_of().
  */
 #define CSD_PARK_MAX	64
 #define CSD_PARK_BYTES	(64ULL << 20)
@@ -165,14 +166,20 @@ static DEFINE_SPINLOCK(csd_park_lock);
  */
 static LIST_HEAD(csd_retired);
 
-/* Whether parked epoch @s belongs to the namespace @ns describes. */
+/*
+ * Whether parked epoch @s belongs to the namespace @ns describes: the
+ * same namespace (subsystem NQN, nsid) through the same controller
+ * (controller ID: each path of a multipath namespace has its own epoch),
+ * with the same geometry. Disk and controller names are given in probe
+ * order (a reloaded nvme-core or a rescanned controller may swap them
+ * between two drives): not part of the identity.
+ */
 static bool csd_epoch_is_of(const struct csd_stats *s, const struct csd_ns *ns)
 {
-	/* The disk name follows scan order: not part of the identity. */
 	return s->park_nsid == ns->nsid && s->park_capacity == ns->capacity &&
 	       s->region_sectors == ns->region_sectors &&
 	       s->park_lba_shift == ns->lba_shift && s->park_zoned == ns->zoned &&
-	       !strcmp(s->park_ctrl, ns->ctrl_name);
+	       s->park_cntlid == ns->cntlid && !strcmp(s->park_subnqn, ns->subnqn);
 }
 
 /*
@@ -185,13 +192,15 @@ bool csd_epoch_park(struct csd_ns *ns, struct csd_stats *s)
 	unsigned long flags;
 	LIST_HEAD(gone);
 
-	if (ns->admin)
+	/* No NQN, no identity: better lost than given to another drive. */
+	if (ns->admin || !ns->subnqn[0])
 		return false;
 	/* A row still waiting for it gets its histogram when unparked. */
 	cancel_work_sync(&s->hist_work);
 	s->ns = NULL;
 	s->unparked = false;
-	strscpy(s->park_ctrl, ns->ctrl_name, sizeof(s->park_ctrl));
+	strscpy(s->park_subnqn, ns->subnqn, sizeof(s->park_subnqn));
+	s->park_cntlid = ns->cntlid;
 	s->park_nsid = ns->nsid;
 	s->park_capacity = ns->capacity;
 	s->park_lba_shift = ns->lba_shift;
@@ -282,7 +291,7 @@ struct csd_stats *csd_epoch_unpark(struct csd_ns *ns)
 	struct csd_stats *s, *found = NULL;
 	unsigned long flags;
 
-	if (ns->admin)
+	if (ns->admin || !ns->subnqn[0])
 		return NULL;
 	spin_lock_irqsave(&csd_park_lock, flags);
 	/* The newest first (csd_epoch_park() keeps one a namespace anyway). */

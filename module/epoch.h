@@ -95,7 +95,8 @@ struct csd_stats {
 	struct csd_ns *ns;
 	/* While parked (nvme_core gone): who the epoch belongs to. */
 	struct list_head park_node;
-	char park_ctrl[CSD_NAME_LEN];
+	char park_subnqn[CSD_NQN_LEN];
+	u16 park_cntlid;
 	u32 park_nsid;
 	u32 park_lba_shift;
 	bool park_zoned;

@@ -27,7 +27,7 @@ done
 command -v bpftool > /dev/null || die "bpftool not found (make deps)"
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.ko"' EXIT
+trap 'rm -f "$tmp" "$tmp.ko" "$tmp.base"' EXIT
 case "$ko" in
 *.xz) xz -dc "$ko" > "$tmp.ko" ;;
 *.zst) zstd -qdc "$ko" > "$tmp.ko" ;;
@@ -36,6 +36,9 @@ case "$ko" in
 esac
 bpftool -B "$kdir/vmlinux" btf dump file "$tmp.ko" > "$tmp" 2>/dev/null ||
 	die "cannot read the BTF of $ko"
+# The base types too: a member's array type may be vmlinux's.
+bpftool btf dump file "$kdir/vmlinux" > "$tmp.base" 2>/dev/null ||
+	die "cannot read the BTF of $kdir/vmlinux"
 
 # member STRUCT FIELD: the byte offset of FIELD in STRUCT
 member() {
@@ -45,11 +48,32 @@ member() {
 		in_s && $1 == m { sub("bits_offset=", "", $3); print $3 / 8; exit }
 	' "$tmp"
 }
+# nelems STRUCT FIELD: the number of elements of array FIELD in STRUCT
+nelems() {
+	local id
+	id=$(awk -v s="'$1'" -v m="'$2'" '
+		$2 == "STRUCT" && $3 == s { in_s = 1; next }
+		in_s && /^\[/ { exit }
+		in_s && $1 == m { sub("type_id=", "", $2); print $2; exit }
+	' "$tmp")
+	[ -n "$id" ] || return 0
+	awk -v id="[$id]" '
+		$1 == id && $2 == "ARRAY" { sub("nr_elems=", "", $NF); print $NF; exit }
+	' "$tmp" "$tmp.base"
+}
 cmd=$(member nvme_request cmd) retries=$(member nvme_request retries)
 status=$(member nvme_request status) ctrl=$(member nvme_request ctrl)
 instance=$(member nvme_ctrl instance)
 genctr=$(member nvme_request genctr) ns_ctrl=$(member nvme_ns ctrl)
 admin_q=$(member nvme_ctrl admin_q)
+# Who a namespace is, whatever its controller is called: the subsystem's
+# NQN and the controller's ID in it (parked epochs are matched by them).
+ctrl_subsys=$(member nvme_ctrl subsys) cntlid=$(member nvme_ctrl cntlid)
+subnqn=$(member nvme_subsystem subnqn) subnqn_len=$(nelems nvme_subsystem subnqn)
+[ -n "$ctrl_subsys" ] && [ -n "$cntlid" ] ||
+	die "struct nvme_ctrl in $ko lacks subsys or cntlid"
+[ -n "$subnqn" ] && [ -n "$subnqn_len" ] ||
+	die "struct nvme_subsystem in $ko lacks the array subnqn"
 # Multipath heads (CONFIG_NVME_MULTIPATH); -1 where nvme-core has none.
 ns_head=$(member nvme_ns head) head_disk=$(member nvme_ns_head disk)
 [ -n "$ns_head" ] || die "struct nvme_ns in $ko lacks head"
@@ -79,6 +103,10 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_CTRL_ADMIN_Q_OFF	$admin_q
 #define CSD_NVME_NS_HEAD_OFF		$ns_head
 #define CSD_NVME_HEAD_DISK_OFF		$head_disk
+#define CSD_NVME_CTRL_SUBSYS_OFF	$ctrl_subsys
+#define CSD_NVME_CTRL_CNTLID_OFF	$cntlid
+#define CSD_NVME_SUBSYS_NQN_OFF		$subnqn
+#define CSD_NVME_SUBSYS_NQN_LEN		$subnqn_len
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

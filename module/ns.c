@@ -393,17 +393,32 @@ int csd_ns_ensure_tables(struct csd_ns *ns)
 }
 
 /*
- * The controller's name, nvme<instance>, from nvme-core's private structs
- * at offsets checked against BTF: the disk's parent device is not set yet
- * when the first commands of a new namespace (zone revalidation) run.
+ * The controller's name, nvme<instance>, and who it is: its subsystem's
+ * NQN and its controller ID there. From nvme-core's private structs at
+ * offsets read from BTF (the disk's parent device is not set yet when
+ * the first commands of a new namespace, zone revalidation, run). The
+ * name is what users see, but it is given in probe order and changes
+ * when nvme-core is reloaded or a controller is rescanned while its old
+ * instance is held; NQN and controller ID do not (see epoch.c).
  */
 static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 {
 	void *ctrl = csd_rq_ctrl(rq);
 	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
+	void *subsys;
 
 	ns->ctrl_instance = instance;
 	snprintf(ns->ctrl_name, sizeof(ns->ctrl_name), "nvme%d", instance);
+	ns->subnqn[0] = '\0';
+	if (!ctrl)
+		return;
+	ns->cntlid = *(u16 *)((u8 *)ctrl + CSD_NVME_CTRL_CNTLID_OFF);
+	/* Set before nvme-core scans namespaces; not yet for the admin queue. */
+	subsys = READ_ONCE(*(void **)((u8 *)ctrl + CSD_NVME_CTRL_SUBSYS_OFF));
+	if (!subsys || !virt_addr_valid(subsys))
+		return;
+	memcpy(ns->subnqn, (u8 *)subsys + CSD_NVME_SUBSYS_NQN_OFF, CSD_NVME_SUBSYS_NQN_LEN);
+	ns->subnqn[CSD_NVME_SUBSYS_NQN_LEN] = '\0';
 }
 
 /*

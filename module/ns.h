@@ -60,6 +60,9 @@ struct csd_ns {
 	char disk_name[CSD_NAME_LEN];
 	char ctrl_name[CSD_NAME_LEN];
 	int ctrl_instance;		/* N of nvmeN, -1 if unknown */
+	/* Who it is, whatever its names: subsystem NQN, controller ID. */
+	char subnqn[CSD_NQN_LEN];	/* "" if nvme-core had none yet */
+	u16 cntlid;
 	struct csd_ns_pcpu __percpu *pcpu;
 
 	/* Tables, set up by setup_work, read by the probes under RCU. */

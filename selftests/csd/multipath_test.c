@@ -124,6 +124,46 @@ static int head_p50(int fd, const char *head, __u64 min, __u64 max, __u64 *p50)
 	return 0;
 }
 
+/*
+ * The completed count of each path of @head, by controller ID (debugfs
+ * diag of the path): done[cntlid], for cntlid < @n; -1 on error.
+ */
+static int paths_by_cntlid(int fd, const char *head, __u64 *done, unsigned int n, int *paths)
+{
+	static struct csd_ns_entry ents[64];
+	struct csd_ns_list a = {
+		.size = sizeof(a), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int s1, c, n1, s2, n2, i, id;
+	char t1, t2, cmd[256], line[64];
+	FILE *p;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &a) || sscanf(head, "nvme%un%u%c", &s2, &n2, &t2) != 2)
+		return -1;
+	memset(done, 0, n * sizeof(*done));
+	*paths = 0;
+	for (i = 0; i < a.count; i++) {
+		if (sscanf(ents[i].disk, "nvme%uc%un%u%c", &s1, &c, &n1, &t1) != 3 ||
+		    s1 != s2 || n1 != n2 || (ents[i].flags & CSD_NS_F_DEAD))
+			continue;
+		snprintf(cmd, sizeof(cmd), "sed -n 's/^cntlid: *//p' /sys/kernel/debug/csd/%s/diag",
+			 ents[i].disk);
+		p = popen(cmd, "r");
+		if (!p)
+			return -1;
+		id = n;
+		if (fgets(line, sizeof(line), p) && sscanf(line, "%u", &id) != 1)
+			id = n;
+		pclose(p);
+		if (id >= n)
+			return -1;
+		done[id] = ents[i].completed;
+		(*paths)++;
+	}
+	return 0;
+}
+
 static int run_u64s(const char *cmd, unsigned long long *v, int n)
 {
 	char line[256] = "";
@@ -265,6 +305,47 @@ TEST_F(mpath, trace_by_head_device)
 	for (i = 0; i < n; i++)
 		EXPECT_EQ(100, recs[i].slba);
 	close(tfd);
+}
+
+/*
+ * Each path of a namespace has its own epoch, and each comes back to its
+ * own path after nvme-core is reloaded: the two paths share subsystem
+ * NQN, nsid and geometry and differ only by controller ID (their names
+ * follow probe order). The paths' counts are made far apart first, so
+ * that a swap shows.
+ */
+TEST_F(mpath, paths_keep_their_epochs_across_nvme_core_reload)
+{
+	__u64 before[8], after[8];
+	int paths, k, c;
+
+	/* numa: every read on one path. */
+	ASSERT_EQ(0, csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do "
+			     "echo numa > $p; done"));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 64, 4096, 0));
+	ASSERT_EQ(0, paths_by_cntlid(self->fd, self->head, before, 8, &paths));
+	ASSERT_EQ(2, paths);
+	for (c = 0; c < 8; c++)
+		if (before[c])
+			TH_LOG("cntlid %d: %llu completed before", c, (unsigned long long)before[c]);
+	ASSERT_EQ(0, csd_nvme_down());
+	ASSERT_EQ(0, csd_nvme_up());
+	for (k = 0; k < 500 && find_head(false, self->head, sizeof(self->head)); k++)
+		usleep(20000);
+	ASSERT_EQ(0, find_head(false, self->head, sizeof(self->head)));
+	snprintf(self->path, sizeof(self->path), "/dev/%s", self->head);
+	ASSERT_EQ(0, csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do "
+			     "echo round-robin > $p; done"));
+	ASSERT_EQ(0, csd_direct_reads(self->path, 8, 4096, 0));
+	ASSERT_EQ(0, paths_by_cntlid(self->fd, self->head, after, 8, &paths));
+	ASSERT_EQ(2, paths);
+	for (c = 0; c < 8; c++) {
+		if (!before[c] && !after[c])
+			continue;
+		TH_LOG("cntlid %d: %llu completed before, %llu after", c,
+		       (unsigned long long)before[c], (unsigned long long)after[c]);
+		EXPECT_LE(before[c], after[c]);
+	}
 }
 
 TEST_HARNESS_MAIN
