@@ -186,8 +186,11 @@ static int csd_diag_show(struct seq_file *m, void *v)
 	if (st)
 		seq_printf(m, "zone_unbinned: %lld\n", atomic64_read(&st->zone_unbinned));
 	rcu_read_unlock();
-	seq_printf(m, "subnqn:    %s\n", ns->subnqn);
-	seq_printf(m, "cntlid:    %u\n", ns->cntlid);
+	/* An admin queue is seen before nvme-core knows its subsystem. */
+	if (!ns->admin) {
+		seq_printf(m, "subnqn:    %s\n", ns->subnqn[0] ? ns->subnqn : "-");
+		seq_printf(m, "cntlid:    %u\n", ns->cntlid);
+	}
 	seq_printf(m, "hctx:      %u of %u\n", READ_ONCE(ns->slot_rows), ns->nr_hctx);
 	seq_printf(m, "depth:     %u\n", ns->depth);
 	seq_printf(m, "mem_bytes: %llu\n", csd_ns_mem(ns));

@@ -22,6 +22,8 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -399,7 +401,8 @@ int csd_ns_ensure_tables(struct csd_ns *ns)
  * the first commands of a new namespace, zone revalidation, run). The
  * name is what users see, but it is given in probe order and changes
  * when nvme-core is reloaded or a controller is rescanned while its old
- * instance is held; NQN and controller ID do not (see epoch.c).
+ * instance is held; NQN and a PCIe controller's ID do not (see epoch.c;
+ * a fabrics controller's ID is the target's choice at each connect).
  */
 static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 {
@@ -415,10 +418,17 @@ static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
 	ns->cntlid = *(u16 *)((u8 *)ctrl + CSD_NVME_CTRL_CNTLID_OFF);
 	/* Set before nvme-core scans namespaces; not yet for the admin queue. */
 	subsys = READ_ONCE(*(void **)((u8 *)ctrl + CSD_NVME_CTRL_SUBSYS_OFF));
-	if (!subsys || !virt_addr_valid(subsys))
-		return;
-	memcpy(ns->subnqn, (u8 *)subsys + CSD_NVME_SUBSYS_NQN_OFF, CSD_NVME_SUBSYS_NQN_LEN);
-	ns->subnqn[CSD_NVME_SUBSYS_NQN_LEN] = '\0';
+	/*
+	 * The layout check (hooks.c) does not cover this pointer: copy
+	 * without faulting, and take only an NQN nvme-core could have made
+	 * (NUL-terminated within the array, "nqn." first).
+	 */
+	if (!subsys || !virt_addr_valid(subsys) ||
+	    copy_from_kernel_nofault(ns->subnqn, (u8 *)subsys + CSD_NVME_SUBSYS_NQN_OFF,
+				     CSD_NVME_SUBSYS_NQN_LEN) ||
+	    !memchr(ns->subnqn, '\0', CSD_NVME_SUBSYS_NQN_LEN) ||
+	    strncmp(ns->subnqn, "nqn.", 4))
+		ns->subnqn[0] = '\0';
 }
 
 /*

@@ -472,7 +472,9 @@ static bool debugfs_knows_who(const char *disk, const char *ctrl)
  * swap names that way, so the parked epoch must follow the namespace
  * (subsystem NQN, controller ID, nsid), not the controller's name: here
  * the rescanned controller is nvme1 when nvme-core goes and nvme0 when it
- * comes back, and its statistics come back with it.
+ * comes back, and its statistics come back with it. (The names are those
+ * of the default guest, whose one controller a fresh nvme-core calls
+ * nvme0; the test asserts only that they change.)
  */
 TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 {
@@ -484,9 +486,8 @@ TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 	ASSERT_EQ(0, csd_nvme_down());
 	ASSERT_EQ(0, csd_nvme_up());
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &old));
-	ASSERT_STREQ("nvme0", old.ctrl);
 	ASSERT_TRUE(debugfs_knows_who(old.disk, old.ctrl));
-	/* Out of the PCI bus and back while nvme0 is held: it comes back as nvme1. */
+	/* Out of the PCI bus and back while its instance is held: a new name. */
 	snprintf(dev, sizeof(dev), "/dev/%s", old.ctrl);
 	hold = open(dev, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(hold, 0);
@@ -500,7 +501,7 @@ TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 	close(hold);
 	ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &before));
-	ASSERT_STREQ("nvme1", before.ctrl);
+	ASSERT_STRNE(old.ctrl, before.ctrl);
 	ASSERT_TRUE(debugfs_knows_who(before.disk, before.ctrl));
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 9, 4096, 0));
 	for (k = 0; k < 1000 && dead_entries(self->fd); k++)
@@ -512,7 +513,7 @@ TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 	ASSERT_EQ(0, csd_nvme_down());
 	ASSERT_EQ(0, csd_nvme_up());
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &after));
-	ASSERT_STREQ("nvme0", after.ctrl);
+	ASSERT_STRNE(before.ctrl, after.ctrl);
 	TH_LOG("%s: %llu completed as %s, %llu as %s", after.disk,
 	       (unsigned long long)before.completed, before.ctrl,
 	       (unsigned long long)after.completed, after.ctrl);

@@ -318,6 +318,7 @@ TEST_F(mpath, paths_keep_their_epochs_across_nvme_core_reload)
 {
 	__u64 before[8], after[8];
 	int paths, k, c;
+	char cmd[512];
 
 	/* numa: every read on one path. */
 	ASSERT_EQ(0, csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do "
@@ -334,6 +335,16 @@ TEST_F(mpath, paths_keep_their_epochs_across_nvme_core_reload)
 		usleep(20000);
 	ASSERT_EQ(0, find_head(false, self->head, sizeof(self->head)));
 	snprintf(self->path, sizeof(self->path), "/dev/%s", self->head);
+	/*
+	 * The head appears with the first controller; the second probes on
+	 * its own: wait until both paths of the head exist and are live.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "n=%s; n=${n##*n}; [ $(ls -d /sys/block/nvme*c*n$n 2>/dev/null | wc -l) -eq 2 ] && "
+		 "[ $(cat /sys/class/nvme/nvme*/state | grep -c '^live$') -eq 2 ]", self->head);
+	for (k = 0; k < 500 && csd_run(cmd); k++)
+		usleep(20000);
+	ASSERT_EQ(0, csd_run(cmd));
 	ASSERT_EQ(0, csd_run("for p in /sys/class/nvme-subsystem/*/iopolicy; do "
 			     "echo round-robin > $p; done"));
 	ASSERT_EQ(0, csd_direct_reads(self->path, 8, 4096, 0));
