@@ -40,16 +40,20 @@ export CSD_CACHE
 
 all: module csdctl bpf selftests gdb-constants
 
-# The kernel release of KDIR (for KDIR= builds of other kernels).
-MOD_KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The kernel release of KDIR, as the kernel says it (uname -r): Debian
+# 6.1's "make kernelrelease" prints 6.1.192, its utsrelease.h 6.1.0-N-amd64.
+MOD_KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 	@test -d "$(KDIR)" || { echo "csd: no kernel headers at '$(KDIR)': run 'make deps' (or set KDIR=)"; exit 1; }
 	@module/gen-nvme-layout.sh $(KDIR) $(MOD_KVER) module/nvme_layout.h
+	@module/gen-compat.sh $(KDIR) module/compat_auto.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@# Without BTF, csd's struct_ops and kfuncs would register silently
-	@# and not work: refuse such a module (CSD_ALLOW_NO_BTF=1 overrides).
+	@# and not work: refuse such a module (CSD_ALLOW_NO_BTF=1 overrides),
+	@# unless its BPF is compiled out (kernels before 6.9).
 	@readelf -S module/csd.ko | grep -qE ' \.BTF +' || [ -n "$(CSD_ALLOW_NO_BTF)" ] || \
+		/sbin/modinfo -F bpf module/csd.ko | grep -q '^compiled out' || \
 		{ echo "csd: module/csd.ko has no BTF: install pahole (make deps) and build against headers with vmlinux" >&2; \
 		  rm -f module/csd.ko; exit 1; }
 
@@ -104,7 +108,7 @@ bench: deps
 
 checkpatch: kernel-cache
 	@perl $(CHECKPATCH) --no-tree --strict --terse --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h,$(wildcard module/*.h)) uapi/linux/*.h include/csd/*.h
+		-f $(filter-out %.mod.c,$(wildcard module/*.c)) $(filter-out module/nvme_layout.h module/compat_auto.h,$(wildcard module/*.h)) module/conftest/*.c uapi/linux/*.h include/csd/*.h
 	@echo "checkpatch: clean"
 
 # Every shell script in the tree, warnings and errors.
@@ -118,6 +122,6 @@ clean:
 	$(MAKE) -C tools/bpf clean
 	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
-	rm -rf .vm module/nvme_layout.h gdb/gen-constants gdb/csd_constants.py
+	rm -rf .vm module/nvme_layout.h module/compat_auto.h gdb/gen-constants gdb/csd_constants.py
 
 .PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps shellcheck check check-debug demo vm-run gdb bench checkpatch clean

@@ -40,10 +40,13 @@ int csd_bpf_init(void);
 int csd_exec_bpf_init(void);
 int csd_exec_ioctl(struct csd_exec *arg);
 extern bool csd_bpf_available;
+/* Whether csd.ko has BPF programs: module struct_ops need 6.9+ (Kbuild). */
+#define csd_bpf_built true
 #else
 static inline int csd_exec_ioctl(struct csd_exec *arg) { return -EOPNOTSUPP; }
 static inline int csd_bpf_init(void) { return 0; }
 #define csd_bpf_available false
+#define csd_bpf_built false
 #endif
 
 #endif

@@ -91,6 +91,8 @@ static u64 csd_features(void)
 #endif
 	if (csd_bpf_available)
 		f |= CSD_FEAT_BPF;
+	if (!csd_bpf_built)
+		f |= CSD_FEAT_BPF_COMPILED_OUT;
 	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED | CSD_FEAT_EXEC_FORMAT;
 	return f;
 }

@@ -18,6 +18,7 @@
 #include <uapi/linux/csd.h>
 #include <uapi/linux/csd_bpf.h>
 
+#include "compat.h"
 #include "nvme_layout.h"
 #include "status_key.h"
 

@@ -23,22 +23,55 @@ for c in "${cands[@]}"; do
 	[ -f "$c" ] && { ko=$c; break; }
 done
 [ -n "$ko" ] || die "nvme-core.ko for $kver not found (looked in /lib/modules/$kver and the csd cache; set CSD_NVME_CORE_KO)"
-[ -f "$kdir/vmlinux" ] || die "$kdir/vmlinux (base BTF) not found"
 command -v bpftool > /dev/null || die "bpftool not found (make deps)"
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.ko" "$tmp.base"' EXIT
+trap 'rm -f "$tmp" "$tmp.ko" "$tmp.base" "$tmp.vmlinux" "$tmp.btf"' EXIT
+
+# The kernel's own BTF, the base of nvme-core.ko's: the headers' vmlinux
+# (Debian 6.12 ships a BTF-only one), the running kernel's if it is the
+# one built for, or the .BTF section of the kernel image (Debian 6.1's
+# headers have no vmlinux), decompressed as scripts/extract-vmlinux does.
+from_image() {
+	local img=$1 magic unz off
+	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+		unz=${magic%%:*}
+		command -v "$unz" > /dev/null || continue
+		for off in $(LC_ALL=C grep -aboP "${magic#*:}" "$img" | cut -d: -f1); do
+			tail -c+$((off + 1)) "$img" | "$unz" -dc > "$tmp.vmlinux" 2> /dev/null
+			if objcopy -O binary --only-section=.BTF "$tmp.vmlinux" "$tmp.btf" 2> /dev/null &&
+			   [ -s "$tmp.btf" ]; then
+				echo "$tmp.btf"
+				return
+			fi
+		done
+	done
+}
+base=
+if [ -f "$kdir/vmlinux" ]; then
+	base=$kdir/vmlinux
+elif [ "$(uname -r)" = "$kver" ] && [ -f /sys/kernel/btf/vmlinux ]; then
+	base=/sys/kernel/btf/vmlinux
+else
+	for img in "/boot/vmlinuz-$kver" "${CSD_CACHE:-$HOME/.cache/csd}/$kver/vmlinuz"; do
+		[ -f "$img" ] || continue
+		base=$(from_image "$img")
+		[ -n "$base" ] && break
+	done
+fi
+[ -n "$base" ] || die "no BTF of $kver itself: $kdir/vmlinux, /sys/kernel/btf/vmlinux (when running $kver) and the .BTF of /boot/vmlinuz-$kver are all missing"
+rm -f "$tmp.vmlinux"
 case "$ko" in
 *.xz) xz -dc "$ko" > "$tmp.ko" ;;
 *.zst) zstd -qdc "$ko" > "$tmp.ko" ;;
 *.gz) gzip -dc "$ko" > "$tmp.ko" ;;
 *) cp "$ko" "$tmp.ko" ;;
 esac
-bpftool -B "$kdir/vmlinux" btf dump file "$tmp.ko" > "$tmp" 2>/dev/null ||
+bpftool -B "$base" btf dump file "$tmp.ko" > "$tmp" 2>/dev/null ||
 	die "cannot read the BTF of $ko"
 # The base types too: a member's array type may be vmlinux's.
-bpftool btf dump file "$kdir/vmlinux" > "$tmp.base" 2>/dev/null ||
-	die "cannot read the BTF of $kdir/vmlinux"
+bpftool btf dump file "$base" > "$tmp.base" 2>/dev/null ||
+	die "cannot read the BTF of $base"
 
 # member STRUCT FIELD: the byte offset of FIELD in STRUCT
 member() {

@@ -103,7 +103,8 @@ static int csd_inflight_grow(struct csd_inflight_set *set, u32 more)
 
 	if (want <= set->max)
 		return 0;
-	e = kvrealloc(set->e, array_size(want, sizeof(*e)), GFP_KERNEL);
+	e = csd_kvrealloc(set->e, array_size(set->max, sizeof(*e)),
+			  array_size(want, sizeof(*e)), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
 	set->e = e;

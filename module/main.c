@@ -46,7 +46,11 @@ static int __init csd_init(void)
 		goto err_chardev;
 	}
 
-	pr_info("loaded, version %s\n", CSD_VERSION);
+	if (csd_bpf_built)
+		pr_info("loaded, version %s\n", CSD_VERSION);
+	else
+		pr_info("loaded, version %s, without BPF programs: this kernel cannot register struct_ops from a module (6.9+)\n",
+			CSD_VERSION);
 	return 0;
 
 err_chardev:
@@ -76,3 +80,8 @@ MODULE_DESCRIPTION("NVMe/ZNS latency accounting and verified BPF offload");
 MODULE_AUTHOR("The csd developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(CSD_VERSION);
+#ifdef CSD_HAVE_BPF
+MODULE_INFO(bpf, "programs (csd_ops, csd_exec_ops)");
+#else
+MODULE_INFO(bpf, "compiled out: module struct_ops need kernel 6.9+");
+#endif

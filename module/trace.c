@@ -294,8 +294,8 @@ static struct csd_tracer *csd_tracer_alloc(const struct csd_trace_open *arg)
 	for_each_possible_cpu(cpu) {
 		struct csd_trace_ring *ring = per_cpu_ptr(t->rings, cpu);
 
-		ring->buf = kvcalloc_node(t->nr, sizeof(*ring->buf),
-					  GFP_KERNEL_ACCOUNT, cpu_to_node(cpu));
+		ring->buf = csd_kvcalloc_node(t->nr, sizeof(*ring->buf),
+					      GFP_KERNEL_ACCOUNT, cpu_to_node(cpu));
 		if (!ring->buf)
 			goto err;
 	}

@@ -282,7 +282,11 @@ static int cmd_info(int argc, char **argv)
 		if (info.features & features[i].bit)
 			printf(" %s", features[i].name);
 	printf("\n");
-	if (!(info.features & CSD_FEAT_BPF))
+	if (info.features & CSD_FEAT_BPF_COMPILED_OUT)
+		printf("bpf:              compiled out: kernel %s cannot register struct_ops\n"
+		       "                  from a module (6.9+); accounting, trace and in-flight work\n",
+		       info.kernel_release);
+	else if (!(info.features & CSD_FEAT_BPF))
 		printf("bpf:              unavailable: csd.ko has no BPF programs (kernel older than 6.9,\n"
 		       "                  no module BTF, or registration failed: see dmesg)\n");
 	printf("nvme hooks:       %s\n", info.hook_attached == 2 ?

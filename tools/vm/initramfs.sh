@@ -23,6 +23,10 @@ say() { echo "csd-initramfs: $*" >&2; }
 # Modules the guest may load, with their dependencies resolved by depmod.
 MODULES="nvme nvme-core nvme-fabrics nvme-auth nvme-keyring nvmet nvme-loop
 	 nvme-tcp nvmet-tcp null_blk configfs"
+# Modules loaded by name at run time, not by symbol (so not in modules.dep):
+# crc64-rocksoft's crypto algorithm, which nvme-core's t10-pi needs where
+# they are modules (Debian 6.1).
+QUIET_MODULES="crc64_rocksoft_generic"
 # Host programs copied with their shared libraries.
 PROGRAMS="/usr/sbin/nvme /usr/bin/fio /usr/bin/jq"
 
@@ -51,21 +55,27 @@ build_base() {
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,root,mnt}
 	mkdir -p "$root/lib/modules/$v"
 	install -m 0755 /bin/busybox "$root/bin/busybox"
-	for m in $MODULES; do
+	for m in $MODULES $QUIET_MODULES; do
 		# A module this kernel does not build (the debug kernel has no
 		# nvme-keyring: nothing of its config selects it) is left out;
 		# one the others need would make modprobe fail in the guest.
-		if ! f=$(modinfo -b "$kc/image" -k "$v" -n "$m" 2>/dev/null); then
-			say "$v has no module $m; leaving it out"
+		if ! modinfo -b "$kc/image" -k "$v" -n "$m" > /dev/null 2>&1; then
+			[[ " $QUIET_MODULES " == *" $m "* ]] ||
+				say "$v has no module $m; leaving it out"
 			continue
 		fi
-		rel=${f#"$kc/image"}
-		mkdir -p "$root$(dirname "$rel")"
-		case "$f" in
-		*.xz) xz -dc "$f" > "$root${rel%.xz}" ;;
-		*.zst) zstd -qdc "$f" > "$root${rel%.zst}" ;;
-		*) cp "$f" "$root$rel" ;;
-		esac
+		# The module and what it needs (Debian 6.1 builds t10-pi and
+		# the CRCs as modules, 6.12 into the kernel).
+		for f in $(modprobe -D -d "$kc/image" -S "$v" "$m" | awk '$1 == "insmod" { print $2 }'); do
+			rel=${f#"$kc/image"}
+			[ -e "$root${rel%.*z*}" ] || [ -e "$root$rel" ] && continue
+			mkdir -p "$root$(dirname "$rel")"
+			case "$f" in
+			*.xz) xz -dc "$f" > "$root${rel%.xz}" ;;
+			*.zst) zstd -qdc "$f" > "$root${rel%.zst}" ;;
+			*) cp "$f" "$root$rel" ;;
+			esac
+		done
 	done
 	cp "$kc/image/lib/modules/$v/modules.builtin"* "$root/lib/modules/$v/" 2>/dev/null || true
 	depmod -b "$root" "$v"

@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Resolve, download and unpack the guest kernel that matches the installed
-# linux-headers-6.12-amd64, plus the few files csd takes from linux-source-6.12
-# (kselftest harness, checkpatch), and promtool. Everything lands in the
-# cache, outside the tree: ${CSD_CACHE:-~/.cache/csd}/<kver>/ and tools/.
+# linux-headers-6.12-amd64 (or, with CSD_KVER=<release>, the installed
+# linux-headers-<release>: Debian's 6.1, trixie-backports' 7.3), plus the few
+# files csd takes from linux-source-6.12 (kselftest harness, checkpatch,
+# scripts/gdb: the same for every guest kernel), and promtool. Everything
+# lands in the cache, outside the tree: ${CSD_CACHE:-~/.cache/csd}/<kver>/
+# (src/ is the 6.12 one, linked) and tools/.
 #
 #   kernel.sh kver     print the kernel release (e.g. 6.12.117+deb12-amd64)
+#   kernel.sh stock    print the release of the 6.12 guest kernel
 #   kernel.sh kdir     print the headers directory (default KDIR)
 #   kernel.sh dir      print the cache directory, after fetching what is missing
 #   kernel.sh fetch    fetch and unpack what is missing (idempotent)
@@ -15,11 +19,9 @@ set -euo pipefail
 CACHE=${CSD_CACHE:-$HOME/.cache/csd}
 say() { echo "csd-kernel: $*" >&2; }
 
-kver() {
-	if [ -n "${CSD_KVER:-}" ]; then
-		echo "$CSD_KVER"
-		return
-	fi
+# The 6.12 guest kernel: the default, and where the source files come from.
+stock() {
+	local dep
 	# The meta package depends on the exact headers package.
 	local dep
 	dep=$(dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 2>/dev/null |
@@ -31,9 +33,16 @@ kver() {
 	echo "${dep#linux-headers-}"
 }
 
-V=$(kver)
+if [ -n "${CSD_KVER:-}" ]; then
+	V=$CSD_KVER
+	SV=$(stock 2>/dev/null || true)
+else
+	SV=$(stock)
+	V=$SV
+fi
 KDIR=/usr/src/linux-headers-$V
 D=$CACHE/$V
+SD=$CACHE/$SV
 
 fetch() {
 	local debver
@@ -53,6 +62,13 @@ fetch() {
 		touch "$D/.image-done"
 	fi
 
+	if [ "$V" != "$SV" ]; then
+		# The harness, checkpatch and scripts/gdb of the 6.12 tree.
+		[ -n "$SV" ] || { say "no linux-headers-6.12-amd64 installed (run make deps)"; exit 1; }
+		CSD_KVER='' "$0" fetch
+		ln -sfn "$SD/src" "$D/src"
+		return
+	fi
 	if [ ! -f "$D/.source-done" ]; then
 		say "downloading linux-source-6.12=$debver (for the kselftest harness and checkpatch)"
 		(cd "$D/dl" && apt-get download -q "linux-source-6.12=$debver" >&2)
@@ -89,8 +105,9 @@ fetch_promtool() {
 
 case "${1:-dir}" in
 kver) echo "$V" ;;
+stock) echo "$SV" ;;
 kdir) echo "$KDIR" ;;
 dir) fetch; fetch_promtool; echo "$D" ;;
 fetch) fetch; fetch_promtool ;;
-*) say "usage: $0 kver|kdir|dir|fetch"; exit 2 ;;
+*) say "usage: $0 kver|stock|kdir|dir|fetch"; exit 2 ;;
 esac

@@ -59,6 +59,12 @@
 #define CSD_FEAT_NS_REQUEUED	_BITULL(5)
 /* struct csd_exec.result_format is the program set's (csd_exec_ops) */
 #define CSD_FEAT_EXEC_FORMAT	_BITULL(6)
+/*
+ * csd.ko was built without BPF programs: its kernel cannot register
+ * struct_ops from a module (before 6.9). Without CSD_FEAT_BPF and
+ * without this bit, BPF was built in but did not come up (see dmesg).
+ */
+#define CSD_FEAT_BPF_COMPILED_OUT _BITULL(7)
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
