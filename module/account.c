@@ -50,12 +50,14 @@ u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
 }
 
 /*
- * True when @ns's size or block size is no longer the one its epoch was
- * made for (a resize, a format): its commands are early until setup_work
- * has made the epoch of the new geometry. The driver changes the geometry
- * with the queue frozen, so no command of the old one is in flight.
+ * True when @ns's size, block size or zone size is no longer the one its
+ * epoch was made for (a resize, a format; on 6.1 a zoned namespace's
+ * first commands come before its zone size is set): its commands are
+ * early until setup_work has made the epoch of the new geometry. The
+ * driver changes the geometry with the queue frozen, so no command of the
+ * old one is in flight.
  */
-static bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 {
 	struct gendisk *disk = READ_ONCE(q->disk);
 	bool pending;
@@ -66,7 +68,8 @@ static bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 	pending = smp_load_acquire(&ns->regeom);
 	if (likely(!pending &&
 		   get_capacity(disk) == READ_ONCE(ns->capacity) &&
-		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift)))
+		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift) &&
+		   (!ns->zoned || q->limits.chunk_sectors == READ_ONCE(ns->zone_sectors))))
 		return false;
 	if (!pending) {
 		WRITE_ONCE(ns->regeom, true);

@@ -30,6 +30,7 @@ struct csd_completion {
 };
 
 void csd_account_requeue(struct csd_ns *ns, struct request *rq);
+bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q);
 bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 			struct csd_completion *c);
 void csd_account_complete(const struct csd_completion *c, int verdict);

@@ -251,17 +251,32 @@ static bool csd_ns_tables_missing(struct csd_ns *ns)
  * current. Returns the old one (to free after a grace period), NULL if
  * there was none, or an ERR_PTR.
  */
-static struct csd_stats *csd_ns_swap_epoch(struct csd_ns *ns, u64 region_sectors)
+static struct csd_stats *csd_ns_swap_epoch(struct csd_ns *ns, u64 region_sectors,
+					   bool unpark)
 {
+	u64 old_region = ns->region_sectors;
 	struct csd_stats *old, *s;
 	unsigned int row;
 
 	lockdep_assert_held(&ns->lock);
-	s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	if (s->nr_regions && !rcu_access_pointer(s->zones)) {
-		csd_stats_free(s);
+	/*
+	 * @unpark (a geometry change): the namespace's parked epoch, if the
+	 * new geometry is the one it had (on 6.1, a zoned namespace back
+	 * after an nvme-core reload is first seen without its zone size).
+	 */
+	ns->region_sectors = region_sectors;
+	s = unpark ? csd_epoch_unpark(ns) : NULL;
+	if (s) {
+		s->unparked = false;
+	} else {
+		s = csd_stats_alloc(ns, region_sectors, GFP_KERNEL);
+		if (s && s->nr_regions && !rcu_access_pointer(s->zones)) {
+			csd_stats_free(s);
+			s = NULL;
+		}
+	}
+	if (!s) {
+		ns->region_sectors = old_region;
 		return ERR_PTR(-ENOMEM);
 	}
 	old = rcu_dereference_protected(ns->stats, lockdep_is_held(&ns->lock));
@@ -297,27 +312,27 @@ static void csd_ns_regeom(struct csd_ns *ns)
 	struct gendisk *disk = READ_ONCE(q->disk);
 	unsigned int lba_shift, old_shift = ns->lba_shift;
 	u64 old_cap = ns->capacity, old_zs = ns->zone_sectors;
-	u64 old_nz = ns->nr_zones, capacity, region;
+	u64 old_nz = ns->nr_zones, capacity, region, zs;
 	struct csd_stats *old;
 
 	if (!disk || csd_ns_is_dead(ns))
 		goto clear;
 	lba_shift = ilog2(queue_logical_block_size(q));
 	capacity = get_capacity(disk);
+	zs = ns->zoned ? q->limits.chunk_sectors : 0;
 	/* A probe that read the fields just before they changed. */
-	if (lba_shift == ns->lba_shift && capacity == ns->capacity)
+	if (lba_shift == ns->lba_shift && capacity == ns->capacity && zs == ns->zone_sectors)
 		goto clear;
 	WRITE_ONCE(ns->lba_shift, lba_shift);
 	WRITE_ONCE(ns->capacity, capacity);
 	if (ns->zoned) {
-		ns->zone_sectors = q->limits.chunk_sectors;
-		ns->nr_zones = ns->zone_sectors ?
-			DIV_ROUND_UP_ULL(capacity, ns->zone_sectors) : 0;
+		WRITE_ONCE(ns->zone_sectors, zs);
+		ns->nr_zones = zs ? DIV_ROUND_UP_ULL(capacity, zs) : 0;
 	}
 	region = ns->region_sectors;
 	if (ns->zoned || !csd_region_fits(ns, region))
 		region = csd_ns_default_region(ns);
-	old = csd_ns_swap_epoch(ns, region);
+	old = csd_ns_swap_epoch(ns, region, true);
 	if (IS_ERR(old)) {
 		/*
 		 * The old epoch stays, and so does the geometry it was made
@@ -326,14 +341,18 @@ static void csd_ns_regeom(struct csd_ns *ns)
 		 */
 		WRITE_ONCE(ns->lba_shift, old_shift);
 		WRITE_ONCE(ns->capacity, old_cap);
-		ns->zone_sectors = old_zs;
+		WRITE_ONCE(ns->zone_sectors, old_zs);
 		ns->nr_zones = old_nz;
 		return;
 	}
-	/* Once, when the new epoch is made (a failure is retried quietly). */
-	pr_info("%s: geometry changed from %llu x %u B to %llu x %u B; new epoch\n",
-		csd_ns_name(ns), old_cap >> (old_shift - SECTOR_SHIFT), 1U << old_shift,
-		capacity >> (lba_shift - SECTOR_SHIFT), 1U << lba_shift);
+	/*
+	 * Once, when the new epoch is made (a failure is retried quietly);
+	 * not for a zone size learnt late (6.1), which is no change.
+	 */
+	if (!ns->zoned || old_zs)
+		pr_info("%s: geometry changed from %llu x %u B to %llu x %u B; new epoch\n",
+			csd_ns_name(ns), old_cap >> (old_shift - SECTOR_SHIFT), 1U << old_shift,
+			capacity >> (lba_shift - SECTOR_SHIFT), 1U << lba_shift);
 	if (old)
 		csd_epoch_retire(old);
 clear:
@@ -692,7 +711,7 @@ static int csd_ns_new_epoch(struct csd_ns *ns, u64 region_sectors)
 	    !csd_region_fits(ns, region_sectors))
 		old = ERR_PTR(-ERANGE);
 	else
-		old = csd_ns_swap_epoch(ns, region_sectors);
+		old = csd_ns_swap_epoch(ns, region_sectors, false);
 	/*
 	 * No epoch before (setup_work has not run, or could not allocate
 	 * one): this one is the first. The command slots too, if missing.
@@ -805,9 +824,20 @@ static void csd_ns_reap(struct work_struct *work)
 	/* A table an allocation failure left out: try again. */
 	mutex_lock(&csd_ns_mutex);
 	csd_epochs_free_retired();
-	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex))
-		if (!csd_ns_is_dead(ns) && csd_ns_tables_missing(ns))
+	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex)) {
+		if (csd_ns_is_dead(ns))
+			continue;
+		/*
+		 * A zoned namespace first seen before its zone size was set
+		 * (6.1 issues its first commands before): no command may
+		 * come to notice it, so the reaper does.
+		 */
+		if (ns->zoned && !READ_ONCE(ns->zone_sectors) &&
+		    READ_ONCE(ns->q->limits.chunk_sectors))
+			csd_geometry_changed(ns, ns->q);
+		else if (csd_ns_tables_missing(ns))
 			queue_work(system_wq, &ns->setup_work);
+	}
 	mutex_unlock(&csd_ns_mutex);
 	if (!READ_ONCE(csd_ns_closing))
 		schedule_delayed_work(&csd_reap_work, CSD_REAP_INTERVAL);

@@ -83,6 +83,7 @@ FIXTURE_SETUP(prog)
 {
 	struct csd_info info;
 
+	CSD_SKIP_WITHOUT_BPF();
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, csd_info(self->fd, &info));

@@ -55,6 +55,32 @@ static inline int csd_info(int fd, struct csd_info *info)
 	return ioctl(fd, CSD_IOC_GET_INFO, info);
 }
 
+/*
+ * Why csd's BPF tests cannot run here, or NULL: on kernels before 6.9
+ * csd.ko is built without BPF programs (CSD_FEAT_BPF_COMPILED_OUT).
+ */
+static inline const char *csd_no_bpf_reason(void)
+{
+	struct csd_info info;
+	int fd = open(CSD_DEVICE_PATH, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return NULL;
+	ret = csd_info(fd, &info);
+	close(fd);
+	if (!ret && (info.features & CSD_FEAT_BPF_COMPILED_OUT))
+		return "csd.ko is built without BPF programs here: this kernel cannot register struct_ops from a module (6.9+)";
+	return NULL;
+}
+
+/* In a test or fixture setup: skip, saying why, where csd has no BPF. */
+#define CSD_SKIP_WITHOUT_BPF()						\
+	do {								\
+		const char *_why = csd_no_bpf_reason();			\
+		if (_why)						\
+			SKIP(return, "%s", _why);			\
+	} while (0)
+
 /* Fill @e with the entry for @disk ("nvme0n1"); returns 0, or -1 if absent. */
 static inline int csd_find_ns(int fd, const char *disk, struct csd_ns_entry *e)
 {
@@ -154,6 +180,16 @@ static inline int csd_run(const char *cmd)
 	int st = system(cmd);
 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Whether this kernel has module @name ("nvme-loop"): Debian 6.1 has no nvme-loop. */
+static inline bool csd_module_exists(const char *name)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "grep -q '/%s\\.ko' /lib/modules/$(uname -r)/modules.dep", name);
+	return csd_run(cmd) == 0;
 }
 
 /* Issue exactly @n O_DIRECT reads of @bs bytes at byte offset @off. */

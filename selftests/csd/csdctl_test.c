@@ -205,6 +205,7 @@ TEST(prog_and_exec)
 	char out[16384], cmd[1024];
 	const char *conv = csd_conv()->disk;
 
+	CSD_SKIP_WITHOUT_BPF();
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
 	/* An unsafe program: refused, with the verifier's reason. */
 	EXPECT_EQ(1, run_capture("csdctl prog load /csd/bpf/bad/read_past_data.bpf.o --name bad 2>&1",

@@ -132,6 +132,7 @@ FIXTURE(exec) {
 
 FIXTURE_SETUP(exec)
 {
+	CSD_SKIP_WITHOUT_BPF();
 	self->fd = csd_open();
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 1, 4096, 0));
@@ -532,6 +533,7 @@ TEST(unknown_result_format_is_refused)
 	struct bpf_map *m;
 	int fd;
 
+	CSD_SKIP_WITHOUT_BPF();
 	snprintf(path, sizeof(path), "%s/bad/bad_format.bpf.o", BPF_DIR);
 	obj = bpf_object__open_file(path, NULL);
 	ASSERT_NE(NULL, obj);
@@ -580,6 +582,7 @@ TEST(verifier_rejects_unsafe_programs)
 	};
 	unsigned int i, failed = 0;
 
+	CSD_SKIP_WITHOUT_BPF();
 	libbpf_set_print(log_print);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[256];
