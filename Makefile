@@ -63,8 +63,10 @@ csdctl:
 bpf:
 	$(MAKE) -C tools/bpf
 
+# The guest kernel of KVER (its nvme-core.ko gives the layout when the
+# running system has no /lib/modules/KVER), the 6.12 source files, promtool.
 kernel-cache:
-	@$(VM)/kernel.sh fetch
+	@CSD_KVER=$(KVER) $(VM)/kernel.sh fetch
 
 # The gdb commands' constants, from the C headers that define them.
 gdb-constants: gdb/csd_constants.py
