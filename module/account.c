@@ -54,8 +54,10 @@ u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
  * epoch was made for (a resize, a format; on 6.1 a zoned namespace's
  * first commands come before its zone size is set): its commands are
  * early until setup_work has made the epoch of the new geometry. The
- * driver changes the geometry with the queue frozen, so no command of the
- * old one is in flight.
+ * driver changes size and block size with the queue frozen, so no command
+ * of the old geometry is in flight; 6.1 sets the zone size after the
+ * unfreeze, so commands in flight then complete as stale. Also called by
+ * the reaper, for an idle zoned namespace.
  */
 bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 {

@@ -540,7 +540,10 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	}
 	/* The geometry, as one: a resize or format changes it under ns->lock. */
 	mutex_lock(&ns->lock);
-	if (arg->flags & CSD_EXEC_F_ZONE) {
+	if (ns->zoned && !ns->zone_sectors) {
+		/* Seen before its zone size (6.1): known within a second. */
+		ret = -EAGAIN;
+	} else if (arg->flags & CSD_EXEC_F_ZONE) {
 		if (!ns->zoned)
 			ret = -EINVAL;
 		else if (arg->zone >= ns->nr_zones)

@@ -12,7 +12,7 @@
 set -euo pipefail
 kdir=$1 out=$2
 shift 2
-src=$(cd "$(dirname "$0")/conftest" && pwd)
+src=$(cd -- "$(dirname "$0")/conftest" > /dev/null && pwd)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -23,9 +23,9 @@ for c in "$src"/*.c; do
 	cp "$c" "$tmp/"
 done
 # One kbuild run for all tests; -k goes on past the ones that fail.
-echo "obj-m := $(printf '%s.o ' "${tests[@]}")" > "$tmp/Kbuild"
-make -k -C "$kdir" M="$tmp" "$@" KCFLAGS=-Werror \
-	$(printf '%s.o ' "${tests[@]}") > "$tmp/log" 2>&1 || true
+objs=("${tests[@]/%/.o}")
+echo "obj-m := ${objs[*]}" > "$tmp/Kbuild"
+make -k -C "$kdir" M="$tmp" "$@" KCFLAGS=-Werror "${objs[@]}" > "$tmp/log" 2>&1 || true
 
 {
 	echo "/* SPDX-License-Identifier: GPL-2.0 */"
@@ -41,17 +41,12 @@ make -k -C "$kdir" M="$tmp" "$@" KCFLAGS=-Werror \
 		fi
 	done
 	echo "#endif"
-} > "$out.tmp"
+} > "$tmp/out"
 # A kbuild that cannot compile the baseline is a broken setup (no
 # compiler, wrong headers), not a kernel without every feature.
 if [ ! -f "$tmp/baseline.o" ]; then
 	cat "$tmp/log" >&2
-	rm -f "$out.tmp"
 	echo "csd: kbuild in $kdir cannot compile even conftest/baseline.c (log above)" >&2
 	exit 1
 fi
-if cmp -s "$out.tmp" "$out"; then
-	rm -f "$out.tmp"
-else
-	mv "$out.tmp" "$out"
-fi
+cmp -s "$tmp/out" "$out" || cp "$tmp/out" "$out"

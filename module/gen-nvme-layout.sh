@@ -33,12 +33,15 @@ trap 'rm -f "$tmp" "$tmp.ko" "$tmp.base" "$tmp.vmlinux" "$tmp.btf"' EXIT
 # one built for, or the .BTF section of the kernel image (Debian 6.1's
 # headers have no vmlinux), decompressed as scripts/extract-vmlinux does.
 from_image() {
-	local img=$1 magic unz off
-	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
-		unz=${magic%%:*}
+	local img=$1 m unz magic rest off
+	# decompressor, magic (tr's octal escapes), a stand-in for all but
+	# the magic's first byte: tr makes the first byte a newline and the
+	# rest the stand-in, and grep finds line starts (no grep -P needed).
+	for m in "xz \\3757zXZ\\000 abcde" "zstd \\050\\265\\057\\375 abc" "gzip \\037\\213\\010 ab"; do
+		read -r unz magic rest <<< "$m"
 		command -v "$unz" > /dev/null || continue
-		for off in $(LC_ALL=C grep -aboP "${magic#*:}" "$img" | cut -d: -f1); do
-			tail -c+$((off + 1)) "$img" | "$unz" -dc > "$tmp.vmlinux" 2> /dev/null
+		for off in $(tr "$magic\n$rest" "\n$rest=" < "$img" | LC_ALL=C grep -abo "^$rest" | cut -d: -f1); do
+			tail -c+"$off" "$img" | "$unz" -dc > "$tmp.vmlinux" 2> /dev/null
 			if objcopy -O binary --only-section=.BTF "$tmp.vmlinux" "$tmp.btf" 2> /dev/null &&
 			   [ -s "$tmp.btf" ]; then
 				echo "$tmp.btf"

@@ -49,7 +49,7 @@ static int __init csd_init(void)
 	if (csd_bpf_built)
 		pr_info("loaded, version %s\n", CSD_VERSION);
 	else
-		pr_info("loaded, version %s, without BPF programs: this kernel cannot register struct_ops from a module (6.9+)\n",
+		pr_info("loaded, version %s, without BPF programs: this kernel cannot register struct_ops from a module (6.9+ with BPF_SYSCALL)\n",
 			CSD_VERSION);
 	return 0;
 
@@ -83,5 +83,5 @@ MODULE_VERSION(CSD_VERSION);
 #ifdef CSD_HAVE_BPF
 MODULE_INFO(bpf, "programs (csd_ops, csd_exec_ops)");
 #else
-MODULE_INFO(bpf, "compiled out: module struct_ops need kernel 6.9+");
+MODULE_INFO(bpf, "compiled out: module struct_ops need kernel 6.9+ with BPF_SYSCALL");
 #endif

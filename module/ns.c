@@ -260,9 +260,9 @@ static struct csd_stats *csd_ns_swap_epoch(struct csd_ns *ns, u64 region_sectors
 
 	lockdep_assert_held(&ns->lock);
 	/*
-	 * @unpark (a geometry change): the namespace's parked epoch, if the
-	 * new geometry is the one it had (on 6.1, a zoned namespace back
-	 * after an nvme-core reload is first seen without its zone size).
+	 * @unpark: the namespace's parked epoch, if the geometry is the one
+	 * it had (on 6.1, a zoned namespace back after an nvme-core reload is
+	 * first seen without its zone size; a resize or format starts anew).
 	 */
 	ns->region_sectors = region_sectors;
 	s = unpark ? csd_epoch_unpark(ns) : NULL;
@@ -332,7 +332,8 @@ static void csd_ns_regeom(struct csd_ns *ns)
 	region = ns->region_sectors;
 	if (ns->zoned || !csd_region_fits(ns, region))
 		region = csd_ns_default_region(ns);
-	old = csd_ns_swap_epoch(ns, region, true);
+	/* A zone size learnt late (6.1) is no change: the parked epoch fits. */
+	old = csd_ns_swap_epoch(ns, region, ns->zoned && !old_zs);
 	if (IS_ERR(old)) {
 		/*
 		 * The old epoch stays, and so does the geometry it was made
@@ -835,7 +836,8 @@ static void csd_ns_reap(struct work_struct *work)
 		if (ns->zoned && !READ_ONCE(ns->zone_sectors) &&
 		    READ_ONCE(ns->q->limits.chunk_sectors))
 			csd_geometry_changed(ns, ns->q);
-		else if (csd_ns_tables_missing(ns))
+		/* And a geometry change whose epoch could not be allocated. */
+		if (csd_ns_tables_missing(ns))
 			queue_work(system_wq, &ns->setup_work);
 	}
 	mutex_unlock(&csd_ns_mutex);

@@ -69,7 +69,7 @@ static inline const char *csd_no_bpf_reason(void)
 	ret = csd_info(fd, &info);
 	close(fd);
 	if (!ret && (info.features & CSD_FEAT_BPF_COMPILED_OUT))
-		return "csd.ko is built without BPF programs here: this kernel cannot register struct_ops from a module (6.9+)";
+		return "csd.ko is built without BPF programs here: this kernel cannot register struct_ops from a module (6.9+ with BPF_SYSCALL)";
 	return NULL;
 }
 
@@ -188,7 +188,8 @@ static inline bool csd_module_exists(const char *name)
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd),
-		 "grep -q '/%s\\.ko' /lib/modules/$(uname -r)/modules.dep", name);
+		 "grep -q '/%s\\.ko' /lib/modules/$(uname -r)/modules.dep "
+		 "/lib/modules/$(uname -r)/modules.builtin", name);
 	return csd_run(cmd) == 0;
 }
 

@@ -284,7 +284,8 @@ static int cmd_info(int argc, char **argv)
 	printf("\n");
 	if (info.features & CSD_FEAT_BPF_COMPILED_OUT)
 		printf("bpf:              compiled out: kernel %s cannot register struct_ops\n"
-		       "                  from a module (6.9+); accounting, trace and in-flight work\n",
+		       "                  from a module (6.9+ with BPF_SYSCALL); accounting, trace\n"
+		       "                  and in-flight work\n",
 		       info.kernel_release);
 	else if (!(info.features & CSD_FEAT_BPF))
 		printf("bpf:              unavailable: csd.ko has no BPF programs (kernel older than 6.9,\n"

@@ -11,6 +11,8 @@
 #
 #   kernel.sh kver     print the kernel release (e.g. 6.12.117+deb12-amd64)
 #   kernel.sh stock    print the release of the 6.12 guest kernel
+#   kernel.sh old      print the release of the installed 6.1 headers (Debian
+#                      12's own kernel line: linux-headers-amd64), if any
 #   kernel.sh kdir     print the headers directory (default KDIR)
 #   kernel.sh dir      print the cache directory, after fetching what is missing
 #   kernel.sh fetch    fetch and unpack what is missing (idempotent)
@@ -21,7 +23,6 @@ say() { echo "csd-kernel: $*" >&2; }
 
 # The 6.12 guest kernel: the default, and where the source files come from.
 stock() {
-	local dep
 	# The meta package depends on the exact headers package.
 	local dep
 	dep=$(dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 2>/dev/null |
@@ -33,6 +34,22 @@ stock() {
 	echo "${dep#linux-headers-}"
 }
 
+# Debian 12's own kernel (6.1): the newest installed linux-headers-6.1.*.
+old() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	      grep -o 'linux-headers-6\.1\.[^ ,]*-amd64' | head -n1 || true)
+	if [ -z "$dep" ]; then
+		dep=$(cd /usr/src && ls -d linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1)
+	fi
+	[ -n "$dep" ] || { say "no linux-headers-6.1.*-amd64 installed (run make deps)"; exit 1; }
+	echo "${dep#linux-headers-}"
+}
+
+if [ "${1:-}" = old ]; then
+	old
+	exit
+fi
 if [ -n "${CSD_KVER:-}" ]; then
 	V=$CSD_KVER
 	SV=$(stock 2>/dev/null || true)
@@ -109,5 +126,5 @@ stock) echo "$SV" ;;
 kdir) echo "$KDIR" ;;
 dir) fetch; fetch_promtool; echo "$D" ;;
 fetch) fetch; fetch_promtool ;;
-*) say "usage: $0 kver|stock|kdir|dir|fetch"; exit 2 ;;
+*) say "usage: $0 kver|stock|old|kdir|dir|fetch"; exit 2 ;;
 esac
