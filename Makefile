@@ -46,8 +46,9 @@ MOD_KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/incl
 
 module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 	@test -d "$(KDIR)" || { echo "csd: no kernel headers at '$(KDIR)': run 'make deps' (or set KDIR=)"; exit 1; }
-	@module/gen-nvme-layout.sh $(KDIR) $(MOD_KVER) module/nvme_layout.h
-	@module/gen-compat.sh $(KDIR) module/compat_auto.h
+	@test -n "$(MOD_KVER)" || { echo "csd: $(KDIR)/include/generated/utsrelease.h gives no kernel release" >&2; exit 1; }
+	@module/gen-nvme-layout.sh "$(KDIR)" "$(MOD_KVER)" module/nvme_layout.h
+	+@module/gen-compat.sh "$(KDIR)" module/compat_auto.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@# Without BTF, csd's struct_ops and kfuncs would register silently
 	@# and not work: refuse such a module (CSD_ALLOW_NO_BTF=1 overrides),
@@ -56,6 +57,31 @@ module: $(if $(filter $(KDIR),/usr/src/linux-headers-$(KVER)),kernel-cache)
 		/sbin/modinfo -F bpf module/csd.ko | grep -q '^compiled out' || \
 		{ echo "csd: module/csd.ko has no BTF: install pahole (make deps) and build against headers with vmlinux" >&2; \
 		  rm -f module/csd.ko; exit 1; }
+
+# The module's source, alone: what DKMS and the per-kernel builds compile
+# (without tools/vm, such a copy fetches nothing).
+MODULE_SRC = Makefile Kbuild dkms.conf module uapi include
+CSD_VERSION := $(shell sed -n 's/^\#define CSD_VERSION\t"\(.*\)"$$/\1/p' module/csd.h)
+DKMS_SRC ?= /usr/src/csd-$(CSD_VERSION)
+
+# DKMS: put the module's source in /usr/src/csd-<version>; then
+# dkms add/build/install csd/<version> (README, Documentation/kernels.rst).
+dkms-src:
+	@grep -q '^PACKAGE_VERSION="$(CSD_VERSION)"$$' dkms.conf || \
+		{ echo "csd: dkms.conf's PACKAGE_VERSION is not csd.h's $(CSD_VERSION)" >&2; exit 1; }
+	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	git ls-files -z $(MODULE_SRC) | xargs -0 tar -c | tar -x -C $(DKMS_SRC)
+	@echo "csd: source in $(DKMS_SRC): dkms add csd/$(CSD_VERSION) && dkms install csd/$(CSD_VERSION)"
+
+# csd.ko built by DKMS for each supported installed kernel, each loaded in
+# its own guest for a smoke run (tools/vm/check-dkms.sh).
+check-dkms: csdctl selftests
+	@$(VM)/check-dkms.sh
+
+# The whole suite in a guest of each supported kernel (6.12, 6.1), each
+# with csd.ko built for it in .vm/kernels/<release>/.
+check-kernels: csdctl bpf selftests
+	@$(VM)/check-kernels.sh
 
 csdctl:
 	$(MAKE) -C tools/csdctl
@@ -66,7 +92,7 @@ bpf:
 # The guest kernel of KVER (its nvme-core.ko gives the layout when the
 # running system has no /lib/modules/KVER), the 6.12 source files, promtool.
 kernel-cache:
-	@CSD_KVER=$(KVER) $(VM)/kernel.sh fetch
+	@[ ! -x $(VM)/kernel.sh ] || CSD_KVER=$(KVER) $(VM)/kernel.sh fetch
 
 # The gdb commands' constants, from the C headers that define them.
 gdb-constants: gdb/csd_constants.py
@@ -126,4 +152,4 @@ clean:
 	$(MAKE) -C selftests/csd clean KSFT_DIR=.
 	rm -rf .vm module/nvme_layout.h module/compat_auto.h gdb/gen-constants gdb/csd_constants.py
 
-.PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps shellcheck check check-debug demo vm-run gdb bench checkpatch clean
+.PHONY: all module csdctl bpf kernel-cache gdb-constants selftests deps shellcheck check check-debug check-kernels check-dkms dkms-src demo vm-run gdb bench checkpatch clean

@@ -327,7 +327,16 @@ TEST_F(loop, new_hw_queue_is_counted)
 
 	ASSERT_EQ(0, csd_write_str(CPU1_ONLINE, "1"));
 	self->cpu1_offlined = false;
-	ASSERT_EQ(0, loop_reset(self, 2));
+	if (loop_reset(self, 2)) {
+		/*
+		 * 6.1's nvme-tcp connects the new queue before it has a
+		 * hardware context for it: the connect fails (EAGAIN) at the
+		 * reset and at every reconnect after it.
+		 */
+		if (!csd_run("dmesg | grep -q 'failed to connect queue: 2 ret=-11'"))
+			SKIP(return, "this kernel's nvme-tcp cannot grow its I/O queues at a reset (the new queue's connect fails with EAGAIN: Debian 6.1)");
+		ASSERT_EQ(0, -1) TH_LOG("the reset to 2 I/O queues failed");
+	}
 
 	/*
 	 * CPU 1's first command on the new queue may come before its slots

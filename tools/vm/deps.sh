@@ -18,9 +18,11 @@ need_root() {
 . /etc/os-release
 codename=${VERSION_CODENAME:-}
 
-# Packages from the main suite.
+# Packages from the main suite. linux-headers-amd64 is bookworm's own
+# kernel line, 6.1 (make check's 6.1 smoke run, DKMS).
 pkgs=(
 	linux-headers-6.12-amd64
+	linux-headers-amd64 dkms
 	busybox-static cpio xz-utils zstd
 	clang llvm pahole make gcc
 	libnvme-dev nvme-cli fio gdb jq

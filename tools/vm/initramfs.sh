@@ -94,7 +94,7 @@ build_base() {
 }
 
 build_overlay() {
-	local out=$1 script=$2 root a
+	local out=$1 script=$2 root a ko
 	shift 2
 	root=$(mktemp -d)
 	chmod 0755 "$root"
@@ -102,7 +102,13 @@ build_overlay() {
 	install -m 0755 "$TOP/tools/vm/init" "$root/init"
 	install -m 0755 "$script" "$root/csd/script"
 	for a in "$@"; do printf '%s\n' "$a"; done > "$root/csd/args"
-	[ -f "$TOP/module/csd.ko" ] && install -m 0644 "$TOP/module/csd.ko" "$root/csd/csd.ko"
+	# CSD_KO: another csd.ko (DKMS's, maybe compressed) than the tree's.
+	ko=${CSD_KO:-$TOP/module/csd.ko}
+	case "$ko" in
+	*.xz) xz -dc "$ko" > "$root/csd/csd.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$root/csd/csd.ko" ;;
+	*) [ -f "$ko" ] && install -m 0644 "$ko" "$root/csd/csd.ko" ;;
+	esac
 	install -m 0755 "$TOP/tools/csdctl/csdctl" "$root/csd/bin/csdctl"
 	copy_libs "$root" "$TOP/tools/csdctl/csdctl"
 	install -m 0755 "$TOP/selftests/csd/run_tests.sh" "$root/csd/selftests/run_tests.sh"

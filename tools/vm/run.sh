@@ -41,6 +41,10 @@
 #                         (nvme0c0n1, nvme0c1n1). Default: single-path
 #                         disks (nvme_core.multipath=N), as a single-port
 #                         drive gives
+#   CSD_KVER=<release>    boot another installed kernel's guest (its headers
+#                         installed: Debian 6.1's 6.1.0-N-amd64); build csd.ko
+#                         for it first (make module KVER=<release>)
+#   CSD_KO=<path>         load this csd.ko (e.g. DKMS's, .ko.xz too), not the tree's
 #   CSD_DEBUG=1           boot the debug kernel of make check-debug
 #                         (tools/vm/debug-kernel.sh: KASAN, lockdep,
 #                         kmemleak, ...) instead of the stock one
@@ -117,6 +121,16 @@ else
 	kc=$("$VM/kernel.sh" dir)
 fi
 base=$("$VM/initramfs.sh" base "$kc")
+# A csd.ko built for another kernel would only say "insmod failed".
+ko=${CSD_KO:-$TOP/module/csd.ko}
+if [ "$load" = 1 ] && [ -f "$ko" ]; then
+	built=$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
+	if [ -n "$built" ] && [ "$built" != "$(basename "$kc")" ]; then
+		say "$ko is built for $built, the guest runs $(basename "$kc"):"
+		say "make module KVER=$(basename "$kc") first"
+		exit 2
+	fi
+fi
 
 dir=${CSD_VM_DIR:-$TOP/.vm}
 mkdir -p "$dir"

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-dkms: install csd with DKMS the way a user does (make
+# dkms-src, dkms add, dkms install) for each supported installed kernel,
+# then boot that kernel's guest with the csd.ko DKMS installed and run a
+# smoke test (load, exact counts, unload). Removes csd from DKMS at the
+# end. Needs root and dkms (make deps).
+#
+#   check-dkms.sh [RELEASE...]    default: the 6.12 guest kernel and 6.1
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+VM=$TOP/tools/vm
+say() { echo "csd-dkms: $*"; }
+
+command -v dkms > /dev/null || { say "dkms is not installed (make deps)"; exit 1; }
+ver=$(sed -n 's/^#define CSD_VERSION\t"\(.*\)"$/\1/p' "$TOP/module/csd.h")
+kvers=("$@")
+if [ ${#kvers[@]} -eq 0 ]; then
+	kvers=("$("$VM/kernel.sh" stock)")
+	old=$("$VM/kernel.sh" old 2>/dev/null) && kvers+=("$old")
+fi
+
+cleanup() {
+	dkms remove "csd/$ver" --all > /dev/null 2>&1
+	rm -rf "/usr/src/csd-$ver"
+}
+cleanup
+trap cleanup EXIT
+make -C "$TOP" --no-print-directory -s dkms-src || exit 1
+dkms add "csd/$ver" || exit 1
+
+fail=0
+summary=()
+for kv in "${kvers[@]}"; do
+	echo "# === DKMS csd/$ver for $kv"
+	# The guest image (and, on a build host without it, the nvme-core.ko
+	# whose BTF gives the layout) in the csd cache.
+	CSD_KVER=$kv "$VM/kernel.sh" fetch || exit 1
+	if ! dkms install "csd/$ver" -k "$kv"; then
+		make_log=/var/lib/dkms/csd/$ver/build/make.log
+		[ -f "$make_log" ] && tail -n 30 "$make_log"
+		summary+=("$kv: dkms install failed")
+		fail=1
+		continue
+	fi
+	ko=$(ls "/lib/modules/$kv/updates/dkms/csd.ko"* 2>/dev/null | head -n1)
+	if [ -z "$ko" ]; then
+		summary+=("$kv: no csd.ko in /lib/modules/$kv/updates/dkms")
+		fail=1
+		continue
+	fi
+	say "$kv: $(dkms status "csd/$ver" -k "$kv")"
+	d=$TOP/.vm/dkms/$kv
+	mkdir -p "$d"
+	CSD_KVER=$kv CSD_KO=$ko CSD_VM_DIR=$d "$VM/run.sh" --check-dmesg \
+		"$TOP/selftests/csd/run_tests.sh" io_test 2>&1 | tee "$d/log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/log" | tail -n1)
+	summary+=("$kv: $ko: ${line:-no result}, exit status $rc")
+	[ "$rc" = 0 ] || fail=1
+done
+for s in "${summary[@]}"; do
+	say "$s"
+done
+exit $fail

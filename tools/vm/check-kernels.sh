@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The suite on each supported kernel (Documentation/kernels.rst): csd.ko
+# is built for it, with warnings as errors, from a copy of the module's
+# source in .vm/kernels/<release>/ (the tree's own module/csd.ko stays the
+# 6.12 one), and loaded in a guest booted from that kernel's image.
+#
+#   check-kernels.sh [--smoke] [RELEASE...]
+#
+# RELEASE defaults to the 6.12 guest kernel and the installed 6.1 headers.
+# --smoke runs only a load, exact counts and unload (io_test, abi_test)
+# instead of every test: make check does that on 6.1.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+VM=$TOP/tools/vm
+say() { echo "csd-kernels: $*"; }
+
+tests=()
+if [ "${1:-}" = --smoke ]; then
+	tests=(io_test abi_test)
+	shift
+fi
+kvers=("$@")
+if [ ${#kvers[@]} -eq 0 ]; then
+	kvers=("$("$VM/kernel.sh" stock)")
+	old=$("$VM/kernel.sh" old 2>/dev/null) && kvers+=("$old")
+fi
+
+fail=0
+summary=()
+for kv in "${kvers[@]}"; do
+	d=$TOP/.vm/kernels/$kv
+	start=$(date +%s)
+	echo "# === kernel $kv${tests[*]:+ (smoke: ${tests[*]})}"
+	CSD_KVER=$kv "$VM/kernel.sh" fetch || exit 1
+	rm -rf "$d/src" && mkdir -p "$d/src"
+	(cd "$TOP" && git ls-files -z Makefile Kbuild dkms.conf module uapi include |
+		xargs -0 tar -c) | tar -x -C "$d/src" || exit 1
+	if ! make -C "$d/src" --no-print-directory -s module KVER="$kv" W=1 KCFLAGS=-Werror; then
+		say "$kv: csd.ko does not build"
+		summary+=("$kv: build failed")
+		fail=1
+		continue
+	fi
+	CSD_KVER=$kv CSD_KO=$d/src/module/csd.ko CSD_VM_DIR=$d \
+		"$VM/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "${tests[@]}" 2>&1 |
+		tee "$d/log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/log" | tail -n1)
+	summary+=("$kv: ${line:-no result}, exit status $rc, $(( $(date +%s) - start )) s")
+	[ "$rc" = 0 ] || fail=1
+done
+for s in "${summary[@]}"; do
+	say "$s"
+done
+exit $fail
