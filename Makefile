@@ -69,8 +69,14 @@ DKMS_SRC ?= /usr/src/csd-$(CSD_VERSION)
 dkms-src:
 	@grep -q '^PACKAGE_VERSION="$(CSD_VERSION)"$$' dkms.conf || \
 		{ echo "csd: dkms.conf's PACKAGE_VERSION is not csd.h's $(CSD_VERSION)" >&2; exit 1; }
-	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
-	git ls-files -z $(MODULE_SRC) | xargs -0 tar -c | tar -x -C $(DKMS_SRC)
+	@# Owned by root (root runs its scripts at every kernel install); from
+	@# git's list of files, or, in a tarball, the files minus build output.
+	rm -rf $(DKMS_SRC).tmp && mkdir -p $(DKMS_SRC).tmp
+	{ git ls-files -z $(MODULE_SRC) 2>/dev/null || \
+	  find $(MODULE_SRC) -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod*' ! -name '.*' \
+		! -name '*.order' ! -name '*.symvers' ! -name nvme_layout.h ! -name compat_auto.h -print0; } | \
+		xargs -0 tar -c --owner=0 --group=0 | tar -x --no-same-owner -C $(DKMS_SRC).tmp
+	rm -rf $(DKMS_SRC) && mv $(DKMS_SRC).tmp $(DKMS_SRC)
 	@echo "csd: source in $(DKMS_SRC): dkms add csd/$(CSD_VERSION) && dkms install csd/$(CSD_VERSION)"
 
 # csd.ko built by DKMS for each supported installed kernel, each loaded in

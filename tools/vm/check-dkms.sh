@@ -22,11 +22,15 @@ if [ ${#kvers[@]} -eq 0 ]; then
 	old=$("$VM/kernel.sh" old 2>/dev/null) && kvers+=("$old")
 fi
 
+# It removes csd from DKMS when done: not on a host where it is installed.
+if [ -n "$(dkms status "csd/$ver" 2>/dev/null)" ] || [ -e "/usr/src/csd-$ver" ]; then
+	say "csd/$ver is already in DKMS (or /usr/src/csd-$ver exists): this check would remove it"
+	exit 1
+fi
 cleanup() {
 	dkms remove "csd/$ver" --all > /dev/null 2>&1
 	rm -rf "/usr/src/csd-$ver"
 }
-cleanup
 trap cleanup EXIT
 make -C "$TOP" --no-print-directory -s dkms-src || exit 1
 dkms add "csd/$ver" || exit 1

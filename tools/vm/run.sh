@@ -123,8 +123,12 @@ fi
 base=$("$VM/initramfs.sh" base "$kc")
 # A csd.ko built for another kernel would only say "insmod failed".
 ko=${CSD_KO:-$TOP/module/csd.ko}
+if [ -n "${CSD_KO:-}" ] && [ ! -f "$CSD_KO" ]; then
+	say "CSD_KO=$CSD_KO: no such file"
+	exit 2
+fi
 if [ "$load" = 1 ] && [ -f "$ko" ]; then
-	built=$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
+	built=$(/sbin/modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
 	if [ -n "$built" ] && [ "$built" != "$(basename "$kc")" ]; then
 		say "$ko is built for $built, the guest runs $(basename "$kc"):"
 		say "make module KVER=$(basename "$kc") first"
