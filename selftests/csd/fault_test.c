@@ -42,6 +42,36 @@ static int ctrl_pci(char *bdf, size_t len)
 	return 0;
 }
 
+/*
+ * The controller (serial csd0001) leaves the PCI bus and comes back: 0
+ * once both its disks are there again, -1 (saying which step) if not.
+ */
+static int pci_remove_rescan(void)
+{
+	char bdf[64], cmd[256];
+	int k;
+
+	if (ctrl_pci(bdf, sizeof(bdf))) {
+		printf("# pci_remove_rescan: the controller has no PCI address\n");
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
+	if (csd_run(cmd) ||
+	    (!csd_wait_path(csd_conv()->path, false, 10000) && csd_conv()->disk[0])) {
+		printf("# pci_remove_rescan: %s did not go\n", bdf);
+		return -1;
+	}
+	if (csd_run("echo 1 > /sys/bus/pci/rescan"))
+		return -1;
+	for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
+		usleep(20000);
+	if (!csd_zns()->disk[0] || !csd_conv()->disk[0]) {
+		printf("# pci_remove_rescan: the disks did not come back\n");
+		return -1;
+	}
+	return 0;
+}
+
 static void load_fio(struct load_figs *f)
 {
 	char cmd[512];
@@ -255,7 +285,7 @@ TEST_F(fault, resets_and_removals_under_load)
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	unsigned long i, done_resets = 0, done_removals = 0;
 	pid_t kids[3], tracer;
-	char bdf[64], cmd[256], ctrl[32];
+	char cmd[256], ctrl[32];
 	int st, k;
 
 	ASSERT_NE(MAP_FAILED, f);
@@ -269,15 +299,7 @@ TEST_F(fault, resets_and_removals_under_load)
 		    (resets + removals) / (removals ? removals : 1) - 1 &&
 		    done_removals < removals) {
 			/* The controller leaves the PCI bus and comes back. */
-			ASSERT_EQ(0, ctrl_pci(bdf, sizeof(bdf)));
-			snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
-			ASSERT_EQ(0, csd_run(cmd));
-			ASSERT_TRUE(csd_wait_path(csd_conv()->path, false, 10000) ||
-				    !csd_conv()->disk[0]);
-			ASSERT_EQ(0, csd_run("echo 1 > /sys/bus/pci/rescan"));
-			for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
-				usleep(20000);
-			ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
+			ASSERT_EQ(0, pci_remove_rescan());
 			done_removals++;
 		} else if (done_resets < resets) {
 			ASSERT_EQ(0, csd_ctrl_by_serial(CSD_SERIAL, ctrl, sizeof(ctrl)));
@@ -418,7 +440,6 @@ TEST_F(fault, reload_after_removal_brings_back_the_newest_epoch)
 {
 	struct csd_ns_entry old, before, after;
 	struct csd_reset r = { .size = sizeof(r) };
-	char bdf[64], cmd[256];
 	int k;
 
 	/* The old epoch: counted from zero, nothing in it. */
@@ -426,14 +447,7 @@ TEST_F(fault, reload_after_removal_brings_back_the_newest_epoch)
 	r.ns_id = old.id;
 	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
 	/* Out of the PCI bus and back at once. */
-	ASSERT_EQ(0, ctrl_pci(bdf, sizeof(bdf)));
-	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
-	ASSERT_EQ(0, csd_run(cmd));
-	ASSERT_TRUE(csd_wait_path(csd_conv()->path, false, 10000) || !csd_conv()->disk[0]);
-	ASSERT_EQ(0, csd_run("echo 1 > /sys/bus/pci/rescan"));
-	for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
-		usleep(20000);
-	ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
+	ASSERT_EQ(0, pci_remove_rescan());
 	/* The new epoch: more than the old one's nothing. */
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &before));
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 7, 4096, 0));
@@ -479,7 +493,7 @@ static bool debugfs_knows_who(const char *disk, const char *ctrl)
 TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 {
 	struct csd_ns_entry old, before, after;
-	char bdf[64], cmd[256], dev[64];
+	char dev[64];
 	int hold, k;
 
 	/* A fresh nvme-core: the controller is nvme0, whatever came before. */
@@ -491,15 +505,9 @@ TEST_F(fault, parked_epoch_follows_the_drive_not_its_name)
 	snprintf(dev, sizeof(dev), "/dev/%s", old.ctrl);
 	hold = open(dev, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(hold, 0);
-	ASSERT_EQ(0, ctrl_pci(bdf, sizeof(bdf)));
-	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", bdf);
-	ASSERT_EQ(0, csd_run(cmd));
-	ASSERT_TRUE(csd_wait_path(csd_conv()->path, false, 10000) || !csd_conv()->disk[0]);
-	ASSERT_EQ(0, csd_run("echo 1 > /sys/bus/pci/rescan"));
-	for (k = 0; k < 500 && (!csd_zns()->disk[0] || !csd_conv()->disk[0]); k++)
-		usleep(20000);
+	k = pci_remove_rescan();
 	close(hold);
-	ASSERT_TRUE(csd_zns()->disk[0] && csd_conv()->disk[0]);
+	ASSERT_EQ(0, k);
 	ASSERT_EQ(0, csd_learn_ns(self->fd, csd_conv(), &before));
 	ASSERT_STRNE(old.ctrl, before.ctrl);
 	ASSERT_TRUE(debugfs_knows_who(before.disk, before.ctrl));
