@@ -13,6 +13,8 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 VM=$TOP/tools/vm
 say() { echo "csd-dkms: $*"; }
+# shellcheck source=tools/vm/guest-kernel.sh
+. "$VM/guest-kernel.sh"
 
 command -v dkms > /dev/null || { say "dkms is not installed (make deps)"; exit 1; }
 ver=$(sed -n 's/^#define CSD_VERSION\t"\(.*\)"$/\1/p' "$TOP/module/csd.h")
@@ -56,13 +58,8 @@ for kv in "${kvers[@]}"; do
 		continue
 	fi
 	say "$kv: $(dkms status "csd/$ver" -k "$kv")"
-	d=$TOP/.vm/dkms/$kv
-	mkdir -p "$d"
-	CSD_KVER=$kv CSD_KO=$ko CSD_VM_DIR=$d "$VM/run.sh" --check-dmesg \
-		"$TOP/selftests/csd/run_tests.sh" io_test 2>&1 | tee "$d/log"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/log" | tail -n1)
-	summary+=("$kv: $ko: ${line:-no result}, exit status $rc")
+	run_kernel_guest "$kv" "$ko" "$TOP/.vm/dkms/$kv" io_test
+	summary+=("$kv: $ko: $line, exit status $rc")
 	[ "$rc" = 0 ] || fail=1
 done
 for s in "${summary[@]}"; do

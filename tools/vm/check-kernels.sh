@@ -16,6 +16,8 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 VM=$TOP/tools/vm
 say() { echo "csd-kernels: $*"; }
+# shellcheck source=tools/vm/guest-kernel.sh
+. "$VM/guest-kernel.sh"
 
 tests=()
 if [ "${1:-}" = --smoke ]; then
@@ -44,12 +46,8 @@ for kv in "${kvers[@]}"; do
 		fail=1
 		continue
 	fi
-	CSD_KVER=$kv CSD_KO=$d/src/module/csd.ko CSD_VM_DIR=$d \
-		"$VM/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "${tests[@]}" 2>&1 |
-		tee "$d/log"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/log" | tail -n1)
-	summary+=("$kv: ${line:-no result}, exit status $rc, $(( $(date +%s) - start )) s")
+	run_kernel_guest "$kv" "$d/src/module/csd.ko" "$d" "${tests[@]}"
+	summary+=("$kv: $line, exit status $rc, $(( $(date +%s) - start )) s")
 	[ "$rc" = 0 ] || fail=1
 done
 for s in "${summary[@]}"; do
