@@ -5,6 +5,7 @@
 # release $1 with csd.ko $2, logs in $3, run the selftests "${@:4}" (all
 # when none); sets $rc (the runner's exit status) and $line (the suite's
 # "N passed, N failed, N skipped", or "no result").
+# shellcheck disable=SC2034 # rc and line are the caller's results
 run_kernel_guest() {
 	local kv=$1 ko=$2 d=$3
 	shift 3
