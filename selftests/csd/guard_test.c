@@ -5,10 +5,11 @@
  * (sched_switch's, through tracefs) on vCPU 0 while vCPU 1 context
  * switches as fast as it can, so every flip patches a branch that the
  * other vCPU is executing. QEMU 7.2's multi-threaded TCG runs stale
- * code there and the guest oopses ("Oops: int3") within seconds; QEMU 10
- * does not. run.sh fails the run on the oops; the test asserts that
- * every flip and the other vCPU's switches happened. See "QEMU 10" in
- * Documentation/developing.rst.
+ * code there and the guest oopses ("Oops: int3") within seconds; QEMU
+ * 10's does about once in twenty runs, so the guests run single-threaded
+ * TCG, where it must never happen. run.sh fails the run on the oops; the
+ * test asserts that every flip and the other vCPU's switches happened.
+ * See "QEMU 10" in Documentation/developing.rst.
  */
 #include <sched.h>
 #include <signal.h>
