@@ -76,7 +76,7 @@ bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 	if (!pending) {
 		WRITE_ONCE(ns->regeom, true);
 		/* Once: the reaper retries a work that could not allocate. */
-		queue_work(system_wq, &ns->setup_work);
+		schedule_work(&ns->setup_work);
 	}
 	return true;
 }
@@ -96,7 +96,7 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		 */
 		if (s && !slot && !READ_ONCE(ns->rows_wanted)) {
 			WRITE_ONCE(ns->rows_wanted, true);
-			queue_work(system_wq, &ns->setup_work);
+			schedule_work(&ns->setup_work);
 		}
 		return;
 	}
@@ -405,7 +405,7 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 		/* A row's first commands: its histogram comes from a work item. */
 		this_cpu_inc(r->unbinned);
 		if (!test_and_set_bit(row, s->hist_want))
-			queue_work(system_wq, &s->hist_work);
+			schedule_work(&s->hist_work);
 	}
 
 	if (unlikely(c->status)) {
