@@ -113,8 +113,8 @@ submitted/completed/aborted counts summed over the CPUs."""
             gdb.write(json.dumps(out, indent=1) + "\n")
             return
         if not out:
-            gdb.write("csd tracks no namespaces yet (it learns them from "
-                      "their first command)\n")
+            gdb.write("csd tracks no namespaces: no NVMe namespace is "
+                      "present, or csd is not attached to nvme-core\n")
             return
         gdb.write("%-4s %-12s %-8s %5s %-5s %8s %10s %6s %12s %12s %9s  %s\n" %
                   ("ID", "DISK", "CTRL", "NSID", "TYPE", "LBA", "SIZE-MiB",

@@ -10,6 +10,10 @@
 #ifndef _CSD_COMPAT_H
 #define _CSD_COMPAT_H
 
+#include <linux/blkdev.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
@@ -38,5 +42,29 @@ static inline void *csd_kvrealloc(void *p, size_t oldsize, size_t newsize, gfp_t
 	return kvrealloc(p, oldsize, newsize, flags);
 #endif
 }
+
+/*
+ * A disk that is never added, only read and put: blk_alloc_disk() takes
+ * queue limits and returns an ERR_PTR since 6.9.
+ */
+static inline struct gendisk *csd_blk_alloc_disk(void)
+{
+#ifdef CSD_HAVE_BLK_ALLOC_DISK_LIM
+	return blk_alloc_disk(NULL, NUMA_NO_NODE);
+#else
+	return blk_alloc_disk(NUMA_NO_NODE) ?: ERR_PTR(-ENOMEM);
+#endif
+}
+
+/*
+ * A class interface's add_dev(): CSD_CLASS_INTF_ADD_DEV(fn) defines
+ * fn(struct device *dev) with the signature of this kernel (6.4 dropped
+ * the interface argument).
+ */
+#ifdef CSD_HAVE_CLASS_INTF_ADD_DEV_1ARG
+#define CSD_CLASS_INTF_ADD_DEV(fn) int fn(struct device *dev)
+#else
+#define CSD_CLASS_INTF_ADD_DEV(fn) int fn(struct device *dev, struct class_interface *intf)
+#endif
 
 #endif /* _CSD_COMPAT_H */

@@ -53,6 +53,11 @@ extern struct csd_global_pcpu __percpu *csd_global;
 int csd_hooks_init(void);
 void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
+void csd_hooks_adopt(struct gendisk *disk);
+
+/* discover.c */
+int csd_discover_init(void);
+void csd_discover_exit(void);
 
 /* chardev.c */
 int csd_chardev_init(void);

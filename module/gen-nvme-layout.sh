@@ -120,6 +120,15 @@ ns_head=$(member nvme_ns head) head_disk=$(member nvme_ns_head disk)
 [ -n "$cmd" ] && [ -n "$retries" ] && [ -n "$status" ] && [ -n "$ctrl" ] ||
 	die "struct nvme_request in $ko lacks cmd, retries, status or ctrl"
 [ -n "$instance" ] || die "struct nvme_ctrl in $ko lacks instance"
+# A namespace's disk found at load, before any command (discover.c): its
+# struct nvme_ns must point back to the disk and its queue, its controller
+# own the queue's tag set; the namespace ID is its head's.
+ns_queue=$(member nvme_ns queue) ns_disk=$(member nvme_ns disk)
+ctrl_tagset=$(member nvme_ctrl tagset) head_nsid=$(member nvme_ns_head ns_id)
+[ -n "$ns_queue" ] && [ -n "$ns_disk" ] ||
+	die "struct nvme_ns in $ko lacks queue or disk"
+[ -n "$ctrl_tagset" ] || die "struct nvme_ctrl in $ko lacks tagset"
+[ -n "$head_nsid" ] || die "struct nvme_ns_head in $ko lacks ns_id"
 
 cat > "$out.tmp" <<EOT
 /* SPDX-License-Identifier: GPL-2.0 */
@@ -143,6 +152,10 @@ cat > "$out.tmp" <<EOT
 #define CSD_NVME_CTRL_CNTLID_OFF	$cntlid
 #define CSD_NVME_SUBSYS_NQN_OFF		$subnqn
 #define CSD_NVME_SUBSYS_NQN_LEN		$subnqn_len
+#define CSD_NVME_NS_QUEUE_OFF		$ns_queue
+#define CSD_NVME_NS_DISK_OFF		$ns_disk
+#define CSD_NVME_CTRL_TAGSET_OFF	$ctrl_tagset
+#define CSD_NVME_HEAD_NSID_OFF		$head_nsid
 #define CSD_NVME_LAYOUT_KVER		"$kver"
 #endif
 EOT

@@ -20,6 +20,7 @@
 #define CSD_NVME_MODULE		"nvme_core"
 
 static DEFINE_MUTEX(csd_hooks_mutex);
+static struct module *csd_nvme_mod;	/* the nvme_core attached to */
 static struct tracepoint *csd_tp_setup;
 static struct tracepoint *csd_tp_complete;
 
@@ -83,12 +84,19 @@ static void csd_probe_setup(void *data, struct request *rq,
 
 	rcu_read_lock();
 	ns = csd_ns_lookup(q);
-	/* A queue's first command: nvme-core's layout is checked first. */
-	if (unlikely(!ns)) {
-		if (likely(csd_layout_ok(q, rq, cmd)))
-			ns = csd_ns_get_or_create(q, rq, cmd);
-		else
+	/*
+	 * A queue's first command: nvme-core's layout is checked first (an
+	 * entry found at load has had no command yet).
+	 */
+	if (unlikely(!ns || READ_ONCE(ns->unchecked))) {
+		if (unlikely(!csd_layout_ok(q, rq, cmd))) {
 			csd_hooks_refuse();
+			ns = NULL;
+		} else if (!ns) {
+			ns = csd_ns_get_or_create(q, rq, cmd);
+		} else {
+			WRITE_ONCE(ns->unchecked, false);
+		}
 	}
 	if (likely(ns)) {
 		if (likely(!READ_ONCE(ns->disabled)))
@@ -213,13 +221,14 @@ static void csd_hooks_attach(struct module *mod)
 		tracepoint_synchronize_unregister();
 		return;
 	}
+	csd_nvme_mod = mod;
 	pr_info("attached to %s\n", mod->name);
 }
 
 /*
  * The running nvme-core's private layout is not the one csd was built for
- * (see csd_layout_ok()): no namespace was created, and the probes come
- * off, from process context. A new nvme-core (reload) is checked again.
+ * (see csd_layout_ok() and csd_ns_adopt()): the probes come off, from
+ * process context, and the namespaces found at load go. A new nvme-core (reload) is checked again.
  */
 static void csd_hooks_refuse_work(struct work_struct *work)
 {
@@ -227,6 +236,8 @@ static void csd_hooks_refuse_work(struct work_struct *work)
 	if (csd_tp_setup || csd_tp_complete) {
 		csd_hooks_detach_all();
 		tracepoint_synchronize_unregister();
+		/* Nothing read through the wrong layout stays. */
+		csd_ns_forget_all();
 		pr_err("nvme_core's struct nvme_request does not match the layout csd was built for (%s); not counting: rebuild csd for this kernel\n",
 		       CSD_NVME_LAYOUT_KVER);
 	}
@@ -258,6 +269,7 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 	case MODULE_STATE_GOING:
 		/* Even if not attached now: entries may remain from before. */
 		csd_hooks_detach_all();
+		csd_nvme_mod = NULL;
 		/*
 		 * nvme_core's exit has run, its memory is not freed yet. Wait
 		 * for running probes, then drop every namespace: their disks
@@ -276,6 +288,22 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 static struct notifier_block csd_tp_module_nb = {
 	.notifier_call = csd_tp_module_notify,
 };
+
+/*
+ * A disk was registered, or was already when csd loaded (discover.c): if
+ * it is a namespace of the nvme_core csd is attached to, give it an entry.
+ * Under csd_hooks_mutex, so that nvme_core cannot go meanwhile; after a
+ * refused layout, csd is not attached and takes no disk.
+ */
+void csd_hooks_adopt(struct gendisk *disk)
+{
+	mutex_lock(&csd_hooks_mutex);
+	if (csd_nvme_mod && csd_tp_setup && csd_tp_complete &&
+	    disk->fops && disk->fops->owner == csd_nvme_mod &&
+	    csd_ns_adopt(disk) == -EPROTO)
+		csd_hooks_refuse();
+	mutex_unlock(&csd_hooks_mutex);
+}
 
 unsigned int csd_hooks_attached(void)
 {

@@ -2,9 +2,10 @@
 /*
  * csd: NVMe/ZNS latency accounting and verified BPF offload.
  *
- * Module entry: sets up debugfs, the namespace table, /dev/csd, and then
- * the NVMe hooks, which start feeding the table. Teardown runs in reverse:
- * no probe runs once csd_hooks_exit() returns.
+ * Module entry: sets up debugfs, the namespace table, /dev/csd, then the
+ * NVMe hooks, which start feeding the table, and last the watch for
+ * disks, which lists the namespaces present. Teardown runs in reverse: no
+ * probe runs once csd_hooks_exit() returns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +47,10 @@ static int __init csd_init(void)
 		goto err_chardev;
 	}
 
+	ret = csd_discover_init();
+	if (ret)
+		goto err_hooks;
+
 	if (csd_bpf_built)
 		pr_info("loaded, version %s\n", CSD_VERSION);
 	else
@@ -53,6 +58,8 @@ static int __init csd_init(void)
 			CSD_VERSION);
 	return 0;
 
+err_hooks:
+	csd_hooks_exit();
 err_chardev:
 	csd_chardev_exit();
 err_ns:
@@ -65,6 +72,7 @@ err_debugfs:
 
 static void __exit csd_exit(void)
 {
+	csd_discover_exit();
 	csd_hooks_exit();
 	csd_chardev_exit();
 	csd_ns_exit();

@@ -9,6 +9,8 @@
  * freed under it.
  *
  * Lock order:
+ *   the block class's mutex	(a disk registered: discover.c)
+ *   csd_hooks_mutex		(nvme_core coming and going, adopting a disk)
  *   csd_ns_mutex		(ioctls, the reaper, debugfs)
  *     ns->lock			(an entry's tables and geometry; setup_work
  *				 takes it alone)
@@ -424,9 +426,8 @@ int csd_ns_ensure_tables(struct csd_ns *ns)
  * instance is held; NQN and a PCIe controller's ID do not (see epoch.c;
  * a fabrics controller's ID is the target's choice at each connect).
  */
-static void csd_ns_name_ctrl(struct csd_ns *ns, struct request *rq)
+static void csd_ns_name_ctrl(struct csd_ns *ns, void *ctrl)
 {
-	void *ctrl = csd_rq_ctrl(rq);
 	int instance = ctrl ? *(int *)((u8 *)ctrl + CSD_NVME_CTRL_INSTANCE_OFF) : -1;
 	void *subsys;
 
@@ -484,9 +485,12 @@ static struct gendisk *csd_ns_head_disk(struct request_queue *q, struct gendisk 
 #endif
 }
 
-/* Called on the namespace's first command, possibly before add_disk(). */
+/*
+ * Called on the namespace's first command, possibly before add_disk(), or
+ * when its disk is found (csd_ns_adopt()).
+ */
 static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
-			    struct request *rq, u32 nsid)
+			    void *ctrl, u32 nsid)
 {
 	struct gendisk *disk = q->disk;
 
@@ -504,7 +508,7 @@ static void csd_ns_describe(struct csd_ns *ns, struct request_queue *q,
 	}
 	ns->region_sectors = csd_ns_default_region(ns);
 	strscpy(ns->disk_name, disk->disk_name, sizeof(ns->disk_name));
-	csd_ns_name_ctrl(ns, rq);
+	csd_ns_name_ctrl(ns, ctrl);
 	ns->head_disk = csd_ns_head_disk(q, disk);
 }
 
@@ -515,21 +519,88 @@ static void csd_ns_describe_admin(struct csd_ns *ns, struct request_queue *q,
 	ns->q = q;
 	ns->admin = true;
 	ns->lba_shift = SECTOR_SHIFT;
-	csd_ns_name_ctrl(ns, rq);
+	csd_ns_name_ctrl(ns, csd_rq_ctrl(rq));
 }
 
 /*
- * Called from the submission probe on the first request of a queue, in
- * atomic context: allocate the small entry with GFP_ATOMIC and leave the
- * tables to a work item. Losing the race to another CPU is fine; the loser
- * frees its copy. Failure is counted by the caller.
+ * A new, unpublished entry for @q, whose tag set is pinned by the caller
+ * (a request in flight, or the disk being registered): @gfp says whether
+ * it may sleep. NULL if memory is short.
+ */
+static struct csd_ns *csd_ns_alloc(struct request_queue *q, gfp_t gfp)
+{
+	struct csd_ns *ns;
+
+	ns = kzalloc(sizeof(*ns), gfp | __GFP_NOWARN);
+	if (!ns)
+		return NULL;
+	ns->pcpu = alloc_percpu_gfp(struct csd_ns_pcpu, gfp | __GFP_NOWARN);
+	if (!ns->pcpu)
+		goto err_free_ns;
+	mutex_init(&ns->lock);
+	INIT_WORK(&ns->setup_work, csd_ns_setup);
+	/*
+	 * Read the tag set's shape now. The depth is the tag set's for its
+	 * lifetime; the queue count may grow (blk_mq_update_nr_hw_queues),
+	 * up to one queue per CPU and type.
+	 */
+	ns->nr_hctx = max_t(u32, q->nr_hw_queues, nr_cpu_ids * HCTX_MAX_TYPES);
+	ns->depth = q->tag_set ? q->tag_set->queue_depth : 0;
+	ns->slots = kcalloc(ns->nr_hctx, sizeof(*ns->slots), gfp | __GFP_NOWARN);
+	if (!ns->slots)
+		goto err_free_pcpu;
+	return ns;
+
+err_free_pcpu:
+	free_percpu(ns->pcpu);
+err_free_ns:
+	kfree(ns);
+	return NULL;
+}
+
+/*
+ * Publish @ns (any context). If another CPU published an entry for its
+ * queue first, or the queue is going, @ns is freed and the other entry
+ * (or NULL) returned.
+ */
+static struct csd_ns *csd_ns_publish(struct csd_ns *ns)
+{
+	struct request_queue *q = ns->q;
+	struct csd_ns *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&csd_ns_lock, flags);
+	old = csd_ns_lookup(q);
+	if (old || csd_ns_closing)
+		goto err_unlock;
+	if (!blk_get_queue(q))
+		goto err_unlock;
+	ns->id = csd_ns_next_id++;
+	csd_ns_nr++;
+	hlist_add_head_rcu(&ns->hnode, csd_ns_bucket(q));
+	list_add_tail_rcu(&ns->node, &csd_ns_list);
+	schedule_work(&ns->setup_work);
+	spin_unlock_irqrestore(&csd_ns_lock, flags);
+	return ns;
+
+err_unlock:
+	spin_unlock_irqrestore(&csd_ns_lock, flags);
+	csd_ns_free_unpublished(ns);
+	return old;
+}
+
+/*
+ * Called from the submission probe on the first request of a queue that
+ * csd has no entry for (one created after load, before its disk was
+ * added: zone revalidation; or an admin queue), in atomic context:
+ * allocate with GFP_ATOMIC and leave what fails to a work item. Losing
+ * the race to another CPU is fine; the loser frees its copy. Failure is
+ * counted by the caller.
  */
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 				    struct nvme_command *cmd)
 {
-	u32 nsid = le32_to_cpu(cmd->common.nsid);
-	struct csd_ns *ns, *old;
-	unsigned long flags;
+	struct csd_ns *ns;
 
 	if (blk_queue_dying(q) || (q->disk && test_bit(GD_DEAD, &q->disk->state)))
 		return NULL;
@@ -542,54 +613,67 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 	if (!q->disk && *(void **)((u8 *)csd_rq_ctrl(rq) + CSD_NVME_CTRL_ADMIN_Q_OFF) != q)
 		return NULL;
 
-	ns = kzalloc(sizeof(*ns), GFP_ATOMIC | __GFP_NOWARN);
+	ns = csd_ns_alloc(q, GFP_ATOMIC);
 	if (!ns)
 		return NULL;
-	ns->pcpu = alloc_percpu_gfp(struct csd_ns_pcpu, GFP_ATOMIC | __GFP_NOWARN);
-	if (!ns->pcpu) {
-		kfree(ns);
-		return NULL;
-	}
-	mutex_init(&ns->lock);
-	INIT_WORK(&ns->setup_work, csd_ns_setup);
-	/*
-	 * The request in flight pins the tag set: read its shape now. The
-	 * depth is the tag set's for its lifetime; the queue count may grow
-	 * (blk_mq_update_nr_hw_queues), up to one queue per CPU and type.
-	 */
-	ns->nr_hctx = max_t(u32, q->nr_hw_queues, nr_cpu_ids * HCTX_MAX_TYPES);
-	ns->depth = q->tag_set ? q->tag_set->queue_depth : 0;
-	ns->slots = kcalloc(ns->nr_hctx, sizeof(*ns->slots), GFP_ATOMIC | __GFP_NOWARN);
-	if (!ns->slots) {
-		free_percpu(ns->pcpu);
-		kfree(ns);
-		return NULL;
-	}
 	if (q->disk)
-		csd_ns_describe(ns, q, rq, nsid);
+		csd_ns_describe(ns, q, csd_rq_ctrl(rq), le32_to_cpu(cmd->common.nsid));
 	else
 		csd_ns_describe_admin(ns, q, rq);
 	csd_ns_alloc_tables(ns, GFP_ATOMIC | __GFP_NOWARN, rq->mq_hctx->queue_num);
+	return csd_ns_publish(ns);
+}
 
-	spin_lock_irqsave(&csd_ns_lock, flags);
-	old = csd_ns_lookup(q);
-	if (old || csd_ns_closing) {
-		spin_unlock_irqrestore(&csd_ns_lock, flags);
-		csd_ns_free_unpublished(ns);
-		return old;
-	}
-	if (!blk_get_queue(q)) {
-		spin_unlock_irqrestore(&csd_ns_lock, flags);
-		csd_ns_free_unpublished(ns);
-		return NULL;
-	}
-	ns->id = csd_ns_next_id++;
-	csd_ns_nr++;
-	hlist_add_head_rcu(&ns->hnode, csd_ns_bucket(q));
-	list_add_tail_rcu(&ns->node, &csd_ns_list);
-	queue_work(system_wq, &ns->setup_work);
-	spin_unlock_irqrestore(&csd_ns_lock, flags);
-	return ns;
+/*
+ * The nvme-core disk @disk, registered (discover.c): give it an entry
+ * now, in process context, with all its tables, so that an idle namespace
+ * is listed and its first command is counted like any other. Its tag set
+ * and struct nvme_ns are pinned by the caller (the block class's mutex
+ * holds off del_gendisk()). No command has checked nvme-core's layout on
+ * this queue yet, so the private structs are checked against each other
+ * first: the namespace must point back to the disk and its queue, and its
+ * controller own the queue's tag set. The first command checks the
+ * request's layout as for any other entry (ns->unchecked).
+ */
+int csd_ns_adopt(struct gendisk *disk)
+{
+	struct request_queue *q = disk->queue;
+	u8 *nvme_ns = q->queuedata;
+	struct csd_ns *ns, *found;
+	void *ctrl, *head;
+
+	/* A multipath head (bio-based) is counted through its paths. */
+	if (!queue_is_mq(q) || !q->tag_set || !nvme_ns || !virt_addr_valid(nvme_ns))
+		return -ENODEV;
+	if (*(void **)(nvme_ns + CSD_NVME_NS_QUEUE_OFF) != q ||
+	    *(void **)(nvme_ns + CSD_NVME_NS_DISK_OFF) != disk)
+		return -EPROTO;
+	ctrl = *(void **)(nvme_ns + CSD_NVME_NS_CTRL_OFF);
+	if (!ctrl || !virt_addr_valid(ctrl) ||
+	    *(void **)((u8 *)ctrl + CSD_NVME_CTRL_TAGSET_OFF) != q->tag_set)
+		return -EPROTO;
+	head = *(void **)(nvme_ns + CSD_NVME_NS_HEAD_OFF);
+	if (!head || !virt_addr_valid(head))
+		return -EPROTO;
+	if (blk_queue_dying(q) || test_bit(GD_DEAD, &disk->state))
+		return 0;
+	rcu_read_lock();
+	found = csd_ns_lookup(q);
+	rcu_read_unlock();
+	if (found)
+		return 0;
+
+	ns = csd_ns_alloc(q, GFP_KERNEL);
+	if (!ns)
+		return -ENOMEM;
+	csd_ns_describe(ns, q, ctrl, *(u32 *)((u8 *)head + CSD_NVME_HEAD_NSID_OFF));
+	ns->unchecked = true;
+	/* Unpublished; the lock only for what csd_ns_alloc_tables() asserts. */
+	mutex_lock(&ns->lock);
+	csd_ns_alloc_tables(ns, GFP_KERNEL, 0);
+	mutex_unlock(&ns->lock);
+	csd_ns_publish(ns);
+	return 0;
 }
 
 unsigned int csd_ns_count(void)
@@ -838,7 +922,7 @@ static void csd_ns_reap(struct work_struct *work)
 			csd_geometry_changed(ns, ns->q);
 		/* And a geometry change whose epoch could not be allocated. */
 		if (csd_ns_tables_missing(ns))
-			queue_work(system_wq, &ns->setup_work);
+			schedule_work(&ns->setup_work);
 	}
 	mutex_unlock(&csd_ns_mutex);
 	if (!READ_ONCE(csd_ns_closing))

@@ -52,6 +52,7 @@ struct csd_ns {
 	bool regeom;			/* geometry changed: new epoch pending */
 	bool rows_wanted;		/* the probe asked setup_work for a row */
 	bool announced;			/* csd_ns_events.added was called */
+	bool unchecked;			/* found at load: no command checked the layout */
 	u32 lba_shift;
 	u64 capacity;
 	u64 zone_sectors;
@@ -99,6 +100,7 @@ void csd_ns_exit(void);
 struct csd_ns *csd_ns_lookup(const struct request_queue *q);
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 				    struct nvme_command *cmd);
+int csd_ns_adopt(struct gendisk *disk);
 bool csd_ns_is_dead(const struct csd_ns *ns);
 struct csd_ns *csd_ns_find_id(u32 id);
 unsigned int csd_ns_count(void);

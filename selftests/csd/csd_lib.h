@@ -472,7 +472,8 @@ static inline int csd_report_zone(const char *dev, __u64 sector, struct blk_zone
 
 /*
  * Wait until csd knows @disk and its tables are ready (a namespace shows up
- * with its first command; the caller issued one). 0, or -1 on timeout.
+ * at load or when its disk is added, or with its first command before
+ * that). 0, or -1 on timeout.
  */
 static inline int csd_wait_ns(int fd, const char *disk, struct csd_ns_entry *e)
 {
@@ -488,9 +489,10 @@ static inline int csd_wait_ns(int fd, const char *disk, struct csd_ns_entry *e)
 }
 
 /*
- * csd learns a namespace from its first command after load. Make sure
- * it knows @ns: if it does not yet, issue one 4 KiB O_DIRECT read at
- * LBA 0 (which csd counts), then wait for its tables. Fills @e; 0 or -1.
+ * Make sure csd knows @ns (it lists every namespace from load; a disk
+ * being added may not be yet): if it does not yet, issue one 4 KiB
+ * O_DIRECT read at LBA 0 (which csd counts), then wait for its tables.
+ * Fills @e; 0 or -1.
  */
 static inline int csd_learn_ns(int fd, const struct csd_nvme_ns *ns,
 			       struct csd_ns_entry *e)

@@ -34,7 +34,7 @@ static long long counted_reads(int n)
 
 	if (fd < 0)
 		return -1;
-	/* Not known yet (csd just loaded): its counts start at zero. */
+	/* Not listed (nvme-core just came): its counts start at zero. */
 	if (csd_find_ns(fd, csd_conv()->disk, &a))
 		memset(&a, 0, sizeof(a));
 	if (!csd_direct_reads(csd_conv()->path, n, 4096, 0) &&
@@ -83,6 +83,58 @@ TEST_F(lifecycle, load_after_nvme)
 	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
 	EXPECT_EQ(2, hooks_attached());
 	EXPECT_EQ(25, counted_reads(25));
+}
+
+/* A decimal sysfs attribute of @disk, or -1. */
+static long long sysfs_u64(const char *disk, const char *attr)
+{
+	char buf[64];
+
+	return csd_sysfs_read(disk, attr, buf, sizeof(buf)) ? -1 : strtoll(buf, NULL, 10);
+}
+
+/*
+ * Every namespace present at load is listed at once, idle or not: zero
+ * counts and the geometry sysfs gives, before it has done any I/O since
+ * csd came. Its first command is then counted like any other.
+ */
+TEST_F(lifecycle, idle_namespaces_are_listed_at_load)
+{
+	const struct csd_nvme_ns *nss[2] = { csd_zns(), csd_conv() };
+	struct csd_ns_entry e;
+	int fd, k;
+
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod(csd_ko_path()));
+	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	for (k = 0; k < 2; k++) {
+		const char *d = nss[k]->disk;
+		char ctrl[CSD_NAME_LEN];
+
+		ASSERT_EQ(0, csd_find_ns(fd, d, &e)) TH_LOG("%s not listed", d);
+		EXPECT_EQ(nss[k]->nsid, e.nsid);
+		EXPECT_EQ(0, e.submitted);
+		EXPECT_EQ(0, e.completed);
+		EXPECT_EQ(0, e.early);
+		EXPECT_EQ(0, e.unmatched);
+		EXPECT_EQ(sysfs_u64(d, "size"), (long long)e.capacity);
+		EXPECT_EQ(sysfs_u64(d, "queue/logical_block_size"), 1LL << e.lba_shift);
+		/* nvme<C>n<N>: its controller is nvme<C>. */
+		snprintf(ctrl, sizeof(ctrl), "%.*s", (int)strcspn(d + 4, "n") + 4, d);
+		EXPECT_STREQ(ctrl, e.ctrl);
+		if (k == 0) {
+			EXPECT_EQ(sysfs_u64(d, "queue/chunk_sectors"), (long long)e.zone_sectors);
+			EXPECT_EQ(sysfs_u64(d, "queue/nr_zones"), (long long)e.nr_zones);
+			EXPECT_EQ(e.nr_zones, e.nr_regions);
+		} else {
+			EXPECT_EQ(0, e.zone_sectors);
+			EXPECT_LT(0, e.nr_regions);
+		}
+	}
+	close(fd);
+	EXPECT_EQ(6, counted_reads(6));
 }
 
 /* csd first, then nvme-core: csd attaches when nvme-core comes. */

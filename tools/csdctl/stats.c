@@ -390,7 +390,7 @@ int cmd_stats(int argc, char **argv)
 			stats_table_ns(stats_base(prev, np, &cur[i]), &cur[i]);
 		}
 		if (!n)
-			printf("csd tracks no namespaces yet (it learns them from their first command)\n");
+			printf("csd tracks no namespaces: no NVMe namespace is present, or csd is not attached to nvme-core (csdctl info)\n");
 		else if (head_ok)
 			stats_table_head(disk, head_base, &head, n);
 	}
