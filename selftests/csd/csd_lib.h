@@ -225,6 +225,39 @@ struct csd_nvme_ns {
 	unsigned int nsid;
 };
 
+/* The pid of the (first) task whose name is @comm, or -1. */
+static inline pid_t csd_pid_of(const char *comm)
+{
+	char path[300], buf[64];
+	struct dirent *de;
+	pid_t pid = -1;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	while (pid < 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		if (!strcmp(buf, comm))
+			pid = atoi(de->d_name);
+	}
+	closedir(d);
+	return pid;
+}
+
 static inline int csd_sysfs_read(const char *disk, const char *attr,
 				 char *buf, size_t len)
 {

@@ -164,6 +164,12 @@ truncate -s "$conv_size" "$run/conv.img"
 nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=7"
 append+=" csd.nonce=$nonce csd.load=$load csd.nvme=$nvme"
+# TCG derives every vCPU's TSC from one host clock, but its boot-time
+# sync check can fail under single-threaded TCG (the vCPUs take turns):
+# 6.1 then marked the TSC unstable and fell back to the HPET, whose every
+# read is an emulated MMIO exit, so clock_gettime() became a slow
+# syscall. The TSC is reliable here; say so.
+[ "${CSD_ACCEL:-tcg}" = tcg ] && append+=" tsc=reliable"
 append+=" ${CSD_KERNEL_ARGS:-}"
 # Single-path disks unless CSD_MULTIPATH=1 (QEMU 10 always reports a
 # multi-controller subsystem, which would make every namespace a head).
