@@ -183,10 +183,11 @@ FIXTURE_SETUP(loop)
 FIXTURE_TEARDOWN(loop)
 {
 	csd_pin(-1);
+	/* First: the tests after this one need both CPUs. */
+	if (self->cpu1_offlined && csd_write_str(CPU1_ONLINE, "1"))
+		TH_LOG("could not bring CPU 1 back online");
 	if (loop_down())
 		TH_LOG("could not remove the target subsystem " LOOP_SUBSYS);
-	if (self->cpu1_offlined)
-		csd_write_str(CPU1_ONLINE, "1");
 	if (self->fd >= 0)
 		close(self->fd);
 	/* A test that reloads csd and fails half-way leaves it loaded. */
@@ -296,9 +297,10 @@ static int loop_reset(FIXTURE_DATA(loop) *self, int queues)
  * csd gives it command slots and counts them exactly.
  *
  * NVMe/TCP over 127.0.0.1: on a reset, the host asks for one queue per
- * online CPU, so CPU 1 is offline for the first reset and back for the
- * second. (nvme-loop cannot grow: its reset connects the new queues
- * before blk_mq_update_nr_hw_queues, and the connect fails.)
+ * online CPU (up to the 2 it connected with: a connection made with one
+ * CPU online stays at one), so CPU 1 is offline for the first reset and
+ * back for the second. (nvme-loop cannot grow: its reset connects the new
+ * queues before blk_mq_update_nr_hw_queues, and the connect fails.)
  */
 TEST_F(loop, new_hw_queue_is_counted)
 {
@@ -313,7 +315,16 @@ TEST_F(loop, new_hw_queue_is_counted)
 	ASSERT_EQ(2, nr_hw_queues(self->disk));
 	ASSERT_EQ(0, csd_write_str(CPU1_ONLINE, "0"));
 	self->cpu1_offlined = true;
-	ASSERT_EQ(0, loop_reset(self, 1));
+	if (loop_reset(self, 1)) {
+		/*
+		 * 7.3's nvme-tcp reconnects the queue whose CPUs are all
+		 * offline before blk-mq remaps it: blk_mq_alloc_request_hctx()
+		 * fails the connect with EXDEV, at every reconnect.
+		 */
+		if (!csd_run("dmesg | grep -q 'failed to connect queue: 1 ret=-18'"))
+			SKIP(return, "this kernel's nvme-tcp cannot shrink its I/O queues at a reset (the connect of the queue whose CPUs went offline fails with EXDEV: Linux 7.3)");
+		ASSERT_EQ(0, -1) TH_LOG("the reset to 1 I/O queue failed");
+	}
 
 	/* A fresh csd: it learns the namespace from its next command. */
 	close(self->fd);
@@ -365,20 +376,58 @@ TEST_F(loop, new_hw_queue_is_counted)
 	EXPECT_EQ(0, f.unmatched - e.unmatched);
 }
 
+#define HPE_INSTANCE	"/sys/kernel/tracing/instances/csd_hpe"
+
+/*
+ * Start (@on) or read and end an instance of tracefs that records
+ * nvme_complete_rq for @disk with a host path error status (0x370).
+ * Returns 0 when started, the number of such completions when ended,
+ * -1 on error.
+ */
+static int hpe_trace(const char *disk, bool on)
+{
+	char cmd[512], buf[4096];
+	int n = 0;
+	FILE *f;
+
+	if (on) {
+		snprintf(cmd, sizeof(cmd),
+			 "rmdir " HPE_INSTANCE " 2>/dev/null; mkdir " HPE_INSTANCE " && "
+			 "echo 'disk == \"%s\" && status == 0x370' > "
+			 HPE_INSTANCE "/events/nvme/nvme_complete_rq/filter && "
+			 "echo 1 > " HPE_INSTANCE "/events/nvme/nvme_complete_rq/enable", disk);
+		return csd_run(cmd) ? -1 : 0;
+	}
+	csd_write_str(HPE_INSTANCE "/events/nvme/nvme_complete_rq/enable", "0");
+	f = fopen(HPE_INSTANCE "/trace", "r");
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (buf[0] != '#' && strstr(buf, "nvme_complete_rq"))
+			n++;
+	fclose(f);
+	rmdir(HPE_INSTANCE);
+	return n;
+}
+
 /*
  * Commands that nvme-core completes without ever setting them up: on a
  * fabrics controller whose connection is gone and whose fast I/O fail
  * timeout has passed, each read is failed with a host path error before
  * any setup (nvme_fail_nonready_command) and retried max_retries times.
- * csd counts every such completion as unmatched, none as submitted or
- * completed: exactly reads x (max_retries + 1).
+ * Where that completion goes through nvme_complete_rq() (6.1, 6.12), its
+ * tracepoint fires and csd counts it as unmatched: exactly reads x
+ * (max_retries + 1). 7.3's nvme_host_path_error() completes the request
+ * without the tracepoint: csd cannot see those completions (nor can
+ * anything else that traces nvme), and counts none. The test checks csd
+ * against the tracepoint's own count, recorded in a tracefs instance.
  */
 TEST_F(loop, host_path_errors_are_unmatched)
 {
 	char cmd[300], buf[32];
 	struct csd_ns_entry e, f;
 	unsigned long retries;
-	int i, sfd;
+	int i, sfd, traced;
 	ssize_t n;
 
 	if (csd_run("modprobe -q nvme-tcp && modprobe -q nvmet-tcp"))
@@ -402,12 +451,17 @@ TEST_F(loop, host_path_errors_are_unmatched)
 	/* Let the fast-fail timeout (0 s) fire. */
 	usleep(500000);
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &e));
+	ASSERT_EQ(0, hpe_trace(self->disk, true));
 	for (i = 0; i < 4; i++)
 		EXPECT_NE(0, csd_direct_reads(self->path, 1, 4096, 4096 * i));
 	ASSERT_EQ(0, csd_find_ns(self->fd, self->disk, &f));
-	TH_LOG("max_retries %lu: %llu unmatched completions for 4 failed reads", retries,
-	       (unsigned long long)(f.unmatched - e.unmatched));
-	EXPECT_EQ(4 * (retries + 1), f.unmatched - e.unmatched);
+	traced = hpe_trace(self->disk, false);
+	TH_LOG("max_retries %lu: %llu unmatched completions for 4 failed reads, %d traced",
+	       retries, (unsigned long long)(f.unmatched - e.unmatched), traced);
+	/* All of them, or (7.3) none, pass the tracepoint. */
+	if (traced)
+		EXPECT_EQ(4 * (retries + 1), traced);
+	EXPECT_EQ(traced, f.unmatched - e.unmatched);
 	EXPECT_EQ(0, f.submitted - e.submitted);
 	EXPECT_EQ(0, f.completed - e.completed);
 
