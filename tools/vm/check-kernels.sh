@@ -8,7 +8,9 @@
 #
 #   check-kernels.sh [--smoke] [RELEASE...]
 #
-# RELEASE defaults to the 6.12 guest kernel and the installed 6.1 headers.
+# RELEASE defaults to the 6.12 guest kernel, the installed 6.1 headers and
+# Linux 7.3 from trixie-backports (kernel.sh new), which is built in its
+# build root (buildroot.sh) with trixie's compiler.
 # --smoke runs only a load, exact counts and unload (io_test, abi_test)
 # instead of every test: make check does that on 6.1.
 set -uo pipefail
@@ -28,6 +30,7 @@ kvers=("$@")
 if [ ${#kvers[@]} -eq 0 ]; then
 	kvers=("$("$VM/kernel.sh" stock)")
 	old=$("$VM/kernel.sh" old 2>/dev/null) && kvers+=("$old")
+	new=$("$VM/kernel.sh" new) && kvers+=("$new")
 fi
 
 fail=0
@@ -40,7 +43,12 @@ for kv in "${kvers[@]}"; do
 	rm -rf "$d/src" && mkdir -p "$d/src"
 	(cd "$TOP" && git ls-files -z Makefile Kbuild dkms.conf module uapi include |
 		xargs -0 tar -c) | tar -x -C "$d/src" || exit 1
-	if ! make -C "$d/src" --no-print-directory -s module KVER="$kv" W=1 KCFLAGS=-Werror; then
+	if "$VM/buildroot.sh" has "$kv"; then
+		build=("$VM/buildroot.sh" module "$kv" "$d/src")
+	else
+		build=(make -C "$d/src" --no-print-directory -s module KVER="$kv" W=1 KCFLAGS=-Werror)
+	fi
+	if ! "${build[@]}"; then
 		say "$kv: csd.ko does not build"
 		summary+=("$kv: build failed")
 		fail=1

@@ -19,10 +19,11 @@ need_root() {
 codename=${VERSION_CODENAME:-}
 
 # Packages from the main suite. linux-headers-amd64 is bookworm's own
-# kernel line, 6.1 (make check's 6.1 smoke run, DKMS).
+# kernel line, 6.1 (make check's 6.1 smoke run, DKMS); mmdebstrap makes
+# the trixie build root of Linux 7.3 (tools/vm/buildroot.sh).
 pkgs=(
 	linux-headers-6.12-amd64
-	linux-headers-amd64 dkms
+	linux-headers-amd64 dkms mmdebstrap
 	busybox-static cpio xz-utils zstd
 	clang llvm pahole make gcc
 	libnvme-dev nvme-cli fio gdb jq

@@ -13,12 +13,15 @@
 #   kernel.sh stock    print the release of the 6.12 guest kernel
 #   kernel.sh old      print the release of the installed 6.1 headers (Debian
 #                      12's own kernel line: linux-headers-amd64), if any
+#   kernel.sh new      print the release of Linux 7.3 from trixie-backports
+#                      (built in a build root: buildroot.sh)
 #   kernel.sh kdir     print the headers directory (default KDIR)
 #   kernel.sh dir      print the cache directory, after fetching what is missing
 #   kernel.sh fetch    fetch and unpack what is missing (idempotent)
 set -euo pipefail
 
 CACHE=${CSD_CACHE:-$HOME/.cache/csd}
+VM=$(cd "$(dirname "$0")" && pwd)
 say() { echo "csd-kernel: $*" >&2; }
 
 # The 6.12 guest kernel: the default, and where the source files come from.
@@ -46,10 +49,37 @@ old() {
 	echo "${dep#linux-headers-}"
 }
 
-if [ "${1:-}" = old ]; then
-	old
-	exit
-fi
+# Linux 7.3 from trixie-backports (built in a build root, buildroot.sh):
+# the newest 7.3 whose root is cached, else the newest 7.3 headers package
+# trixie-backports has (read with a private apt configuration: the host's
+# own sources stay Debian 12's). CSD_NEW_KVER overrides.
+new() {
+	local r a opts
+	if [ -n "${CSD_NEW_KVER:-}" ]; then
+		echo "$CSD_NEW_KVER"
+		return
+	fi
+	r=$(cd "$CACHE" 2>/dev/null && for f in root-7.3.*+deb13-amd64/.done; do
+		if [ -f "$f" ]; then echo "${f%/.done}"; fi; done | sed 's/^root-//' | sort -V | tail -n1)
+	if [ -z "$r" ]; then
+		a=$CACHE/apt-trixie-backports
+		mkdir -p "$a/lists/partial" "$a/cache"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main" > "$a/sources.list"
+		opts=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+		      -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o APT::Architecture=amd64 -o APT::Sandbox::User=root)
+		apt-get "${opts[@]}" -q update > /dev/null ||
+			{ say "cannot read trixie-backports' package index"; exit 1; }
+		r=$(apt-cache "${opts[@]}" pkgnames linux-headers-7.3 |
+		    sed -nE 's/^linux-headers-(7\.3\.[0-9]+\+deb13-amd64)$/\1/p' | sort -V | tail -n1)
+	fi
+	[ -n "$r" ] || { say "trixie-backports has no linux-headers-7.3.*-amd64"; exit 1; }
+	echo "$r"
+}
+
+case "${1:-}" in
+old) old; exit ;;
+new) new; exit ;;
+esac
 if [ -n "${CSD_KVER:-}" ]; then
 	V=$CSD_KVER
 	SV=$(stock 2>/dev/null || true)
@@ -58,25 +88,55 @@ else
 	V=$SV
 fi
 KDIR=/usr/src/linux-headers-$V
+if "$VM/buildroot.sh" has "$V"; then
+	KDIR=$CACHE/root-$V/usr/src/linux-headers-$V
+fi
 D=$CACHE/$V
 SD=$CACHE/$SV
 
+# A Debian 12 kernel: its unsigned image package, of the installed
+# headers' version.
+fetch_image() {
+	local debver=$1
+	[ -f "$D/.image-done" ] && return
+	say "downloading linux-image-$V-unsigned=$debver"
+	(cd "$D/dl" && apt-get download -q "linux-image-$V-unsigned=$debver" >&2)
+	rm -rf "$D/image" && mkdir -p "$D/image"
+	dpkg-deb -x "$D"/dl/linux-image-"$V"-unsigned_*.deb "$D/image"
+	cp "$D/image/boot/vmlinuz-$V" "$D/vmlinuz"
+	cp "$D/image/boot/config-$V" "$D/config"
+	depmod -b "$D/image" "$V"
+	rm -f "$D"/dl/linux-image-*.deb
+	touch "$D/.image-done"
+}
+
+# A kernel built in a build root (buildroot.sh: Linux 7.3): its image and
+# modules are the root's own, installed from Debian's packages there.
+fetch_from_root() {
+	local root
+	root=$("$VM/buildroot.sh" root "$V")
+	[ -f "$D/.image-done" ] && return
+	rm -rf "$D/image" && mkdir -p "$D/image/lib/modules"
+	cp -a "$root/lib/modules/$V" "$D/image/lib/modules/"
+	rm -f "$D/image/lib/modules/$V/build" "$D/image/lib/modules/$V/source"
+	# Debian 13's 7.x packages keep the image and config beside the
+	# modules (/lib/modules/<release>/), not in /boot.
+	cp "$root/lib/modules/$V/vmlinuz" "$D/vmlinuz"
+	cp "$root/lib/modules/$V/config" "$D/config"
+	depmod -b "$D/image" "$V"
+	touch "$D/.image-done"
+}
+
 fetch() {
 	local debver
-	debver=$(dpkg-query -W -f='${Version}' "linux-headers-$V" 2>/dev/null) ||
-		{ say "linux-headers-$V is not installed"; exit 1; }
-	mkdir -p "$D/dl"
-
-	if [ ! -f "$D/.image-done" ]; then
-		say "downloading linux-image-$V-unsigned=$debver"
-		(cd "$D/dl" && apt-get download -q "linux-image-$V-unsigned=$debver" >&2)
-		rm -rf "$D/image" && mkdir -p "$D/image"
-		dpkg-deb -x "$D"/dl/linux-image-"$V"-unsigned_*.deb "$D/image"
-		cp "$D/image/boot/vmlinuz-$V" "$D/vmlinuz"
-		cp "$D/image/boot/config-$V" "$D/config"
-		depmod -b "$D/image" "$V"
-		rm -f "$D"/dl/linux-image-*.deb
-		touch "$D/.image-done"
+	if "$VM/buildroot.sh" has "$V"; then
+		mkdir -p "$D"
+		fetch_from_root
+	else
+		debver=$(dpkg-query -W -f='${Version}' "linux-headers-$V" 2>/dev/null) ||
+			{ say "linux-headers-$V is not installed"; exit 1; }
+		mkdir -p "$D/dl"
+		fetch_image "$debver"
 	fi
 
 	if [ "$V" != "$SV" ]; then
