@@ -449,8 +449,8 @@ class Csd:
             if found is None or not d.dead:
                 found = d
         if found is None:
-            raise CsdError("csd has seen no I/O on %s (not an NVMe namespace, "
-                           "or idle since csd was loaded)" % want)
+            raise CsdError("csd does not track %s: not an NVMe namespace, "
+                           "or csd is not attached to nvme-core" % want)
         return found
 
 

@@ -316,7 +316,7 @@ const char *disk_arg(const char *a)
 
 void no_such_disk(const char *disk)
 {
-	fprintf(stderr, "%s: csd has seen no I/O on %s (not an NVMe namespace, or idle since csd was loaded)\n",
+	fprintf(stderr, "%s: csd does not track %s: not an NVMe namespace, or csd is not attached to nvme-core (csdctl devices lists what it tracks)\n",
 		prog, disk);
 }
 

@@ -576,7 +576,7 @@ static void top_frame(const struct ns_snap *prev, int np, const struct ns_snap *
 		json_end_object(&j);
 		json_end(&j);
 	} else if (!n) {
-		printf("\ncsd tracks no namespaces yet\n");
+		printf("\ncsd tracks no namespaces: no NVMe namespace is present, or csd is not attached to nvme-core (csdctl info)\n");
 	}
 	fflush(stdout);
 }

@@ -257,8 +257,8 @@ static void trace_report(const struct csd_trace_stats *st, unsigned long printed
 }
 
 /*
- * DISK: csd's namespace if csd knows it, else its block device (a disk
- * that has had no I/O since csd was loaded). 0, or 1 (message printed).
+ * DISK: csd's namespace if csd knows it, else its block device (a
+ * multipath head, or a disk being added). 0, or 1 (message printed).
  */
 static int trace_target(const char *disk, const struct names *nm, struct csd_trace_open *arg)
 {
