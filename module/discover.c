@@ -7,7 +7,8 @@
  * interface on the block class: the driver core calls its add_dev() for
  * every disk registered when csd loads and for every disk added later
  * (device_add(), from add_disk()), in process context with the class's
- * mutex held, which holds off del_gendisk() of that disk. hooks.c keeps
+ * mutex held, which holds off the device_del() in del_gendisk() of that
+ * disk (so its driver's structures stay). hooks.c keeps
  * the disks of the nvme_core csd is attached to; ns.c checks them and
  * gives each an entry with its tables (csd_ns_adopt()).
  *

@@ -221,27 +221,36 @@ static void csd_hooks_attach(struct module *mod)
 		tracepoint_synchronize_unregister();
 		return;
 	}
-	csd_nvme_mod = mod;
+	WRITE_ONCE(csd_nvme_mod, mod);
 	pr_info("attached to %s\n", mod->name);
 }
 
 /*
  * The running nvme-core's private layout is not the one csd was built for
  * (see csd_layout_ok() and csd_ns_adopt()): the probes come off, from
- * process context, and the namespaces found at load go. A new nvme-core (reload) is checked again.
+ * process context, and every namespace entry goes (nothing read through
+ * the wrong layout stays). A new nvme-core (reload) is checked again.
  */
 static void csd_hooks_refuse_work(struct work_struct *work)
 {
+	bool refused = false;
+
 	mutex_lock(&csd_hooks_mutex);
 	if (csd_tp_setup || csd_tp_complete) {
 		csd_hooks_detach_all();
 		tracepoint_synchronize_unregister();
-		/* Nothing read through the wrong layout stays. */
-		csd_ns_forget_all();
-		pr_err("nvme_core's struct nvme_request does not match the layout csd was built for (%s); not counting: rebuild csd for this kernel\n",
-		       CSD_NVME_LAYOUT_KVER);
+		refused = true;
 	}
 	mutex_unlock(&csd_hooks_mutex);
+	/*
+	 * Outside csd_hooks_mutex (lock order in ns.c). Detached, csd adopts
+	 * no disk and the probes create no entry.
+	 */
+	if (refused) {
+		pr_err("nvme_core's struct nvme_request does not match the layout csd was built for (%s); not counting: rebuild csd for this kernel\n",
+		       CSD_NVME_LAYOUT_KVER);
+		csd_ns_forget_all();
+	}
 }
 
 static DECLARE_WORK(csd_refuse_work, csd_hooks_refuse_work);
@@ -261,27 +270,32 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 	if (strcmp(mod->name, CSD_NVME_MODULE))
 		return NOTIFY_OK;
 
-	mutex_lock(&csd_hooks_mutex);
+	/* The tracepoint module list's mutex serializes COMING and GOING. */
 	switch (val) {
 	case MODULE_STATE_COMING:
+		mutex_lock(&csd_hooks_mutex);
 		csd_hooks_attach(mod);
+		mutex_unlock(&csd_hooks_mutex);
 		break;
 	case MODULE_STATE_GOING:
 		/* Even if not attached now: entries may remain from before. */
+		mutex_lock(&csd_hooks_mutex);
 		csd_hooks_detach_all();
-		csd_nvme_mod = NULL;
+		WRITE_ONCE(csd_nvme_mod, NULL);
+		mutex_unlock(&csd_hooks_mutex);
 		/*
 		 * nvme_core's exit has run, its memory is not freed yet. Wait
 		 * for running probes, then drop every namespace: their disks
 		 * point into nvme_core (disk->fops), so csd must not hold them
 		 * past this point. Their statistics wait for them to come back.
+		 * Outside csd_hooks_mutex (lock order in ns.c); nothing adopts
+		 * a disk or creates an entry any more.
 		 */
 		tracepoint_synchronize_unregister();
 		csd_ns_park_all();
 		pr_info("detached from %s\n", mod->name);
 		break;
 	}
-	mutex_unlock(&csd_hooks_mutex);
 	return NOTIFY_OK;
 }
 
@@ -292,11 +306,15 @@ static struct notifier_block csd_tp_module_nb = {
 /*
  * A disk was registered, or was already when csd loaded (discover.c): if
  * it is a namespace of the nvme_core csd is attached to, give it an entry.
- * Under csd_hooks_mutex, so that nvme_core cannot go meanwhile; after a
+ * Under csd_hooks_mutex, so that csd cannot detach meanwhile; after a
  * refused layout, csd is not attached and takes no disk.
  */
 void csd_hooks_adopt(struct gendisk *disk)
 {
+	/* Most disks are not nvme-core's: they take no lock. */
+	if (!queue_is_mq(disk->queue) || !disk->fops ||
+	    disk->fops->owner != READ_ONCE(csd_nvme_mod))
+		return;
 	mutex_lock(&csd_hooks_mutex);
 	if (csd_nvme_mod && csd_tp_setup && csd_tp_complete &&
 	    disk->fops && disk->fops->owner == csd_nvme_mod &&

@@ -9,11 +9,15 @@
  * freed under it.
  *
  * Lock order:
- *   the block class's mutex	(a disk registered: discover.c)
- *   csd_hooks_mutex		(nvme_core coming and going, adopting a disk)
  *   csd_ns_mutex		(ioctls, the reaper, debugfs)
+ *     a disk's open_mutex	(exec opens a namespace's block device)
+ *       the block class's mutex	(partitions come and go under open_mutex;
+ *				 a disk registered: discover.c)
+ *         csd_hooks_mutex	(attaching, detaching, adopting a disk: so it
+ *				 is never held while taking csd_ns_mutex)
  *     ns->lock			(an entry's tables and geometry; setup_work
- *				 takes it alone)
+ *				 takes it alone, csd_ns_adopt() on an entry
+ *				 not yet published)
  *       csd_ns_lock, csd_park_lock (epoch.c)	(spinlocks, irqs off; innermost)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -628,11 +632,13 @@ struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
  * The nvme-core disk @disk, registered (discover.c): give it an entry
  * now, in process context, with all its tables, so that an idle namespace
  * is listed and its first command is counted like any other. Its tag set
- * and struct nvme_ns are pinned by the caller (the block class's mutex
- * holds off del_gendisk()). No command has checked nvme-core's layout on
- * this queue yet, so the private structs are checked against each other
- * first: the namespace must point back to the disk and its queue, and its
- * controller own the queue's tag set. The first command checks the
+ * and struct nvme_ns are pinned by the caller: the block class's mutex
+ * holds off the disk's device_del(), and nvme-core frees neither before
+ * del_gendisk() has returned. The queue may be dying already (checked).
+ * No command has checked nvme-core's layout on this queue yet, so the
+ * private structs are checked against each other first: the namespace
+ * must point back to the disk and its queue, and its controller own the
+ * queue's tag set. The first command checks the
  * request's layout as for any other entry (ns->unchecked).
  */
 int csd_ns_adopt(struct gendisk *disk)
