@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -224,6 +225,17 @@ struct csd_nvme_ns {
 	char path[272];		/* "/dev/nvme0n1" */
 	unsigned int nsid;
 };
+
+/* Whether the running kernel's version is below @major.@minor. */
+static inline bool csd_kernel_before(unsigned int major, unsigned int minor)
+{
+	unsigned int ma = 0, mi = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
 
 /* The pid of the (first) task whose name is @comm, or -1. */
 static inline pid_t csd_pid_of(const char *comm)
