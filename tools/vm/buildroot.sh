@@ -46,12 +46,13 @@ make_root() {
 		mirrors+=("deb http://deb.debian.org/debian $s main")
 	done
 	say "making the build root of $rel in $root (once; about 250 MB of packages)"
-	# Never remove through a bind mount a killed run left behind.
+	# Never remove through a mount a killed run left behind (ours, or
+	# mmdebstrap's in the unfinished root).
 	for s in "$root/dev" "$root/proc"; do
-		if mountpoint -q "$s"; then umount "$s"; fi
+		if mountpoint -q "$s"; then umount -l "$s"; fi
 	done
-	if findmnt -rn -o TARGET | grep -q "^$root/"; then
-		say "something is still mounted under $root: unmount it first"
+	if findmnt -rn -o TARGET | grep -qE "^($root|$root\.tmp)/"; then
+		say "something is still mounted under $root or $root.tmp: unmount it first"
 		exit 1
 	fi
 	rm -rf --one-file-system "$root" "$root.tmp"
@@ -60,9 +61,9 @@ make_root() {
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		"$suite" "$root.tmp" "${mirrors[@]}" >&2 ||
-		{ rm -rf "$root.tmp"; say "mmdebstrap failed for $rel"; exit 1; }
+		{ say "mmdebstrap failed for $rel (the unfinished root stays in $root.tmp)"; exit 1; }
 	[ -d "$root.tmp/usr/src/linux-headers-$rel" ] ||
-		{ rm -rf "$root.tmp"; say "the root has no linux-headers-$rel"; exit 1; }
+		{ rm -rf --one-file-system "$root.tmp"; say "the root has no linux-headers-$rel"; exit 1; }
 	mv "$root.tmp" "$root"
 	echo "$pkgs" > "$root/.done"
 }
@@ -98,6 +99,20 @@ build_module() {
 		"$root/build/src/module/compat_auto.h" "$src/module/"
 }
 
+# One user of a root at a time (make check-kernels and check-dkms could
+# share it): the lock is held until this script exits.
+lock() {
+	mkdir -p "$CACHE"
+	exec 9> "$CACHE/root-$1.lock"
+	flock 9
+}
+
+case "${1:-}" in
+has) ;;
+*)	[ "$(id -u)" = 0 ] ||
+		{ say "the build root needs root (mmdebstrap, mount, chroot)"; exit 1; }
+	lock "${2:?release}" ;;
+esac
 case "${1:-}" in
 has) [ -n "$(suites "${2:?release}")" ] ;;
 root) [ -n "$(suites "${2:?release}")" ] || { say "$2 needs no build root"; exit 2; }

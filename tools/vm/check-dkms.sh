@@ -39,7 +39,7 @@ cleanup() {
 	rm -rf "/usr/src/csd-$ver"
 	for kv in "${roots[@]}"; do
 		"$VM/buildroot.sh" run "$kv" dkms remove "csd/$ver" --all > /dev/null 2>&1
-		rm -rf "$("$VM/buildroot.sh" root "$kv")/usr/src/csd-$ver"
+		rm -rf "${CSD_CACHE:-$HOME/.cache/csd}/root-$kv/usr/src/csd-$ver"
 	done
 }
 trap cleanup EXIT
