@@ -237,47 +237,15 @@ static inline bool csd_kernel_before(unsigned int major, unsigned int minor)
 	return ma < major || (ma == major && mi < minor);
 }
 
-/* The pid of the (first) task whose name is @comm, or -1. */
-static inline pid_t csd_pid_of(const char *comm)
+/*
+ * Read the small file @path (sysfs, procfs) into @buf, without its
+ * trailing newline: 0, or -1.
+ */
+static inline int csd_read_file(const char *path, char *buf, size_t len)
 {
-	char path[300], buf[64];
-	struct dirent *de;
-	pid_t pid = -1;
-	ssize_t n;
-	DIR *d;
-	int fd;
-
-	d = opendir("/proc");
-	if (!d)
-		return -1;
-	while (pid < 0 && (de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = 0;
-		buf[strcspn(buf, "\n")] = 0;
-		if (!strcmp(buf, comm))
-			pid = atoi(de->d_name);
-	}
-	closedir(d);
-	return pid;
-}
-
-static inline int csd_sysfs_read(const char *disk, const char *attr,
-				 char *buf, size_t len)
-{
-	char path[512];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/block/%s/%s", disk, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -288,6 +256,37 @@ static inline int csd_sysfs_read(const char *disk, const char *attr,
 	buf[n] = 0;
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
+}
+
+static inline int csd_sysfs_read(const char *disk, const char *attr,
+				 char *buf, size_t len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/%s", disk, attr);
+	return csd_read_file(path, buf, len);
+}
+
+/* The pid of the (first) task whose name is @comm, or -1. */
+static inline pid_t csd_pid_of(const char *comm)
+{
+	char path[300], buf[64];
+	struct dirent *de;
+	pid_t pid = -1;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	while (pid < 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		if (!csd_read_file(path, buf, sizeof(buf)) && !strcmp(buf, comm))
+			pid = atoi(de->d_name);
+	}
+	closedir(d);
+	return pid;
 }
 
 /*
@@ -559,8 +558,7 @@ static inline int csd_ctrl_by_serial(const char *serial, char *name, size_t len)
 {
 	char path[300], buf[64];
 	struct dirent *de;
-	int ret = -1, fd;
-	ssize_t n;
+	int ret = -1;
 	DIR *d;
 
 	d = opendir("/sys/class/nvme");
@@ -570,15 +568,10 @@ static inline int csd_ctrl_by_serial(const char *serial, char *name, size_t len)
 		if (strncmp(de->d_name, "nvme", 4))
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/nvme/%s/serial", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (csd_read_file(path, buf, sizeof(buf)))
 			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = 0;
-		buf[strcspn(buf, " \n")] = 0;
+		/* The serial is padded with spaces. */
+		buf[strcspn(buf, " ")] = 0;
 		if (!strcmp(buf, serial)) {
 			snprintf(name, len, "%.*s", (int)(len ? len - 1 : 0), de->d_name);
 			ret = 0;

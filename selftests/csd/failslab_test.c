@@ -64,20 +64,12 @@ static int csd_text(unsigned long long *start, unsigned long long *end)
 	while ((de = readdir(d))) {
 		char path[512], buf[64];
 		unsigned long long a;
-		int fd;
-		ssize_t n;
 
 		if (strncmp(de->d_name, ".text", 5))
 			continue;
 		snprintf(path, sizeof(path), "/sys/module/csd/sections/%s", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (csd_read_file(path, buf, sizeof(buf)))
 			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = 0;
 		a = strtoull(buf, NULL, 16);
 		if (a && a < *start)
 			*start = a;

@@ -57,28 +57,27 @@ if [ $# -eq 0 ]; then
 fi
 if [ $# -eq 0 ] && [ $all = 1 ]; then
 	# A sixth booted from Debian 12's own kernel (6.1), with csd.ko built
-	# for it (no BPF there): load, exact counts, unload. The whole suite
-	# on every kernel is make check-kernels.
-	if old=$("$TOP/tools/vm/kernel.sh" old 2>/dev/null); then
-		"$TOP/tools/vm/check-kernels.sh" --smoke "$old" 2>&1 | tee "$log.k61"
-		rc2=${PIPESTATUS[0]}
-		[ "$rc" = 0 ] && rc=$rc2
-	else
-		echo "# no 6.1 headers (linux-headers-amd64): run make deps" | tee "$log.k61"
-		echo "0 passed, 0 failed, 1 skipped" >> "$log.k61"
-	fi
-	# A seventh booted from Linux 7.3 (trixie-backports), with csd.ko
-	# built in its build root by trixie's compiler (the first run makes
-	# the root: about 250 MB of packages).
-	if new=$("$TOP/tools/vm/kernel.sh" new); then
-		"$TOP/tools/vm/check-kernels.sh" --smoke "$new" 2>&1 | tee "$log.k73"
-		rc2=${PIPESTATUS[0]}
-		[ "$rc" = 0 ] && rc=$rc2
-	else
-		echo "# Linux 7.3 not found in trixie-backports: no 7.3 smoke run" | tee "$log.k73"
-		echo "0 passed, 1 failed, 0 skipped" >> "$log.k73"
-		rc=1
-	fi
+	# for it (no BPF there), and a seventh from Linux 7.3
+	# (trixie-backports), with csd.ko built in its build root by trixie's
+	# compiler (the first run makes the root: about 250 MB of packages):
+	# load, exact counts, unload. The whole suite on every kernel is make
+	# check-kernels.
+	for k in old new; do
+		l=$log.k61
+		[ $k = new ] && l=$log.k73
+		if kv=$("$TOP/tools/vm/kernel.sh" $k 2>/dev/null); then
+			"$TOP/tools/vm/check-kernels.sh" --smoke "$kv" 2>&1 | tee "$l"
+			rc2=${PIPESTATUS[0]}
+			[ "$rc" = 0 ] && rc=$rc2
+		elif [ $k = old ]; then
+			echo "# no 6.1 headers (linux-headers-amd64): run make deps" | tee "$l"
+			echo "0 passed, 0 failed, 1 skipped" >> "$l"
+		else
+			echo "# Linux 7.3 not found in trixie-backports: no 7.3 smoke run" | tee "$l"
+			echo "0 passed, 1 failed, 0 skipped" >> "$l"
+			rc=1
+		fi
+	done
 fi
 
 # --- host gdb (gdb/smoke.sh): its own guest with QEMU's gdb stub, gdb
