@@ -339,7 +339,7 @@ if ok:
         check("csd-stats of an unknown disk fails cleanly", False, "it ran")
     except gdb.error as e:
         check("csd-stats of an unknown disk fails cleanly",
-              "no I/O on nvme99n99" in str(e), e)
+              "does not track nvme99n99" in str(e), e)
 
     try:
         run("detach")
