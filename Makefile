@@ -84,10 +84,17 @@ dkms-src:
 check-dkms: csdctl selftests
 	@$(VM)/check-dkms.sh
 
-# The whole suite in a guest of each supported kernel (6.12, 6.1), each
-# with csd.ko built for it in .vm/kernels/<release>/.
+# The whole suite in a guest of each supported kernel (6.12, 6.1, 7.3),
+# each with csd.ko built for it.
 check-kernels: csdctl bpf selftests
 	@$(VM)/check-kernels.sh
+
+# One Prometheus over two hosts: two guest runs' metrics, written by
+# csd-textfile, served by Debian's node_exporter and scraped by Debian's
+# prometheus on 127.0.0.1 (tools/monitor/fleet_check.py; part of make check).
+check-fleet: deps
+	@$(MAKE) --no-print-directory module csdctl selftests
+	@/usr/bin/python3 tools/monitor/fleet_check.py
 
 csdctl:
 	$(MAKE) -C tools/csdctl
@@ -147,7 +154,8 @@ checkpatch: kernel-cache
 
 # Every shell script in the tree, warnings and errors.
 shellcheck:
-	@shellcheck -S warning $$(git ls-files '*.sh' 2>/dev/null || find . -name '*.sh' -not -path './.vm/*')
+	@shellcheck -S warning tools/monitor/csd-textfile \
+		$$(git ls-files '*.sh' 2>/dev/null || find . -name '*.sh' -not -path './.vm/*')
 	@echo "shellcheck: clean"
 
 clean:

@@ -11,14 +11,15 @@
 # 4096 zones, 1M zones, multipath, swiotlb) with the kernel and csd.ko
 # run.sh is given (CSD_KVER, CSD_KO): make check-kernels runs them so on
 # each kernel. Without it, make check also smoke-tests 6.1 and 7.3, runs
-# the gdb smoke test and the quick bench, and records the figures.
+# the gdb smoke test, make check-fleet and the quick bench, and records
+# the figures.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 all=1
 [ "${CSD_CHECK_GUESTS_ONLY:-0}" = 1 ] && all=0
 log=$(mktemp)
-trap 'rm -f "$log" "$log.big" "$log.million" "$log.mpath" "$log.swiotlb" "$log.k61" "$log.k73" "$log.gdb" "$log.bench"' EXIT
+trap 'rm -f "$log" "$log.big" "$log.million" "$log.mpath" "$log.swiotlb" "$log.k61" "$log.k73" "$log.gdb" "$log.fleet" "$log.bench"' EXIT
 
 start=$(date +%s)
 "$TOP/tools/vm/run.sh" --check-dmesg "$TOP/selftests/csd/run_tests.sh" "$@" 2>&1 | tee "$log"
@@ -94,6 +95,21 @@ if [ $# -eq 0 ] && [ $all = 1 ]; then
 	fi
 fi
 
+# --- make check-fleet (tools/monitor/fleet_check.py): two guest runs'
+# metrics through Debian's node_exporter into Debian's prometheus on this
+# host; PromQL over both must agree with csd. The first run downloads the
+# two packages (about 30 MB). CSD_FLEET=0 skips it.
+if [ $# -eq 0 ] && [ $all = 1 ]; then
+	if [ "${CSD_FLEET:-1}" = 0 ]; then
+		echo "0 passed, 0 failed, 1 skipped" > "$log.fleet"
+	else
+		echo "# === make check-fleet"
+		/usr/bin/python3 "$TOP/tools/monitor/fleet_check.py" 2>&1 | tee "$log.fleet"
+		rc5=${PIPESTATUS[0]}
+		[ "$rc" = 0 ] && rc=$rc5
+	fi
+fi
+
 # --- make bench's quick round (tools/bench/bench.sh --quick): every
 # workload, configuration, the offload and memory figures and the report
 # run once, briefly (about 70 s); timings are not judged.
@@ -110,7 +126,7 @@ if [ $# -eq 0 ] && [ $all = 1 ]; then
 fi
 
 pass=0 fail=0 skip=0
-for l in "$log" "$log.big" "$log.million" "$log.mpath" "$log.swiotlb" "$log.k61" "$log.k73" "$log.gdb" "$log.bench"; do
+for l in "$log" "$log.big" "$log.million" "$log.mpath" "$log.swiotlb" "$log.k61" "$log.k73" "$log.gdb" "$log.fleet" "$log.bench"; do
 	[ -f "$l" ] || continue
 	summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$l" | tail -n1)
 	if [ -z "$summary" ]; then

@@ -20,7 +20,8 @@ codename=${VERSION_CODENAME:-}
 
 # Packages from the main suite. linux-headers-amd64 is bookworm's own
 # kernel line, 6.1 (make check's 6.1 smoke run, DKMS); mmdebstrap makes
-# the trixie build root of Linux 7.3 (tools/vm/buildroot.sh).
+# the trixie build root of Linux 7.3 (tools/vm/buildroot.sh); python3
+# is for make check-fleet (which uses systemd-analyze when it is there).
 pkgs=(
 	linux-headers-6.12-amd64
 	linux-headers-amd64 dkms mmdebstrap
@@ -30,6 +31,7 @@ pkgs=(
 	libelf-dev zlib1g-dev pkg-config
 	bison flex bc libssl-dev
 	bpftrace libbpf-tools shellcheck
+	python3
 )
 
 # libbpf >= 1.4 is needed for struct_ops types in module BTF (bookworm has 1.1).

@@ -111,6 +111,7 @@ build_overlay() {
 	esac
 	install -m 0755 "$TOP/tools/csdctl/csdctl" "$root/csd/bin/csdctl"
 	copy_libs "$root" "$TOP/tools/csdctl/csdctl"
+	install -m 0755 "$TOP/tools/monitor/csd-textfile" "$root/csd/bin/csd-textfile"
 	install -m 0755 "$TOP/selftests/csd/run_tests.sh" "$root/csd/selftests/run_tests.sh"
 	mkdir -p "$root/csd/bpf/bad"
 	for f in "$TOP"/tools/bpf/*.bpf.o; do

@@ -1,0 +1,375 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""make check-fleet: csd's metrics in a real Prometheus over two hosts.
+
+Two guest runs (tools/monitor/fleet-guest.sh) each write csd's metrics
+with csd-textfile, around a fio workload whose counts only fio knows.
+On this host, Debian's own prometheus-node-exporter serves each run's
+files through its textfile collector (one exporter per run, labelled
+instance="host-a" and "host-b"), and Debian's prometheus, bound to
+127.0.0.1, scrapes both. Then PromQL across the two must agree with what
+csd reported:
+
+- counts: sum by (op) of csd_commands_total, csd_bytes_total and
+  csd_latency_seconds_count equal the sums of the two files exactly, and
+  each run's increase equals fio's own count;
+- latency: histogram_quantile(0.99, ...) over the merged histograms, of
+  the counters and of their rate() over the workload, falls in the
+  bucket where the p99 of the merged histograms lies (the bucket error:
+  Prometheus interpolates inside a bucket, csd's buckets are exact).
+
+Prints TAP-like "ok"/"not ok" lines and "N passed, N failed, N skipped".
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CACHE = os.path.join(os.environ.get("CSD_CACHE", os.path.expanduser("~/.cache/csd")), "tools")
+
+# The two runs: name, reads, writes, block size. Different mixes, so the
+# merged p99 is not either run's.
+RUNS = [("host-a", 3000, 600, "4k"), ("host-b", 600, 2000, "64k")]
+SCRAPE_S = 1
+# Each phase (first files, then second files) lasts this long; rate()
+# looks at a window that starts in the first and ends in the second.
+PHASE_S = 15
+WINDOW_S = 20
+
+passed = failed = skipped = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {what}")
+    else:
+        failed += 1
+        print(f"not ok - {what}{': ' + detail if detail else ''}")
+    sys.stdout.flush()
+    return ok
+
+
+def say(msg):
+    print(f"# {msg}")
+    sys.stdout.flush()
+
+
+def fetch_servers():
+    """Debian's prometheus and prometheus-node-exporter binaries, cached.
+
+    The packages are unpacked, not installed: installing them would start
+    the servers as system services on every address."""
+    progs = {"prometheus": "prometheus", "prometheus-node-exporter": "prometheus-node-exporter"}
+    paths = {p: os.path.join(CACHE, "fleet", p) for p in progs}
+    if all(os.access(p, os.X_OK) for p in paths.values()):
+        return paths
+    say("downloading prometheus and prometheus-node-exporter (bookworm)")
+    os.makedirs(os.path.join(CACHE, "fleet"), exist_ok=True)
+    with tempfile.TemporaryDirectory() as dl:
+        subprocess.run(["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root"] + list(progs), cwd=dl, check=True,
+                       stdout=subprocess.DEVNULL)
+        for pkg, prog in progs.items():
+            deb = [f for f in os.listdir(dl) if f.startswith(pkg + "_") and f.endswith(".deb")][0]
+            tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", os.path.join(dl, deb)],
+                                 check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", dl, "./usr/bin/" + prog], input=tar, check=True)
+            shutil.move(os.path.join(dl, "usr/bin", prog), paths[pkg])
+    return paths
+
+
+def run_guest(name, reads, writes, bs):
+    """One run's output: {snapshot 0, snapshot 1: text, fio: {op: n}}."""
+    cmd = [os.path.join(TOP, "tools/vm/run.sh"), "--check-dmesg",
+           os.path.join(TOP, "tools/monitor/fleet-guest.sh"), name, str(reads), str(writes), bs]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    out = {"rc": p.returncode, "log": p.stdout + p.stderr}
+    sect = None
+    for line in p.stdout.splitlines():
+        m = re.match(r"=== (\S+) (snapshot \d)$", line)
+        if m:
+            sect = m.group(2)
+            out[sect] = ""
+            continue
+        m = re.match(r"=== \S+ fio (\S+) read (\d+) write (\d+)$", line)
+        if m:
+            out["disk"] = m.group(1)
+            out["fio"] = {"read": int(m.group(2)), "write": int(m.group(3))}
+            continue
+        if re.match(r"=== \S+ writer ok$", line):
+            out["writer"] = True
+        if line == "=== end":
+            sect = None
+        elif sect:
+            out[sect] += line + "\n"
+    return out
+
+
+LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse(text):
+    """Prometheus text: [(name, {label: value}, float)]."""
+    samples = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = LINE.match(line)
+        if not m:
+            raise ValueError(f"bad line {line!r}")
+        labels = dict(LABEL.findall(m.group(2) or ""))
+        samples.append((m.group(1), labels, float(m.group(3))))
+    return samples
+
+
+def sums(samples, name, by, where=None):
+    """Sum of @name's samples grouped by the label @by."""
+    out = {}
+    for n, lab, v in samples:
+        if n != name or (where and any(lab.get(k) != w for k, w in where.items())):
+            continue
+        out[lab.get(by, "")] = out.get(lab.get(by, ""), 0) + v
+    return out
+
+
+def buckets(samples, op, sub=None):
+    """Merged cumulative buckets of op: sorted [(le, count)], @sub's subtracted."""
+    def collect(s):
+        b = {}
+        for n, lab, v in s:
+            if n == "csd_latency_seconds_bucket" and lab["op"] == op:
+                le = float(lab["le"])
+                b[le] = b.get(le, 0) + v
+        return b
+    b = collect(samples)
+    if sub:
+        for le, v in collect(sub).items():
+            b[le] = b.get(le, 0) - v
+    return sorted(b.items())
+
+
+def p99_buckets(per_run, weights):
+    """The range [lo, hi] of the buckets where the p99 of the runs' merged
+    histograms lies, over the weightings of the runs in @weights (the
+    bucket moves monotonically with the weight, so the extremes bound it)."""
+    out = set()
+    for w in weights:
+        merged = {}
+        for run, wt in zip(per_run, w):
+            for le, c in run:
+                merged[le] = merged.get(le, 0) + wt * c
+        cum = sorted(merged.items())
+        total = cum[-1][1]
+        rank = 0.99 * total
+        lo = 0.0
+        for le, c in cum:
+            if c >= rank:
+                out.add((lo, le))
+                break
+            lo = le
+    return min(b[0] for b in out), max(b[1] for b in out)
+
+
+class Prom:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+
+    def query(self, q, t=None):
+        args = {"query": q}
+        if t is not None:
+            args["time"] = f"{t:.3f}"
+        url = f"{self.base}/api/v1/query?" + urllib.parse.urlencode(args)
+        with urllib.request.urlopen(url, timeout=10) as r:
+            d = json.load(r)
+        if d["status"] != "success":
+            raise RuntimeError(f"{q}: {d}")
+        return d["data"]["result"]
+
+    def by(self, q, label, t=None):
+        return {r["metric"].get(label, ""): float(r["value"][1]) for r in self.query(q, t)}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, cond, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            if cond():
+                return True
+        except (OSError, RuntimeError, ValueError):
+            pass
+        time.sleep(0.2)
+    check(False, what, f"not within {timeout} s")
+    return False
+
+
+def install(text, d):
+    """Atomically, as csd-textfile does."""
+    tmp = os.path.join(d, ".csd.prom.tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.rename(tmp, os.path.join(d, "csd.prom"))
+
+
+def finish():
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if failed else 0)
+
+
+def verify_units():
+    """The shipped unit and timer, as systemd reads them (ExecStart pointed
+    at the tree's csd-textfile: verify wants the program to exist)."""
+    global skipped
+    if not shutil.which("systemd-analyze"):
+        skipped += 1
+        print("ok - systemd-analyze verify # SKIP no systemd-analyze on this host")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        for unit in ("csd-textfile.service", "csd-textfile.timer"):
+            with open(os.path.join(TOP, "tools/monitor", unit)) as f:
+                text = f.read().replace("/usr/local/sbin/csd-textfile",
+                                        os.path.join(TOP, "tools/monitor/csd-textfile"))
+            with open(os.path.join(d, unit), "w") as f:
+                f.write(text)
+        p = subprocess.run(["systemd-analyze", "verify", os.path.join(d, "csd-textfile.service"),
+                            os.path.join(d, "csd-textfile.timer")], capture_output=True, text=True)
+        check(p.returncode == 0 and not p.stderr.strip(),
+              "systemd-analyze verify csd-textfile.service csd-textfile.timer", p.stderr)
+
+
+def main():
+    verify_units()
+    bins = fetch_servers()
+    promtool = os.path.join(CACHE, "promtool")
+
+    runs = []
+    for name, reads, writes, bs in RUNS:
+        say(f"guest run {name}: {reads} reads, {writes} writes of {bs}")
+        out = run_guest(name, reads, writes, bs)
+        ok = out["rc"] == 0 and "snapshot 1" in out and "fio" in out
+        if not check(ok, f"{name}: the guest run wrote csd's metrics twice", f"exit {out['rc']}"):
+            print(out["log"])
+            finish()
+        check(out.get("writer", False), f"{name}: csd-textfile fails and removes its file without csd")
+        check(out["fio"] == {"read": reads, "write": writes},
+              f"{name}: fio did the I/Os it was given", str(out["fio"]))
+        runs.append(out)
+
+    for (name, *_), out in zip(RUNS, runs):
+        for s in ("snapshot 0", "snapshot 1"):
+            p = subprocess.run([promtool, "check", "metrics"], input=out[s], text=True,
+                               capture_output=True)
+            check(p.returncode == 0, f"{name}: promtool accepts {s}", p.stdout + p.stderr)
+        out["s0"], out["s1"] = parse(out["snapshot 0"]), parse(out["snapshot 1"])
+        # csd's counts against fio's: the workload's increase on its disk.
+        for op in ("read", "write"):
+            d = (sums(out["s1"], "csd_commands_total", "op", {"disk": out["disk"]}).get(op, 0) -
+                 sums(out["s0"], "csd_commands_total", "op", {"disk": out["disk"]}).get(op, 0))
+            check(d == out["fio"][op], f"{name}: csd counted fio's {out['fio'][op]} {op}s",
+                  f"csd {d:g}")
+
+    work = tempfile.mkdtemp(prefix="csd-fleet.")
+    procs = []
+    try:
+        ports = {}
+        for name, *_ in RUNS:
+            d = os.path.join(work, name)
+            os.makedirs(d)
+            ports[name] = free_port()
+            procs.append(subprocess.Popen(
+                [bins["prometheus-node-exporter"], f"--web.listen-address=127.0.0.1:{ports[name]}",
+                 "--collector.disable-defaults", "--collector.textfile",
+                 f"--collector.textfile.directory={d}"],
+                stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, name + ".log"), "w")))
+        cfg = os.path.join(work, "prometheus.yml")
+        with open(cfg, "w") as f:
+            f.write(f"global:\n  scrape_interval: {SCRAPE_S}s\n  evaluation_interval: {SCRAPE_S}s\n"
+                    "scrape_configs:\n  - job_name: node\n    static_configs:\n")
+            for name, *_ in RUNS:
+                f.write(f"      - targets: ['127.0.0.1:{ports[name]}']\n"
+                        f"        labels: {{instance: {name}}}\n")
+        pport = free_port()
+        procs.append(subprocess.Popen(
+            [bins["prometheus"], f"--config.file={cfg}", f"--storage.tsdb.path={work}/tsdb",
+             f"--web.listen-address=127.0.0.1:{pport}"],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "prometheus.log"), "w")))
+        prom = Prom(pport)
+        if not wait_for("prometheus is up and scrapes both exporters",
+                        lambda: prom.by("up", "instance") == {n: 1.0 for n, *_ in RUNS}):
+            print(open(os.path.join(work, "prometheus.log")).read()[-3000:])
+            finish()
+
+        # First files; then, after PHASE_S, the second ones in both at once.
+        for (name, *_), out in zip(RUNS, runs):
+            install(out["snapshot 0"], os.path.join(work, name))
+        time.sleep(PHASE_S)
+        for (name, *_), out in zip(RUNS, runs):
+            install(out["snapshot 1"], os.path.join(work, name))
+        want = {name: sum(sums(out["s1"], "csd_commands_total", "instance").values())
+                for (name, *_), out in zip(RUNS, runs)}
+        wait_for("prometheus scraped the second files",
+                 lambda: prom.by("sum by (instance) (csd_commands_total)", "instance") == want)
+        time.sleep(PHASE_S)
+        t = time.time()
+
+        merged = [s for out in runs for s in out["s1"]]
+        for metric in ("csd_commands_total", "csd_bytes_total", "csd_latency_seconds_count"):
+            got = prom.by(f"sum by (op) ({metric})", "op", t)
+            exp = sums(merged, metric, "op")
+            check(got == exp, f"sum by (op) ({metric}) over both hosts is exact",
+                  f"prometheus {got}, csd {exp}")
+
+        for op in ("read", "write"):
+            # Since load: the counters themselves.
+            q = f'histogram_quantile(0.99, sum by (le, op) (csd_latency_seconds_bucket{{op="{op}"}}))'
+            got = prom.by(q, "op", t).get(op)
+            want_b = p99_buckets([buckets(out["s1"], op) for out in runs], [(1, 1)])
+            say(f"{op}: p99 since load: prometheus {got}, csd's bucket {want_b}")
+            check(got is not None and want_b[0] <= got <= want_b[1],
+                  f"{op}: p99 over both hosts since load is in csd's merged p99 bucket",
+                  f"prometheus {got}, csd's bucket {want_b}")
+            # The workload's rate(). Prometheus extrapolates each series'
+            # increase to the window's edges by at most 1.1 scrape
+            # intervals at each end, so each host's weight may differ by
+            # that much: every bucket the p99 can reach so is accepted.
+            q = ('histogram_quantile(0.99, sum by (le, op) '
+                 f'(rate(csd_latency_seconds_bucket{{op="{op}"}}[{WINDOW_S}s])))')
+            got = prom.by(q, "op", t).get(op)
+            span = WINDOW_S - 2.2 * SCRAPE_S
+            ext = 1 + 2.2 * SCRAPE_S / span
+            want_b = p99_buckets([buckets(out["s1"], op, out["s0"]) for out in runs],
+                                 [(1, 1), (1, ext), (ext, 1)])
+            say(f"{op}: p99 of rate(): prometheus {got}, csd's buckets {want_b}")
+            check(got is not None and want_b[0] <= got <= want_b[1],
+                  f"{op}: p99 of rate()[{WINDOW_S}s] over both hosts is in csd's merged p99 bucket",
+                  f"prometheus {got}, csd's buckets {want_b}")
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    finish()
+
+
+if __name__ == "__main__":
+    main()
