@@ -177,6 +177,166 @@ TEST(json_outputs_parse)
 	EXPECT_EQ(0, csd_run(cmd));
 }
 
+/*
+ * What csdctl devices reports from the drive (Identify Controller and
+ * Namespace, ZNS Identify Namespace, SMART / health log, through libnvme)
+ * agrees field by field with nvme-cli's own JSON of the same commands.
+ */
+TEST(devices_identity_matches_nvme_cli)
+{
+	const struct csd_nvme_ns *z = csd_zns();
+	char cmd[4096], out[4096];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl devices %s --json --health > /tmp/dev.json && "
+		 "c=$(jq -r '.[0].ctrl' /tmp/dev.json) && "
+		 "nvme id-ctrl /dev/$c -o json > /tmp/idc.json && "
+		 "nvme smart-log /dev/$c -o json > /tmp/smart.json && "
+		 "nvme id-ns %s -o json > /tmp/idns.json && "
+		 "nvme zns id-ns %s -o json > /tmp/zid.json && "
+		 "jq -r -n --slurpfile d /tmp/dev.json --slurpfile c /tmp/idc.json "
+		 "--slurpfile s /tmp/smart.json --slurpfile n /tmp/idns.json "
+		 "--slurpfile z /tmp/zid.json --arg tr \"$(cat /sys/class/nvme/$c/transport)\" '"
+		 "def trim: if type == \"string\" then sub(\" +$\"; \"\") else . end;"
+		 "def num: if type == \"string\" then tonumber else . end;"
+		 "def u32: if . < 0 then . + 4294967296 else . end;"
+		 "$d[0][0] as $e | $n[0].lbafs[$e.lba_format.index] as $f | ["
+		 "(\"vid\",\"ssvid\",\"sn\",\"mn\",\"fr\",\"cmic\",\"mdts\",\"cntlid\",\"ver\",\"nn\") as $k"
+		 " | select(($c[0][$k] | trim) != $e.controller[$k])"
+		 " | \"id-ctrl \\($k): nvme-cli \\($c[0][$k]) csdctl \\($e.controller[$k])\","
+		 "(\"critical_warning\",\"temperature\",\"avail_spare\",\"spare_thresh\",\"percent_used\","
+		 "\"media_errors\",\"num_err_log_entries\",\"unsafe_shutdowns\",\"power_on_hours\","
+		 "\"power_cycles\") as $k"
+		 " | select(($s[0][$k] | num) != $e.health[$k])"
+		 " | \"smart-log \\($k): nvme-cli \\($s[0][$k]) csdctl \\($e.health[$k])\","
+		 "(select($tr != $e.controller.transport) | \"transport \\($e.controller.transport)\"),"
+		 "(select($n[0].flbas != $e.lba_format.flbas) | \"flbas \\($e.lba_format.flbas)\"),"
+		 "(select($f.ds != $e.lba_format.ds or $f.ms != $e.lba_format.ms or"
+		 " $f.rp != $e.lba_format.rp) | \"lbaf \\($f) \\($e.lba_format)\"),"
+		 "(select(($z[0].mor | u32) != $e.zns.mor) | \"mor \\($z[0].mor) \\($e.zns.mor)\"),"
+		 "(select(($z[0].mar | u32) != $e.zns.mar) | \"mar \\($z[0].mar) \\($e.zns.mar)\")"
+		 "] | if length == 0 then \"agree\" else .[] end' 2>&1",
+		 z->disk, z->path, z->path);
+	rc = run_capture(cmd, out, sizeof(out));
+	if (rc || strcmp(out, "agree\n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ("agree\n", out);
+
+	/*
+	 * Exact values of the guest's drive: 4 KiB LBAs without metadata,
+	 * and (tools/vm/run.sh) as many open and active zones as zones.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "jq -r '.[0] | \"\\(.controller.mn)|\\(.controller.transport)|"
+		 "\\(.lba_format.ds)|\\(.lba_format.ms)|\\(.zns.max_open_zones == .nr_zones)|"
+		 "\\(.zns.max_active_zones == .nr_zones)|\\(.health.temperature > 0)\"' /tmp/dev.json");
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_STREQ("QEMU NVMe Ctrl|pcie|12|0|true|true|true\n", out);
+
+	/* The table names the controller and the format in use. */
+	snprintf(cmd, sizeof(cmd), "csdctl devices %s --health 2>&1", z->disk);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "QEMU NVMe Ctrl"));
+	EXPECT_NE(NULL, strstr(out, "4: 4096+0"));
+	EXPECT_NE(NULL, strstr(out, "CSD-ERRORS"));
+}
+
+/*
+ * csdctl zones joins the drive's own zone report (Zone Management
+ * Receive): each zone's descriptor agrees with nvme-cli's report-zones,
+ * and zones put in known states show them: written, finished, and with a
+ * zone descriptor extension (ZDEV).
+ */
+TEST(zones_match_nvme_cli_report)
+{
+	const struct csd_nvme_ns *z = csd_zns();
+	char cmd[4096], out[8192];
+	int rc;
+
+	/* Zones 5, 6 and 7 of 1024 blocks (4 KiB): written, finished, ZDEV. */
+	snprintf(cmd, sizeof(cmd),
+		 "for s in 5120 6144 7168; do nvme zns reset-zone %s -s $s > /dev/null || exit 1; done; "
+		 "dd if=/dev/zero of=%s bs=4k count=3 seek=5120 oflag=direct 2>/dev/null && "
+		 "nvme zns finish-zone %s -s 6144 > /dev/null && "
+		 "head -c 64 /dev/zero | nvme zns set-zone-desc %s -s 7168 > /dev/null",
+		 z->path, z->path, z->path, z->path);
+	ASSERT_EQ(0, csd_run(cmd));
+
+	/*
+	 * nvme-cli 2.3's JSON prints attrs as 0 for a zone whose plain report
+	 * says "Attrs: 0x80": the attributes come from the plain report.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "csdctl zones %s --all --json > /tmp/zones.json && "
+		 "nvme zns report-zones %s -o json > /tmp/rz.json && "
+		 "nvme zns report-zones %s | sed -n 's/.*Attrs: \\([0-9a-fx]*\\) .*/\\1/p' | "
+		 "while read a; do printf '%%d\\n' $a; done | jq -s . > /tmp/za.json && "
+		 "jq -r -n --slurpfile m /tmp/zones.json --slurpfile r /tmp/rz.json "
+		 "--slurpfile a /tmp/za.json '"
+		 "$m[0] as $m | $r[0].zone_list as $r | $a[0] as $a | ["
+		 "(select(($m | length) != ($r | length)) | \"\\($m | length) zones, nvme-cli \\($r | length)\"),"
+		 "(range($r | length) as $i | $r[$i] as $w | $m[$i].nvme as $g"
+		 " | (\"slba\",\"wp\",\"cap\",\"state\",\"type\") as $k"
+		 " | select($w[$k] != $g[$k]) | \"zone \\($i) \\($k): nvme-cli \\($w[$k]) csdctl \\($g[$k])\"),"
+		 "(range($a | length) as $i | select($a[$i] != $m[$i].nvme.attrs)"
+		 " | \"zone \\($i) attrs: nvme-cli \\($a[$i]) csdctl \\($m[$i].nvme.attrs)\"),"
+		 "(range($m | length) as $i | $m[$i] as $z"
+		 " | select($z.capacity_blocks != $z.nvme.cap or $z.attributes.zdev != ($z.nvme.attrs >= 128))"
+		 " | \"zone \\($i) decoded \\($z.capacity_blocks) \\($z.attributes)\")"
+		 "] | if length == 0 then \"agree \\($a | length)\" else .[] end' 2>&1",
+		 z->disk, z->path, z->path);
+	rc = run_capture(cmd, out, sizeof(out));
+	if (rc || strcmp(out, "agree 16\n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ("agree 16\n", out);
+
+	/* The three zones, exactly. */
+	ASSERT_EQ(0, run_capture("jq -r '.[5:8][] | \"\\(.zone) \\(.cond) \\(.wp_blocks) "
+				 "\\(.capacity_blocks) \\(.attributes.zdev)\"' /tmp/zones.json",
+				 out, sizeof(out)));
+	EXPECT_STREQ("5 imp-open 3 1024 false\n6 full 1024 1024 false\n7 closed 0 1024 true\n", out);
+
+	/* Sorted by attributes, the zone with one comes first; limits shown. */
+	snprintf(cmd, sizeof(cmd), "csdctl zones %s --all --sort attrs --top 1 2>&1", z->disk);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "at most 16 open, 16 active"));
+	EXPECT_NE(NULL, strstr(out, " zdev "));
+	EXPECT_NE(NULL, strstr(out, "\n     7 "));
+	/* Prometheus carries the limits and the zones per state and attribute. */
+	ASSERT_EQ(0, run_capture("csdctl stats --prometheus 2>&1 | grep '^csd_zones'",
+				 out, sizeof(out)));
+	{
+		static const char * const want[] = {
+			"csd_zones_max_open{disk=\"%s\"} 16\n",
+			"csd_zones_max_active{disk=\"%s\"} 16\n",
+			"csd_zones{disk=\"%s\",state=\"full\"} 1\n",
+			"csd_zones{disk=\"%s\",state=\"closed\"} 1\n",
+			"csd_zones{disk=\"%s\",state=\"imp-open\"} ",
+			"csd_zones_with_attribute{disk=\"%s\",attribute=\"zdev\"} 1\n",
+			"csd_zones_with_attribute{disk=\"%s\",attribute=\"rzr\"} 0\n",
+		};
+		char line[256];
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(want); i++) {
+			snprintf(line, sizeof(line), want[i], z->disk);
+			EXPECT_NE(NULL, strstr(out, line)) TH_LOG("no %s", line);
+		}
+	}
+
+	snprintf(cmd, sizeof(cmd), "csdctl zones %s --sort nosuch 2>&1", z->disk);
+	EXPECT_EQ(2, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "capacity or attrs"));
+
+	snprintf(cmd, sizeof(cmd),
+		 "for s in 5120 6144 7168; do nvme zns reset-zone %s -s $s > /dev/null || exit 1; done",
+		 z->path);
+	EXPECT_EQ(0, csd_run(cmd));
+}
+
 /* The Prometheus exposition passes promtool check metrics. */
 TEST(prometheus_passes_promtool)
 {

@@ -42,7 +42,13 @@ static void usage(FILE *f)
 "\n"
 "Commands:\n"
 "  info               module and ABI version, features, hooks, global counters\n"
-"  devices [DISK]     namespaces csd tracks, with submitted/completed counts\n"
+"  devices [DISK]     namespaces csd tracks, with submitted/completed counts and the\n"
+"                     LBA format in use; then each controller's transport, model,\n"
+"                     serial and firmware (Identify, through libnvme)\n"
+"      --health                the SMART / health log of each controller (temperature,\n"
+"                              percentage used, spare, critical warnings, media errors,\n"
+"                              error log entries, unsafe shutdowns, power-on hours)\n"
+"                              beside the errors csd counted on its namespaces\n"
 "  stats [DISK]       per operation and size class: count, bytes, IOPS, MB/s, latency\n"
 "                     min/mean/percentiles/max; then NVMe error statuses\n"
 "      -i, --interval SECONDS  IOPS and MB/s over SECONDS from now (default: since\n"
@@ -59,9 +65,14 @@ static void usage(FILE *f)
 "      --size CLASS            none, 4K, 16K, 64K, 256K, 1M, big, or all (default)\n"
 "      --zone N                zone (region) N only; OP read, write, append or all\n"
 "  zones DISK         per zone (conventional: per region): condition, write pointer,\n"
-"                     reads/writes/appends with mean/p99/max latency, zone actions, errors\n"
+"                     zone capacity and attributes (zfc: finished by controller, fzr:\n"
+"                     finish recommended, rzr: reset recommended, zdev: descriptor\n"
+"                     extension valid) from the drive's zone report, the namespace's\n"
+"                     open/active zone limits, reads/writes/appends with\n"
+"                     mean/p99/max latency, zone actions, errors\n"
 "      --from Z, --to Z        zones Z and up, up to Z (default: all)\n"
-"      --sort KEY              p99, reads, writes, appends, errors or resets, descending\n"
+"      --sort KEY              p99, reads, writes, appends, errors, resets, capacity or\n"
+"                              attrs (reset/finish recommended first), descending\n"
 "      --top N                 the first N zones only (after sorting)\n"
 "      --all                   also zones without any activity\n"
 "  top [DISK]         IOPS, MB/s and latency per operation over each interval, refreshed\n"
@@ -408,97 +419,6 @@ int csd_open_disk(const char *disk, struct csd_ns_entry *ns)
 	return fd;
 }
 
-static int cmd_devices(int argc, char **argv)
-{
-	struct csd_ns_entry *ents;
-	const char *only = NULL;
-	int fd, n, i, shown = 0;
-
-	if (argc > 2) {
-		fprintf(stderr, "%s: devices takes at most one DISK\n", prog);
-		return 2;
-	}
-	if (argc == 2)
-		only = disk_arg(argv[1]);
-
-	fd = csd_open();
-	if (fd < 0)
-		return 1;
-	n = csd_list_ns(fd, &ents);
-	close(fd);
-	if (n < 0)
-		return 1;
-
-	if (opts.json) {
-		struct json j = { .f = stdout };
-
-		json_begin_array(&j, NULL);
-		for (i = 0; i < n; i++) {
-			struct csd_ns_entry *e = &ents[i];
-
-			if (e->flags & CSD_NS_F_ADMIN)
-				continue;
-			if (only && !disk_matches(e->disk, only))
-				continue;
-			shown++;
-			json_begin_object(&j, NULL);
-			json_u64(&j, "id", e->id);
-			json_str(&j, "disk", e->disk);
-			json_str(&j, "ctrl", e->ctrl);
-			json_u64(&j, "nsid", e->nsid);
-			json_bool(&j, "zoned", e->flags & CSD_NS_F_ZONED);
-			json_bool(&j, "dead", e->flags & CSD_NS_F_DEAD);
-			json_u64(&j, "lba_size", 1ULL << e->lba_shift);
-			json_u64(&j, "capacity_sectors", e->capacity);
-			json_u64(&j, "zone_sectors", e->zone_sectors);
-			json_u64(&j, "nr_zones", e->nr_zones);
-			json_u64(&j, "submitted", e->submitted);
-			json_u64(&j, "completed", e->completed);
-			json_u64(&j, "aborted", e->aborted);
-			json_u64(&j, "in_flight", e->submitted - e->completed - e->aborted);
-			json_u64(&j, "region_sectors", e->region_sectors);
-			json_u64(&j, "nr_regions", e->nr_regions);
-			json_u64(&j, "mem_bytes", e->mem_bytes);
-			json_u64(&j, "early", e->early);
-			json_u64(&j, "unmatched", e->unmatched);
-			json_u64(&j, "stale", e->stale);
-			json_u64(&j, "requeued", e->requeued);
-			json_end_object(&j);
-		}
-		json_end_array(&j);
-		json_end(&j);
-	} else {
-		printf("%-4s %-12s %-8s %5s %-5s %8s %10s %6s %12s %12s %9s\n",
-		       "ID", "DISK", "CTRL", "NSID", "TYPE", "LBA", "SIZE-MiB",
-		       "ZONES", "SUBMITTED", "COMPLETED", "INFLIGHT");
-		for (i = 0; i < n; i++) {
-			struct csd_ns_entry *e = &ents[i];
-
-			if (e->flags & CSD_NS_F_ADMIN)
-				continue;
-			if (only && !disk_matches(e->disk, only))
-				continue;
-			shown++;
-			printf("%-4u %-12s %-8s %5u %-5s %8llu %10llu %6llu %12llu %12llu %9lld%s\n",
-			       e->id, e->disk, e->ctrl, e->nsid,
-			       e->flags & CSD_NS_F_ZONED ? "zns" : "conv",
-			       1ULL << e->lba_shift,
-			       (unsigned long long)(e->capacity >> 11),
-			       (unsigned long long)e->nr_zones,
-			       (unsigned long long)e->submitted,
-			       (unsigned long long)e->completed,
-			       (long long)(e->submitted - e->completed - e->aborted),
-			       e->flags & CSD_NS_F_DEAD ? " (removed)" : "");
-		}
-	}
-	free(ents);
-	if (only && !shown) {
-		no_such_disk(only);
-		return 1;
-	}
-	return 0;
-}
-
 static int cmd_help(int argc, char **argv)
 {
 	usage(stdout);
@@ -511,7 +431,7 @@ static const struct command {
 	unsigned int opts;	/* OPT_* the command takes */
 } commands[] = {
 	{ "info", cmd_info, 0 },
-	{ "devices", cmd_devices, 0 },
+	{ "devices", cmd_devices, OPT_HEALTH },
 	{ "stats", cmd_stats, OPT_INTERVAL | OPT_CLASS | OPT_PROMETHEUS },
 	{ "hist", cmd_hist, OPT_OP | OPT_SIZE | OPT_ZONE },
 	{ "zones", cmd_zones, OPT_FROM | OPT_TO | OPT_SORT | OPT_TOP | OPT_ALL },
@@ -561,6 +481,7 @@ static const struct option longopts[] = {
 	{ "ring", required_argument, NULL, LONG_ONLY(OPT_RING) },
 	{ "older-than", required_argument, NULL, LONG_ONLY(OPT_OLDER) },
 	{ "written", no_argument, NULL, LONG_ONLY(OPT_WRITTEN) },
+	{ "health", no_argument, NULL, LONG_ONLY(OPT_HEALTH) },
 	{ }
 };
 

@@ -39,6 +39,7 @@ enum {
 	OPT_RING	= 1 << 23,	/* --ring N */
 	OPT_OLDER	= 1 << 24,	/* --older-than MS */
 	OPT_WRITTEN	= 1 << 25,	/* --written */
+	OPT_HEALTH	= 1 << 26,	/* --health */
 };
 
 struct opts {
@@ -102,6 +103,7 @@ void *xcalloc(size_t n, size_t size);
 bool sleep_secs(double secs);
 extern volatile sig_atomic_t stop_requested;
 
+int cmd_devices(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_reset(int argc, char **argv);

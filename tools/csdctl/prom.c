@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "csdctl.h"
+#include "drive.h"
 #include "fetch.h"
 #include "names.h"
 #include "prom.h"
@@ -209,14 +210,129 @@ static int prom_fetch_hists(int fd, const struct ns_snap *snaps, int n, struct p
 	return nr;
 }
 
+/* Zone descriptors per Zone Management Receive in prom_zones(). */
+#define PROM_REPORT_ZONES	1024
+
+/* What a zoned namespace's drive reports: limits, states, attributes. */
+struct prom_zoned {
+	const struct ns_snap *s;
+	struct drive_ns dn;
+	__u64 states[16];	/* zones per ZS */
+	__u64 attrs[8];		/* zones per ZA bit */
+};
+
+/* The drive's report of every live zoned namespace: how many filled in. */
+static int prom_fetch_zoned(const struct ns_snap *snaps, int n, struct prom_zoned **out)
+{
+	struct prom_zoned *pz = xcalloc(n ? n : 1, sizeof(*pz));
+	struct drive_zone *d = xcalloc(PROM_REPORT_ZONES, sizeof(*d));
+	int i, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct csd_ns_entry *e = &snaps[i].ns;
+		struct prom_zoned *z = &pz[nr];
+		__u64 slba = 0, zone_blocks, seen = 0;
+		unsigned int got, k, b;
+		int err;
+
+		if (prom_skip(&snaps[i]) || !(e->flags & CSD_NS_F_ZONED) || !e->zone_sectors)
+			continue;
+		/* Multipath paths have no node of their own: their head is reported. */
+		if (drive_ns_get(e->ctrl, e->nsid, true, &z->dn) || !z->dn.zns)
+			continue;
+		zone_blocks = (e->zone_sectors << 9) >> e->lba_shift;
+		while (seen < e->nr_zones) {
+			err = drive_zones_get(e->disk, e->nsid, slba, d, PROM_REPORT_ZONES, &got);
+			if (err || !got)
+				break;
+			for (k = 0; k < got; k++) {
+				z->states[d[k].zs & 0xf]++;
+				for (b = 0; b < 8; b++)
+					if (d[k].za & (1U << b))
+						z->attrs[b]++;
+			}
+			seen += got;
+			slba = d[got - 1].zslba + zone_blocks;
+		}
+		if (seen != e->nr_zones)
+			continue;
+		z->s = &snaps[i];
+		nr++;
+	}
+	free(d);
+	*out = pz;
+	return nr;
+}
+
+/* A zoned limit's gauge: left out when the drive has none. */
+static void prom_zone_limit(FILE *f, const struct prom_zoned *pz, int nr, bool active)
+{
+	const char *name = active ? "csd_zones_max_active" : "csd_zones_max_open";
+	int i;
+
+	prom_family(f, name, "gauge", active ?
+		    "Zones that can be active at once, as the drive reports it (MAR + 1)." :
+		    "Zones that can be open at once, as the drive reports it (MOR + 1).");
+	for (i = 0; i < nr; i++) {
+		__u32 v = active ? pz[i].dn.mar : pz[i].dn.mor;
+
+		if (v == 0xffffffff)
+			continue;
+		fprintf(f, "%s{", name);
+		prom_label(f, "disk", pz[i].s->ns.disk, true);
+		fprintf(f, "} %llu\n", (unsigned long long)v + 1);
+	}
+}
+
+static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
+{
+	static const char * const states[16] = {
+		[1] = "empty", [2] = "imp-open", [3] = "exp-open", [4] = "closed",
+		[0xd] = "read-only", [0xe] = "full", [0xf] = "offline",
+	};
+	static const char * const attrs[8] = {
+		[0] = "zfc", [1] = "fzr", [2] = "rzr", [3] = "zrwav", [7] = "zdev",
+	};
+	unsigned int k;
+	int i;
+
+	prom_zone_limit(f, pz, nr, false);
+	prom_zone_limit(f, pz, nr, true);
+	prom_family(f, "csd_zones", "gauge",
+		    "Zones of a zoned namespace by state, from the drive's zone report.");
+	for (i = 0; i < nr; i++)
+		for (k = 0; k < ARRAY_SIZE(states); k++) {
+			if (!states[k])
+				continue;
+			fprintf(f, "csd_zones{");
+			prom_label(f, "disk", pz[i].s->ns.disk, true);
+			prom_label(f, "state", states[k], false);
+			fprintf(f, "} %llu\n", (unsigned long long)pz[i].states[k]);
+		}
+	prom_family(f, "csd_zones_with_attribute", "gauge",
+		    "Zones whose descriptor has an attribute set: zfc (finished by controller), fzr (finish recommended), rzr (reset recommended), zrwav, zdev (descriptor extension valid).");
+	for (i = 0; i < nr; i++)
+		for (k = 0; k < ARRAY_SIZE(attrs); k++) {
+			if (!attrs[k])
+				continue;
+			fprintf(f, "csd_zones_with_attribute{");
+			prom_label(f, "disk", pz[i].s->ns.disk, true);
+			prom_label(f, "attribute", attrs[k], false);
+			fprintf(f, "} %llu\n", (unsigned long long)pz[i].attrs[k]);
+		}
+}
+
 int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
 {
+	struct prom_zoned *pz;
+	int nr_zoned;
 	struct prom_hist *ph;
 	int i, nr;
 
 	nr = prom_fetch_hists(fd, snaps, n, &ph);
 	if (nr < 0)
 		return 1;
+	nr_zoned = prom_fetch_zoned(snaps, n, &pz);
 	prom_in_flight(f, snaps, n);
 	prom_row_counter(f, snaps, n, false);
 	prom_row_counter(f, snaps, n, true);
@@ -228,5 +344,7 @@ int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
 	for (i = 0; i < nr; i++)
 		hist_free(&ph[i].h);
 	free(ph);
+	prom_zones(f, pz, nr_zoned);
+	free(pz);
 	return 0;
 }

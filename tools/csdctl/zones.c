@@ -12,6 +12,7 @@
 #include <linux/blkzoned.h>
 
 #include "csdctl.h"
+#include "drive.h"
 #include "fetch.h"
 #include "fmt.h"
 #include "json.h"
@@ -19,17 +20,23 @@
 
 #define REPORT_ZONES	256	/* zones per BLKREPORTZONE call */
 
-/* One zone: csd's statistics and, when known, the device's zone state. */
+/*
+ * One zone: csd's statistics and, when known, the zone's state from the
+ * drive's own zone report (NVMe Zone Management Receive, through libnvme),
+ * or, where that cannot be sent, from the block layer's (BLKREPORTZONE).
+ */
 struct zone_row {
 	const struct csd_zone_entry *z;
 	bool cond_known;
 	bool wp_known;
-	unsigned int cond;	/* BLK_ZONE_COND_* */
+	bool nvme_known;	/* @d is the drive's zone descriptor */
+	unsigned int cond;	/* BLK_ZONE_COND_* (the same codes as NVMe's ZS) */
 	__u64 wp_blocks;	/* logical blocks written */
+	struct drive_zone d;
 };
 
 enum zone_sort { SORT_NONE, SORT_P99, SORT_READS, SORT_WRITES, SORT_APPENDS, SORT_ERRORS,
-		 SORT_RESETS };
+		 SORT_RESETS, SORT_CAP, SORT_ATTRS };
 
 static const char * const sort_names[] = {
 	[SORT_P99] = "p99",
@@ -38,6 +45,8 @@ static const char * const sort_names[] = {
 	[SORT_APPENDS] = "appends",
 	[SORT_ERRORS] = "errors",
 	[SORT_RESETS] = "resets",
+	[SORT_CAP] = "capacity",
+	[SORT_ATTRS] = "attrs",
 };
 
 static const char * const zio_keys[CSD_ZIO_NR] = { "read", "write", "append" };
@@ -55,8 +64,10 @@ static __u64 zone_p99(const struct csd_zone_entry *z)
 	return v;
 }
 
-static __u64 zone_sort_value(const struct csd_zone_entry *z)
+static __u64 zone_sort_value(const struct zone_row *r)
 {
+	const struct csd_zone_entry *z = r->z;
+
 	switch (sort_key) {
 	case SORT_P99:		return zone_p99(z);
 	case SORT_READS:	return z->io[CSD_ZIO_READ].count;
@@ -64,6 +75,10 @@ static __u64 zone_sort_value(const struct csd_zone_entry *z)
 	case SORT_APPENDS:	return z->io[CSD_ZIO_APPEND].count;
 	case SORT_ERRORS:	return z->errors;
 	case SORT_RESETS:	return z->resets;
+	case SORT_CAP:		return r->nvme_known ? r->d.zcap : 0;
+	/* Reset and finish recommended first, then the others. */
+	case SORT_ATTRS:	return r->nvme_known ? (r->d.za & (DRIVE_ZA_RZR |
+								   DRIVE_ZA_FZR)) << 8 | r->d.za : 0;
 	case SORT_NONE:		break;
 	}
 	return 0;
@@ -73,7 +88,7 @@ static __u64 zone_sort_value(const struct csd_zone_entry *z)
 static int zone_cmp(const void *pa, const void *pb)
 {
 	const struct zone_row *a = pa, *b = pb;
-	__u64 va = zone_sort_value(a->z), vb = zone_sort_value(b->z);
+	__u64 va = zone_sort_value(a), vb = zone_sort_value(b);
 
 	if (va != vb)
 		return va > vb ? -1 : 1;
@@ -134,8 +149,58 @@ static void zone_join(const struct csd_ns_entry *ns, const struct blk_zone_repor
 	}
 }
 
+/*
+ * Zone states, capacities, attributes and write pointers of @rows from the
+ * drive's zone report: 0, or a negative errno / NVMe status (> 0).
+ */
+static int zone_report_nvme(const struct csd_ns_entry *ns, struct zone_row *rows,
+			    unsigned int nr)
+{
+	__u64 slba = (rows[0].z->start_sector << 9) >> ns->lba_shift;
+	__u64 last = (rows[nr - 1].z->start_sector << 9) >> ns->lba_shift;
+	__u32 first = rows[0].z->index;
+	struct drive_zone *d;
+	unsigned int got, i;
+	int err = 0;
+
+	d = xcalloc(REPORT_ZONES, sizeof(*d));
+	while (slba <= last) {
+		err = drive_zones_get(ns->disk, ns->nsid, slba, d, REPORT_ZONES, &got);
+		if (err || !got)
+			break;
+		for (i = 0; i < got; i++) {
+			__u64 sector = (d[i].zslba << ns->lba_shift) >> 9;
+			__u64 pos = sector / ns->zone_sectors - first;
+			struct zone_row *r;
+
+			if (sector / ns->zone_sectors < first || pos >= nr)
+				continue;
+			r = &rows[pos];
+			if (r->z->start_sector != sector)
+				continue;
+			r->nvme_known = true;
+			r->d = d[i];
+			r->cond_known = true;
+			r->cond = d[i].zs;
+			if (cond_has_wp(d[i].zs) && d[i].wp >= d[i].zslba) {
+				r->wp_known = true;
+				r->wp_blocks = d[i].wp - d[i].zslba;
+				/* A full zone's write pointer is not defined. */
+				if (d[i].zs == DRIVE_ZS_FULL || r->wp_blocks > d[i].zcap)
+					r->wp_blocks = d[i].zcap;
+			}
+		}
+		if (d[got - 1].zslba < slba)
+			break;
+		slba = d[got - 1].zslba + ((ns->zone_sectors << 9) >> ns->lba_shift);
+	}
+	free(d);
+	return err;
+}
+
 /* Zone conditions and write pointers of @rows from BLKREPORTZONE on /dev/DISK. */
-static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, unsigned int nr)
+static void zone_report_blk(const struct csd_ns_entry *ns, struct zone_row *rows,
+			    unsigned int nr)
 {
 	size_t size = sizeof(struct blk_zone_report) + REPORT_ZONES * sizeof(struct blk_zone);
 	__u64 sector = rows[0].z->start_sector, last = rows[nr - 1].z->start_sector;
@@ -143,9 +208,6 @@ static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, un
 	char path[64];
 	int fd;
 
-	/* Zones folded into regions: a row is several zones, with no one condition. */
-	if (!ns->zone_sectors || ns->region_sectors != ns->zone_sectors)
-		return;
 	snprintf(path, sizeof(path), "/dev/%s", ns->disk);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -177,6 +239,22 @@ static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, un
 	close(fd);
 }
 
+/* The drive's zone report, or else the block layer's. */
+static void zone_report(const struct csd_ns_entry *ns, struct zone_row *rows, unsigned int nr)
+{
+	int err;
+
+	/* Zones folded into regions: a row is several zones, with no one condition. */
+	if (!ns->zone_sectors || ns->region_sectors != ns->zone_sectors)
+		return;
+	err = zone_report_nvme(ns, rows, nr);
+	if (!err)
+		return;
+	fprintf(stderr, "%s: %s: NVMe zone report: %s; zone capacities and attributes unknown\n",
+		prog, ns->disk, drive_strerror(err));
+	zone_report_blk(ns, rows, nr);
+}
+
 static void zone_lat_cells(const struct csd_zone_io *io, char c[3][FMT_LEN])
 {
 	if (!io->count) {
@@ -190,12 +268,33 @@ static void zone_lat_cells(const struct csd_zone_io *io, char c[3][FMT_LEN])
 	fmt_ns(c[2], io->lat_max_ns);
 }
 
+/* The drive's open/active zone limits, for the table's first line. */
+static void zones_limits(const struct csd_ns_entry *ns)
+{
+	struct drive_ns dn;
+	int err;
+
+	err = drive_ns_get(ns->ctrl, ns->nsid, true, &dn);
+	if (err || !dn.zns) {
+		printf("; zone limits unknown (%s)", err ? drive_strerror(err) : "no ZNS identify");
+		return;
+	}
+	if (dn.mor == 0xffffffff)
+		printf("; no open zone limit");
+	else
+		printf("; at most %llu open", (unsigned long long)dn.mor + 1);
+	if (dn.mar == 0xffffffff)
+		printf(", no active zone limit");
+	else
+		printf(", %llu active", (unsigned long long)dn.mar + 1);
+}
+
 static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *zs,
 			const struct zone_row *rows, unsigned int nr, unsigned int hidden)
 {
 	bool zoned = ns->flags & CSD_NS_F_ZONED;
 	bool folded = zoned && ns->zone_sectors && zs->region_sectors > ns->zone_sectors;
-	char c[CSD_ZIO_NR][3][FMT_LEN], sz[FMT_LEN], wp[FMT_LEN];
+	char c[CSD_ZIO_NR][3][FMT_LEN], sz[FMT_LEN], wp[FMT_LEN], cap[FMT_LEN], za[32];
 	unsigned int i;
 	int k;
 
@@ -206,11 +305,13 @@ static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *
 		       (unsigned long long)(zs->region_sectors / ns->zone_sectors), CSD_REGIONS_MAX);
 	if (hidden)
 		printf(", %u without activity hidden (--all shows them)", hidden);
+	if (zoned && !folded && !(ns->flags & CSD_NS_F_DEAD))
+		zones_limits(ns);
 	printf("\n");
 	if (!nr)
 		return;
-	printf("%6s %12s %-9s %10s %8s %6s %6s %6s %8s %6s %6s %6s %8s %6s %6s %6s %6s %6s %6s %6s\n",
-	       "ZONE", "START", "COND", "WP", "READS", "R-MEAN", "R-P99", "R-MAX",
+	printf("%6s %12s %-9s %10s %10s %-9s %8s %6s %6s %6s %8s %6s %6s %6s %8s %6s %6s %6s %6s %6s %6s %6s\n",
+	       "ZONE", "START", "COND", "WP", "CAP", "ATTRS", "READS", "R-MEAN", "R-P99", "R-MAX",
 	       "WRITES", "W-MEAN", "W-P99", "W-MAX", "APPENDS", "A-MEAN", "A-P99", "A-MAX",
 	       "RESETS", "FINISH", "OPENS", "ERRORS");
 	for (i = 0; i < nr; i++) {
@@ -221,10 +322,15 @@ static void zones_table(const struct csd_ns_entry *ns, const struct zone_stats *
 			zone_lat_cells(&z->io[k], c[k]);
 		if (r->wp_known)
 			snprintf(wp, sizeof(wp), "%llu", (unsigned long long)r->wp_blocks);
-		printf("%6u %12llu %-9s %10s %8llu %6s %6s %6s %8llu %6s %6s %6s %8llu %6s %6s %6s %6u %6u %6u %6u\n",
+		if (r->nvme_known)
+			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)r->d.zcap);
+		printf("%6u %12llu %-9s %10s %10s %-9s %8llu %6s %6s %6s %8llu %6s %6s %6s %8llu %6s %6s %6s %6u %6u %6u %6u\n",
 		       z->index, (unsigned long long)((z->start_sector << 9) >> ns->lba_shift),
 		       !zoned || folded ? "-" : r->cond_known ? zone_cond_name(r->cond) : "?",
 		       r->wp_known ? wp : !zoned || folded ? "-" : r->cond_known ? "-" : "?",
+		       r->nvme_known ? cap : !zoned || folded ? "-" : "?",
+		       r->nvme_known ? drive_za_names(za, sizeof(za), r->d.za) :
+		       !zoned || folded ? "-" : "?",
 		       (unsigned long long)z->io[CSD_ZIO_READ].count, c[0][0], c[0][1], c[0][2],
 		       (unsigned long long)z->io[CSD_ZIO_WRITE].count, c[1][0], c[1][1], c[1][2],
 		       (unsigned long long)z->io[CSD_ZIO_APPEND].count, c[2][0], c[2][1], c[2][2],
@@ -250,6 +356,27 @@ static void json_zone_io(struct json *j, const char *key, const struct csd_zone_
 	json_end_object(j);
 }
 
+/* The drive's zone descriptor: decoded, and as nvme-cli's report-zones prints it. */
+static void json_drive_zone(struct json *j, const struct drive_zone *d)
+{
+	json_u64(j, "capacity_blocks", d->zcap);
+	json_begin_object(j, "attributes");
+	json_bool(j, "zfc", d->za & DRIVE_ZA_ZFC);
+	json_bool(j, "fzr", d->za & DRIVE_ZA_FZR);
+	json_bool(j, "rzr", d->za & DRIVE_ZA_RZR);
+	json_bool(j, "zrwav", d->za & DRIVE_ZA_ZRWAV);
+	json_bool(j, "zdev", d->za & DRIVE_ZA_ZDEV);
+	json_end_object(j);
+	json_begin_object(j, "nvme");
+	json_u64(j, "slba", d->zslba);
+	json_u64(j, "wp", d->wp);
+	json_u64(j, "cap", d->zcap);
+	json_str(j, "state", drive_zs_name(d->zs));
+	json_str(j, "type", drive_zt_name(d->zt));
+	json_u64(j, "attrs", d->za);
+	json_end_object(j);
+}
+
 static void zones_json(const struct csd_ns_entry *ns, const struct zone_row *rows,
 		       unsigned int nr)
 {
@@ -270,6 +397,8 @@ static void zones_json(const struct csd_ns_entry *ns, const struct zone_row *row
 			json_str(&j, "cond", zone_cond_name(r->cond));
 		if (r->wp_known)
 			json_u64(&j, "wp_blocks", r->wp_blocks);
+		if (r->nvme_known)
+			json_drive_zone(&j, &r->d);
 		for (k = 0; k < CSD_ZIO_NR; k++)
 			json_zone_io(&j, zio_keys[k], &z->io[k]);
 		json_u64(&j, "opens", z->opens);
@@ -303,7 +432,8 @@ static int zones_parse(void)
 		if (!strcasecmp(opts.sort, sort_names[i]))
 			sort_key = i;
 	if (sort_key == SORT_NONE) {
-		fprintf(stderr, "%s: --sort: '%s' is not p99, reads, writes, appends, errors or resets\n",
+		fprintf(stderr,
+			"%s: --sort: '%s' is not p99, reads, writes, appends, errors, resets, capacity or attrs\n",
 			prog, opts.sort);
 		return 2;
 	}

@@ -33,6 +33,10 @@
 #   CSD_CPUS, CSD_MEM     vCPUs (2) and memory (1G)
 #   CSD_ZNS_SIZE          zoned namespace size (64M)
 #   CSD_ZONE_SIZE         zone size (4M); CSD_ZONE_CAP zone capacity (= size)
+#   CSD_ZONE_MAX_OPEN, CSD_ZONE_MAX_ACTIVE
+#                         the zoned namespace's open and active zone limits
+#                         (default: its number of zones, which never binds,
+#                         up to 4096 zones; 0, none, above)
 #   CSD_CONV_SIZE         conventional namespace size (64M)
 #   CSD_MULTIPATH=1       put the controller in an NVMe subsystem with a
 #                         second controller (same serial: QEMU requires
@@ -207,6 +211,17 @@ if [ -n "${CSD_STALL_IOPS:-}" ]; then
 		-device "nvme-ns,drive=stall,bus=nvme1,nsid=1,$lba")
 fi
 zns_ns="nsid=1,$lba,zoned=true,zoned.zone_size=$zone_size,zoned.zone_capacity=$zone_cap"
+# The drive's open and active zone limits (NVMe MOR/MAR): by default as
+# many as it has zones, so that they never bind (Linux takes such limits
+# as none) while csdctl's report of them is still checked against
+# nvme-cli's; none above 4096 zones (Linux 6.12 sizes a mempool of zone
+# write plugs by the limit before it drops it: 1M zones WARN in
+# page_alloc); and 64-byte zone descriptor extensions (the ZDEV attribute).
+nr_zones=$(($(numfmt --from=iec "$zns_size") / $(numfmt --from=iec "$zone_size")))
+zone_limit=$nr_zones
+[ "$nr_zones" -le 4096 ] || zone_limit=0
+zns_ns+=",zoned.max_open=${CSD_ZONE_MAX_OPEN:-$zone_limit}"
+zns_ns+=",zoned.max_active=${CSD_ZONE_MAX_ACTIVE:-$zone_limit},zoned.descr_ext_size=64"
 conv_ns="nsid=2,$lba"
 if [ "${CSD_MULTIPATH:-0}" = 1 ]; then
 	# Two controllers in one subsystem; namespaces without a bus are

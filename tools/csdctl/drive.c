@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The drive's own answers through libnvme: the topology scan, Identify,
+ * Zone Management Receive and the SMART / health log (see drive.h).
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libnvme.h>
+
+#include "csdctl.h"
+#include "drive.h"
+
+/* libnvme: -1 with errno, or an NVMe status (> 0). */
+static int drive_ret(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+/* Copy a space-padded identify string, without its padding. */
+static void drive_str(char *dst, const char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = 0;
+	while (len && (dst[len - 1] == ' ' || !dst[len - 1]))
+		dst[--len] = 0;
+}
+
+/* /dev/@name, read-only: the fd, or a negative errno. */
+static int drive_open(const char *name)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The transport of controller @ctrl from libnvme's topology scan. */
+static void drive_transport(const char *ctrl, char *buf, size_t len)
+{
+	nvme_root_t r = nvme_scan(NULL);
+	nvme_subsystem_t s;
+	nvme_host_t h;
+	nvme_ctrl_t c;
+
+	snprintf(buf, len, "?");
+	if (!r)
+		return;
+	nvme_for_each_host(r, h)
+		nvme_for_each_subsystem(h, s)
+			nvme_subsystem_for_each_ctrl(s, c)
+				if (!strcmp(nvme_ctrl_get_name(c), ctrl) &&
+				    nvme_ctrl_get_transport(c))
+					snprintf(buf, len, "%s", nvme_ctrl_get_transport(c));
+	nvme_free_tree(r);
+}
+
+int drive_ctrl_get(const char *ctrl, struct drive_ctrl *c)
+{
+	struct nvme_id_ctrl id;
+	int fd, ret;
+
+	memset(c, 0, sizeof(*c));
+	fd = drive_open(ctrl);
+	if (fd < 0)
+		return fd;
+	ret = drive_ret(nvme_identify_ctrl(fd, &id));
+	close(fd);
+	if (ret)
+		return ret;
+	drive_str(c->mn, id.mn, sizeof(id.mn));
+	drive_str(c->sn, id.sn, sizeof(id.sn));
+	drive_str(c->fr, id.fr, sizeof(id.fr));
+	c->vid = le16toh(id.vid);
+	c->ssvid = le16toh(id.ssvid);
+	c->cntlid = le16toh(id.cntlid);
+	c->ver = le32toh(id.ver);
+	c->cmic = id.cmic;
+	c->mdts = id.mdts;
+	c->nn = le32toh(id.nn);
+	drive_transport(ctrl, c->transport, sizeof(c->transport));
+	return 0;
+}
+
+int drive_ns_get(const char *ctrl, __u32 nsid, bool zoned, struct drive_ns *n)
+{
+	struct nvme_zns_id_ns zid;
+	struct nvme_id_ns id;
+	int fd, ret;
+
+	memset(n, 0, sizeof(*n));
+	fd = drive_open(ctrl);
+	if (fd < 0)
+		return fd;
+	ret = drive_ret(nvme_identify_ns(fd, nsid, &id));
+	if (ret)
+		goto out_close;
+	/* FLBAS: bits 3:0, and 6:5 as the upper two bits (over 16 formats). */
+	n->flbas = id.flbas;
+	n->lbaf = (id.flbas & 0xf) | ((id.flbas >> 5) & 0x3) << 4;
+	n->ds = id.lbaf[n->lbaf].ds;
+	n->ms = le16toh(id.lbaf[n->lbaf].ms);
+	n->rp = id.lbaf[n->lbaf].rp & 0x3;
+	if (!zoned)
+		goto out_close;
+	ret = drive_ret(nvme_zns_identify_ns(fd, nsid, &zid));
+	if (ret)
+		goto out_close;
+	n->zns = true;
+	n->mor = le32toh(zid.mor);
+	n->mar = le32toh(zid.mar);
+	n->zdes = zid.lbafe[n->lbaf].zdes;
+out_close:
+	close(fd);
+	return ret;
+}
+
+/* A 128-bit little-endian counter, saturated to 64 bits. */
+static __u64 drive_u128(const __u8 *v)
+{
+	__u64 lo, hi;
+
+	memcpy(&lo, v, 8);
+	memcpy(&hi, v + 8, 8);
+	return hi ? ~0ULL : le64toh(lo);
+}
+
+int drive_health_get(const char *ctrl, struct drive_health *h)
+{
+	struct nvme_smart_log log;
+	int fd, ret;
+
+	memset(h, 0, sizeof(*h));
+	fd = drive_open(ctrl);
+	if (fd < 0)
+		return fd;
+	ret = drive_ret(nvme_get_log_smart(fd, NVME_NSID_ALL, false, &log));
+	close(fd);
+	if (ret)
+		return ret;
+	h->critical_warning = log.critical_warning;
+	h->temperature = log.temperature[0] | log.temperature[1] << 8;
+	h->avail_spare = log.avail_spare;
+	h->spare_thresh = log.spare_thresh;
+	h->percent_used = log.percent_used;
+	h->media_errors = drive_u128(log.media_errors);
+	h->num_err_log_entries = drive_u128(log.num_err_log_entries);
+	h->unsafe_shutdowns = drive_u128(log.unsafe_shutdowns);
+	h->power_on_hours = drive_u128(log.power_on_hours);
+	h->power_cycles = drive_u128(log.power_cycles);
+	return 0;
+}
+
+int drive_zones_get(const char *disk, __u32 nsid, __u64 slba, struct drive_zone *z,
+		    unsigned int max, unsigned int *nr)
+{
+	size_t len = sizeof(struct nvme_zone_report) + max * sizeof(struct nvme_zns_desc);
+	struct nvme_zone_report *rep;
+	unsigned int i, n;
+	int fd, ret;
+
+	*nr = 0;
+	fd = drive_open(disk);
+	if (fd < 0)
+		return fd;
+	rep = xcalloc(1, len);
+	ret = drive_ret(nvme_zns_report_zones(fd, nsid, slba, NVME_ZNS_ZRAS_REPORT_ALL, false,
+					      true, len, rep, NVME_DEFAULT_IOCTL_TIMEOUT, NULL));
+	close(fd);
+	if (ret)
+		goto out_free;
+	/* With partial set, the count is of the descriptors returned. */
+	n = le64toh(rep->nr_zones);
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++) {
+		const struct nvme_zns_desc *d = &rep->entries[i];
+
+		z[i].zslba = le64toh(d->zslba);
+		z[i].wp = le64toh(d->wp);
+		z[i].zcap = le64toh(d->zcap);
+		z[i].zt = d->zt & 0xf;
+		z[i].zs = d->zs >> 4;
+		z[i].za = d->za;
+	}
+	*nr = n;
+out_free:
+	free(rep);
+	return ret;
+}
+
+const char *drive_za_names(char *buf, unsigned int len, __u8 za)
+{
+	static const struct {
+		__u8 bit;
+		const char *name;
+	} names[] = {
+		{ DRIVE_ZA_ZFC, "zfc" },
+		{ DRIVE_ZA_FZR, "fzr" },
+		{ DRIVE_ZA_RZR, "rzr" },
+		{ DRIVE_ZA_ZRWAV, "zrwav" },
+		{ DRIVE_ZA_ZDEV, "zdev" },
+	};
+	unsigned int i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (za & names[i].bit)
+			used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "," : "", names[i].name);
+	if (!used)
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+/* As nvme-cli prints them (nvme zns report-zones). */
+const char *drive_zs_name(__u8 zs)
+{
+	switch (zs) {
+	case NVME_ZNS_ZS_EMPTY:		return "EMPTY";
+	case NVME_ZNS_ZS_IMPL_OPEN:	return "IMP_OPENED";
+	case NVME_ZNS_ZS_EXPL_OPEN:	return "EXP_OPENED";
+	case NVME_ZNS_ZS_CLOSED:	return "CLOSED";
+	case NVME_ZNS_ZS_READ_ONLY:	return "READONLY";
+	case NVME_ZNS_ZS_FULL:		return "FULL";
+	case NVME_ZNS_ZS_OFFLINE:	return "OFFLINE";
+	}
+	return "Unknown State";
+}
+
+const char *drive_zt_name(__u8 zt)
+{
+	return zt == NVME_ZONE_TYPE_SEQWRITE_REQ ? "SEQWRITE_REQ" : "Unknown";
+}
+
+_Static_assert(DRIVE_ZA_ZFC == NVME_ZNS_ZA_ZFC && DRIVE_ZA_FZR == NVME_ZNS_ZA_FZR &&
+	       DRIVE_ZA_RZR == NVME_ZNS_ZA_RZR && DRIVE_ZA_ZRWAV == NVME_ZNS_ZA_ZRWAV &&
+	       DRIVE_ZA_ZDEV == NVME_ZNS_ZA_ZDEV && DRIVE_ZS_FULL == NVME_ZNS_ZS_FULL,
+	       "drive.h's zone constants are libnvme's");
+
+const char *drive_strerror(int err)
+{
+	static char buf[96];
+
+	if (err < 0)
+		return strerror(-err);
+	snprintf(buf, sizeof(buf), "NVMe status 0x%x: %s", err, nvme_status_to_string(err, false));
+	return buf;
+}
