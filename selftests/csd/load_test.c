@@ -155,6 +155,11 @@ TEST_F(lifecycle, load_before_nvme)
 	ASSERT_EQ(0, csd_insmod(csd_ko_path()));
 	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
 	EXPECT_EQ(0, hooks_attached());
+	/* Nothing to show: each view says why, in one line. */
+	EXPECT_EQ(0, csd_run("[ \"$(csdctl devices)\" = 'csd tracks no namespaces: no NVMe "
+			     "namespace is present, or csd is not attached to nvme-core "
+			     "(csdctl info)' ]"));
+	EXPECT_EQ(0, csd_run("csdctl stats | grep -q '^csd tracks no namespaces'"));
 	ASSERT_EQ(0, csd_nvme_up());
 	EXPECT_EQ(2, hooks_attached());
 	EXPECT_EQ(31, counted_reads(31));

@@ -204,6 +204,10 @@ static void devices_table(const struct dev_row *rows, unsigned int nr,
 	char lbaf[32], temp[16];
 	unsigned int i;
 
+	if (!nr) {
+		printf("csd tracks no namespaces: no NVMe namespace is present, or csd is not attached to nvme-core (csdctl info)\n");
+		return;
+	}
 	printf("%-4s %-12s %-8s %5s %-5s %8s %10s %6s %12s %12s %9s  %s\n",
 	       "ID", "DISK", "CTRL", "NSID", "TYPE", "LBA", "SIZE-MiB",
 	       "ZONES", "SUBMITTED", "COMPLETED", "INFLIGHT", "LBAF");
@@ -328,7 +332,7 @@ int cmd_devices(int argc, char **argv)
 
 	if (opts.json)
 		devices_json(rows, nr, ctrls, nr_ctrls, health);
-	else
+	else if (nr || !only)
 		devices_table(rows, nr, ctrls, nr_ctrls, health);
 	free(ctrls);
 	free(rows);
