@@ -361,6 +361,7 @@ bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 	c->zone = csd_zone_of(s, &c->ci);
 	c->status = csd_rq_status(rq);
 	c->retries = csd_rq_retries(rq);
+	c->cgroup = ns->admin ? 0 : csd_rq_cgroup(rq);
 	this_cpu_inc(s->tot->completed);
 	return true;
 }
@@ -412,9 +413,11 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 		this_cpu_inc(r->errors);
 		csd_status_count(s, ci, c->status);
 	}
-	if (unlikely(s->admin))
+	if (unlikely(s->admin)) {
 		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
-	else
+	} else {
 		csd_zone_account(c);
+		csd_cg_account(s, c);
+	}
 }
 

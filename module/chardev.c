@@ -47,6 +47,8 @@ static_assert(sizeof(struct csd_zone_stats) == CSD_ZONE_STATS_SIZE_VER0);
 static_assert(sizeof(struct csd_reset) == CSD_RESET_SIZE_VER0);
 static_assert(sizeof(struct csd_config) == CSD_CONFIG_SIZE_VER0);
 static_assert(sizeof(struct csd_exec) == CSD_EXEC_SIZE_VER0);
+static_assert(sizeof(struct csd_cgroup_entry) == CSD_CGROUP_ENTRY_SIZE_VER0);
+static_assert(sizeof(struct csd_cgroup_stats) == CSD_CGROUP_STATS_SIZE_VER0);
 
 /* Check a caller's array description: @count entries of @stride at @ptr. */
 static int csd_array_check(u32 count, u32 stride, u32 min, u64 ptr)
@@ -93,7 +95,7 @@ static u64 csd_features(void)
 		f |= CSD_FEAT_BPF;
 	if (!csd_bpf_built)
 		f |= CSD_FEAT_BPF_COMPILED_OUT;
-	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED | CSD_FEAT_EXEC_FORMAT;
+	f |= CSD_FEAT_NS_DIAG | CSD_FEAT_NS_REQUEUED | CSD_FEAT_EXEC_FORMAT | CSD_FEAT_CGROUP;
 	return f;
 }
 
@@ -468,6 +470,59 @@ static int csd_emit_zone_stats(struct csd_ucmd *c)
 	return ret;
 }
 
+static int csd_check_cgroup_stats(const void *a)
+{
+	const struct csd_cgroup_stats *arg = a;
+
+	return csd_array_check(arg->count, arg->entry_size,
+			       CSD_CGROUP_ENTRY_SIZE_VER0, arg->entries);
+}
+
+static int csd_prep_cgroup_stats(struct csd_ucmd *c)
+{
+	const struct csd_cgroup_stats *arg = c->arg;
+
+	if (!arg->count)
+		return 0;
+	c->buf[0] = kvcalloc(min_t(u32, arg->count, CSD_CG_ROWS),
+			     sizeof(struct csd_cgroup_entry), GFP_KERNEL);
+	return c->buf[0] ? 0 : -ENOMEM;
+}
+
+static int csd_run_cgroup_stats(struct csd_ucmd *c)
+{
+	struct csd_cgroup_stats *arg = c->arg;
+	const struct csd_stats *s;
+	int ret;
+
+	if (c->ns->admin)
+		return -EINVAL;
+	/* An allocation failed when the namespace came: try again now. */
+	ret = csd_ns_ensure_tables(c->ns);
+	if (ret)
+		return ret;
+	s = rcu_dereference_check(c->ns->stats, lockdep_is_held(&csd_ns_mutex));
+	arg->slots = CSD_CGROUP_SLOTS;
+	arg->slots_used = 0;
+	arg->since_ns = s ? s->since_ns : 0;
+	arg->total = s ? csd_cg_fill(s, c->buf[0], min_t(u32, arg->count, CSD_CG_ROWS),
+				     &arg->slots_used) : 0;
+	c->nr[0] = min(arg->count, arg->total);
+	return 0;
+}
+
+static int csd_emit_cgroup_stats(struct csd_ucmd *c)
+{
+	struct csd_cgroup_stats *arg = c->arg;
+	int ret;
+
+	ret = csd_array_out(arg->entries, arg->entry_size, c->buf[0],
+			    sizeof(struct csd_cgroup_entry), c->nr[0]);
+	arg->count = c->nr[0];
+	arg->entry_size = sizeof(struct csd_cgroup_entry);
+	return ret;
+}
+
 /* One namespace, or (ns_id 0) every one and the parked epochs. */
 static int csd_run_reset(struct csd_ucmd *c)
 {
@@ -568,6 +623,8 @@ static int csd_check_trace(const void *a)
 	} else if (arg->dev_major || arg->dev_minor) {
 		return -EINVAL;
 	}
+	if (!!(arg->flags & CSD_TRACE_F_CGROUP) != !!arg->cgroup_id)
+		return -EINVAL;
 	return 0;
 }
 
@@ -711,7 +768,7 @@ static const struct csd_ucmd_op csd_ioctl_ops[] = {
 	}, {
 		CSD_OP(CSD_IOC_TRACE, struct csd_trace_open, CSD_TRACE_OPEN_SIZE_VER0,
 		       CSD_TRACE_F_OPS | CSD_TRACE_F_ZONES | CSD_TRACE_F_ERRORS |
-		       CSD_TRACE_F_NONBLOCK | CSD_TRACE_F_DEV,
+		       CSD_TRACE_F_NONBLOCK | CSD_TRACE_F_DEV | CSD_TRACE_F_CGROUP,
 		       CSD_UCMD_ADMIN | CSD_UCMD_OUT),
 		.zero = CSD_UCMD_PAD_RESERVED(struct csd_trace_open),
 		.check = csd_check_trace, .run = csd_run_trace, .done = csd_done_trace,
@@ -723,6 +780,13 @@ static const struct csd_ucmd_op csd_ioctl_ops[] = {
 		.check = csd_check_inflight, .prep = csd_prep_inflight,
 		.run = csd_run_inflight, .emit = csd_emit_inflight,
 		.done = csd_done_inflight,
+	}, {
+		CSD_OP(CSD_IOC_CGROUP_STATS, struct csd_cgroup_stats, CSD_CGROUP_STATS_SIZE_VER0, 0,
+		       CSD_UCMD_LOCK | CSD_UCMD_NS | CSD_UCMD_OUT),
+		CSD_OP_NS(struct csd_cgroup_stats),
+		.zero = CSD_UCMD_RESERVED(struct csd_cgroup_stats),
+		.check = csd_check_cgroup_stats, .prep = csd_prep_cgroup_stats,
+		.run = csd_run_cgroup_stats, .emit = csd_emit_cgroup_stats,
 	},
 };
 

@@ -45,6 +45,7 @@ extern struct csd_global_pcpu __percpu *csd_global;
 #include "epoch.h"
 #include "ns.h"
 #include "account.h"
+#include "cgroup.h"
 #include "bpf.h"
 #include "trace.h"
 #include "inflight.h"

@@ -88,6 +88,8 @@ struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 		for (i = 0; i < 256; i++)
 			atomic64_set(&s->admin[i].lat_min, U64_MAX);
 		atomic64_add(256 * sizeof(*s->admin), &s->mem);
+	} else if (csd_cg_alloc(s, gfp)) {
+		goto err;
 	}
 	/* Zone tables too big for an atomic allocation come from a work item. */
 	if (gfpflags_allow_blocking(gfp) ||
@@ -132,6 +134,7 @@ void csd_stats_free_atomic(struct csd_stats *s)
 		free_percpu(rcu_access_pointer(s->hist[i]));
 	kvfree(rcu_access_pointer(s->zones));
 	kfree(s->admin);
+	csd_cg_free(s);
 	free_percpu(s->rows);
 	free_percpu(s->tot);
 	kfree(s);

@@ -91,6 +91,9 @@ struct csd_stats {
 	struct csd_zone __rcu *zones;		/* [nr_regions], maybe later */
 	struct csd_zone all_zones;		/* zone sends to every zone */
 	struct csd_admin_op *admin;		/* [256], admin entries only */
+	/* Rows per cgroup (cgroup.c); namespaces only. */
+	atomic64_t cg_id[CSD_CGROUP_SLOTS];	/* 0: free */
+	struct csd_cg_pcpu __percpu *cg;	/* [CSD_CG_ROWS] */
 	atomic64_t mem;				/* bytes held by this epoch */
 	struct csd_ns *ns;
 	/* While parked (nvme_core gone): who the epoch belongs to. */

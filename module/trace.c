@@ -66,6 +66,7 @@ struct csd_tracer {
 	u32 zone_first;
 	u32 zone_last;
 	u64 min_lat_ns;
+	u64 cgroup_id;			/* with CSD_TRACE_F_CGROUP */
 	/* Rings */
 	u32 nr;				/* records per ring, a power of two */
 	struct csd_trace_ring __percpu *rings;
@@ -89,6 +90,8 @@ static bool csd_trace_match(const struct csd_tracer *t,
 	     r->zone > t->zone_last))
 		return false;
 	if ((t->flags & CSD_TRACE_F_ERRORS) && !r->status)
+		return false;
+	if ((t->flags & CSD_TRACE_F_CGROUP) && r->cgroup_id != t->cgroup_id)
 		return false;
 	return r->latency_ns >= t->min_lat_ns;
 }
@@ -149,6 +152,7 @@ void csd_trace_complete(const struct csd_completion *c)
 		.op = ci->op,
 		.retries = c->retries,
 		.cpu = raw_smp_processor_id(),
+		.cgroup_id = c->cgroup,
 	};
 
 	if (ns->admin)
@@ -285,6 +289,7 @@ static struct csd_tracer *csd_tracer_alloc(const struct csd_trace_open *arg)
 	t->zone_first = arg->zone_first;
 	t->zone_last = arg->zone_last;
 	t->min_lat_ns = arg->min_lat_ns;
+	t->cgroup_id = arg->cgroup_id;
 	t->nr = arg->ring_records;
 	init_waitqueue_head(&t->wq);
 	mutex_init(&t->read_lock);

@@ -12,7 +12,7 @@
 /* The ioctls of /dev/csd and of a trace fd, in one table. */
 enum csd_call {
 	CALL_INFO, CALL_LIST, CALL_STATS, CALL_HIST, CALL_ZONES, CALL_RESET,
-	CALL_CONFIG, CALL_EXEC, CALL_TRACE, CALL_INFLIGHT,
+	CALL_CONFIG, CALL_EXEC, CALL_TRACE, CALL_INFLIGHT, CALL_CGROUPS,
 	CALL_TRACE_STATS, CALL_TRACE_READ, CALL_TRACE_POLL,
 	CALL_NR
 };
@@ -44,6 +44,8 @@ static const struct {
 			 CSD_TRACE_OPEN_SIZE_VER0, true },
 	[CALL_INFLIGHT] = { "INFLIGHT", CSD_IOC_INFLIGHT, sizeof(struct csd_inflight),
 			    CSD_INFLIGHT_SIZE_VER0, true },
+	[CALL_CGROUPS] = { "CGROUP_STATS", CSD_IOC_CGROUP_STATS, sizeof(struct csd_cgroup_stats),
+			   CSD_CGROUP_STATS_SIZE_VER0, false },
 	[CALL_TRACE_STATS] = { "TRACE_STATS", CSD_TRACE_IOC_STATS,
 			       sizeof(struct csd_trace_stats),
 			       CSD_TRACE_STATS_SIZE_VER0, false },
@@ -58,6 +60,7 @@ struct csd_bufs {
 	struct csd_status_entry sts[64];
 	struct csd_zone_entry zents[64];
 	struct csd_inflight_entry infl[256];
+	struct csd_cgroup_entry cgs[CSD_OP_NR * (CSD_CGROUP_SLOTS + 1)];
 	__u64 buckets[CSD_HIST_BUCKETS];
 	unsigned char result[4096];
 };
@@ -167,6 +170,16 @@ static inline void csd_good_arg(enum csd_call call, void *arg, struct csd_bufs *
 		a->count = 256;
 		a->entry_size = sizeof(b->infl[0]);
 		a->entries = CSD_U64P(b->infl);
+		break;
+	}
+	case CALL_CGROUPS: {
+		struct csd_cgroup_stats *a = arg;
+
+		a->size = sizeof(*a);
+		a->ns_id = ns;
+		a->count = CSD_OP_NR * (CSD_CGROUP_SLOTS + 1);
+		a->entry_size = sizeof(b->cgs[0]);
+		a->entries = CSD_U64P(b->cgs);
 		break;
 	}
 	case CALL_TRACE_STATS: {

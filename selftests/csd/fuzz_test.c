@@ -80,6 +80,11 @@ static const struct {
 	[CALL_INFLIGHT] = { { offsetof(struct csd_inflight, entries), -1 },
 			    { offsetof(struct csd_inflight, count), offsetof(struct csd_inflight, entry_size) },
 			    offsetof(struct csd_inflight, reserved), offsetof(struct csd_inflight, ns_id) },
+	[CALL_CGROUPS] = { { offsetof(struct csd_cgroup_stats, entries), -1 },
+			   { offsetof(struct csd_cgroup_stats, count),
+			     offsetof(struct csd_cgroup_stats, entry_size) },
+			   offsetof(struct csd_cgroup_stats, reserved),
+			   offsetof(struct csd_cgroup_stats, ns_id) },
 	[CALL_TRACE_STATS] = { { -1, -1 }, { -1, -1 }, offsetof(struct csd_trace_stats, reserved), -1 },
 };
 
@@ -319,7 +324,7 @@ static enum csd_call fuzz_one(struct fuzz_ctx *x, struct fuzz_figs *f)
 	if (c == CALL_TRACE_STATS)
 		ret = ioctl(tf, rnd() % 16 ? csd_calls[c].cmd : _IOWR(CSD_IOC_MAGIC, 0x41 + rnd() % 8, __u64), arg);
 	else if (rnd() % 64 == 0)	/* an ioctl number csd does not have */
-		ret = ioctl(x->fd, _IOWR(CSD_IOC_MAGIC, 0x0a + rnd() % 0x30, struct csd_info), arg);
+		ret = ioctl(x->fd, _IOWR(CSD_IOC_MAGIC, 0x0b + rnd() % 0x30, struct csd_info), arg);
 	else
 		ret = ioctl(x->fd, csd_calls[c].cmd, arg);
 	count(f, c, ret, errno);

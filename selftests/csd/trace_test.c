@@ -400,7 +400,9 @@ TEST(bad_arguments)
 		EXPECT_EQ(err, errno);					\
 	} while (0)
 	BAD(a.flags = 1U << 31, EINVAL);
-	BAD(a.reserved[2] = 1, EINVAL);
+	BAD(a.reserved[1] = 1, EINVAL);
+	BAD(a.cgroup_id = 1, EINVAL);
+	BAD((a.flags = CSD_TRACE_F_CGROUP, a.cgroup_id = 0), EINVAL);
 	BAD(a.pad = 1, EINVAL);
 	BAD(a.ring_records = 1000, EINVAL);
 	BAD(a.ring_records = CSD_TRACE_RING_MAX * 2, EINVAL);

@@ -57,6 +57,13 @@ static void usage(FILE *f)
 "                              (tools/monitor/csd-textfile and its systemd timer\n"
 "                              write it for node_exporter: Documentation/monitoring.rst)\n"
 "      --class                 classes and drops of completion programs (BPF)\n"
+"      --by-cgroup             then each namespace's commands per cgroup (v2) and\n"
+"                              operation: count, bytes, mean and max latency, errors,\n"
+"                              since counting started; the first 16 cgroups seen,\n"
+"                              the rest as (other); commands without one (passthrough)\n"
+"                              in the root's. Also in --json and --prometheus\n"
+"      --cgroup PATH           as --by-cgroup, only that cgroup (a path in the cgroup2\n"
+"                              mount, e.g. /system.slice/foo.service)\n"
 "  hist DISK --op OP  latency histogram in power-of-two rows, with p50 and p99\n"
 "      --op OP                 read, write, append, flush, write-uncor, compare,\n"
 "                              write-zeroes, dsm, verify, copy, zone-close, zone-finish,\n"
@@ -111,6 +118,8 @@ static void usage(FILE *f)
 "      --zone Z[-Z2]           only zone (region) Z, or zones Z to Z2\n"
 "      --min-lat US            only commands at least US microseconds slow\n"
 "      --errors                only commands that failed\n"
+"      --cgroup PATH           only commands of that cgroup (--json records carry\n"
+"                              every command's cgroup_id)\n"
 "      -n, --iterations N      stop after N commands\n"
 "      --ring N                ring records per CPU, a power of two (default %u)\n"
 "  inflight [DISK]    the commands in flight now, oldest first: operation, zone, SLBA,\n"
@@ -243,6 +252,7 @@ static const struct {
 	{ CSD_FEAT_NS_DIAG, "ns-diag" },
 	{ CSD_FEAT_NS_REQUEUED, "ns-requeued" },
 	{ CSD_FEAT_EXEC_FORMAT, "exec-format" },
+	{ CSD_FEAT_CGROUP, "cgroup" },
 };
 
 static int cmd_info(int argc, char **argv)
@@ -432,7 +442,8 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info, 0 },
 	{ "devices", cmd_devices, OPT_HEALTH },
-	{ "stats", cmd_stats, OPT_INTERVAL | OPT_CLASS | OPT_PROMETHEUS },
+	{ "stats", cmd_stats, OPT_INTERVAL | OPT_CLASS | OPT_PROMETHEUS | OPT_BY_CGROUP |
+			      OPT_CGROUP },
 	{ "hist", cmd_hist, OPT_OP | OPT_SIZE | OPT_ZONE },
 	{ "zones", cmd_zones, OPT_FROM | OPT_TO | OPT_SORT | OPT_TOP | OPT_ALL },
 	{ "top", cmd_top, OPT_INTERVAL | OPT_ITERATIONS },
@@ -442,7 +453,7 @@ static const struct command {
 	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG |
 			    OPT_WRITTEN },
 	{ "trace", cmd_trace, OPT_OP | OPT_ZONE | OPT_MIN_LAT | OPT_ERRORS | OPT_ITERATIONS |
-			      OPT_RING },
+			      OPT_RING | OPT_CGROUP },
 	{ "inflight", cmd_inflight, OPT_OLDER | OPT_INTERVAL | OPT_ITERATIONS },
 	{ "help", cmd_help, 0 },
 };
@@ -482,6 +493,8 @@ static const struct option longopts[] = {
 	{ "older-than", required_argument, NULL, LONG_ONLY(OPT_OLDER) },
 	{ "written", no_argument, NULL, LONG_ONLY(OPT_WRITTEN) },
 	{ "health", no_argument, NULL, LONG_ONLY(OPT_HEALTH) },
+	{ "by-cgroup", no_argument, NULL, LONG_ONLY(OPT_BY_CGROUP) },
+	{ "cgroup", required_argument, NULL, LONG_ONLY(OPT_CGROUP) },
 	{ }
 };
 
@@ -679,6 +692,9 @@ static bool parse_opt(int c)
 		return parse_uint("--ring", optarg, &opts.ring);
 	case OPT_OLDER:
 		return parse_time("--older-than", optarg, 1e6, &opts.older_ns);
+	case OPT_CGROUP:
+		opts.cgroup = optarg;
+		break;
 	}
 	return true;
 }

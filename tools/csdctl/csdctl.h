@@ -40,6 +40,8 @@ enum {
 	OPT_OLDER	= 1 << 24,	/* --older-than MS */
 	OPT_WRITTEN	= 1 << 25,	/* --written */
 	OPT_HEALTH	= 1 << 26,	/* --health */
+	OPT_BY_CGROUP	= 1 << 27,	/* --by-cgroup */
+	OPT_CGROUP	= 1 << 28,	/* --cgroup PATH */
 };
 
 struct opts {
@@ -69,6 +71,7 @@ struct opts {
 	unsigned long long min_lat_ns;
 	unsigned int ring;
 	unsigned long long older_ns;
+	const char *cgroup;
 };
 
 extern struct opts opts;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cgroup.h"
 #include "csdctl.h"
 #include "drive.h"
 #include "fetch.h"
@@ -322,8 +323,84 @@ static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 		}
 }
 
+/* Each namespace's cgroup rows (none for admin queues): 0, or -1 (printed). */
+static int prom_fetch_cgroups(int fd, const struct ns_snap *snaps, int n, struct cg_rows **out)
+{
+	struct cg_rows *cg = xcalloc(n ? n : 1, sizeof(*cg));
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		if (prom_skip(&snaps[i]) || (snaps[i].ns.flags & CSD_NS_F_ADMIN))
+			continue;
+		err = cg_fetch(fd, snaps[i].ns.id, &cg[i]);
+		/* Gone since the snapshot, or a module without cgroup rows. */
+		if (err && err != -ENODEV && err != -ENOTTY) {
+			ioctl_error("CSD_IOC_CGROUP_STATS", snaps[i].ns.disk, -err);
+			while (i--)
+				cg_free(&cg[i]);
+			free(cg);
+			return -1;
+		}
+	}
+	*out = cg;
+	return 0;
+}
+
+/* disk, cgroup, op: without the closing brace. */
+static void cg_labels(FILE *f, const char *name, const struct ns_snap *s,
+		      const struct csd_cgroup_entry *e)
+{
+	char path[256];
+
+	fprintf(f, "%s{", name);
+	prom_label(f, "disk", s->ns.disk, true);
+	prom_label(f, "cgroup", cg_path(e->cgroup_id, path, sizeof(path)), false);
+	prom_label(f, "op", op_name(e->op) ?: "other", false);
+}
+
+static void prom_cgroups(FILE *f, const struct ns_snap *snaps, int n, const struct cg_rows *cg)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} fam[] = {
+		{ "csd_cgroup_commands_total", "counter",
+		  "NVMe commands completed, by the cgroup (v2) of their I/O; (other): past the cgroups csd keeps." },
+		{ "csd_cgroup_bytes_total", "counter",
+		  "Bytes addressed by completed NVMe commands, by cgroup." },
+		{ "csd_cgroup_errors_total", "counter",
+		  "NVMe commands completed with a non-zero status, by cgroup." },
+		{ "csd_cgroup_latency_seconds", "summary",
+		  "NVMe command latency by cgroup: sum and count (no quantiles)." },
+	};
+	unsigned int k, r;
+	int i;
+
+	for (k = 0; k < ARRAY_SIZE(fam); k++) {
+		prom_family(f, fam[k].name, fam[k].type, fam[k].help);
+		for (i = 0; i < n; i++) {
+			for (r = 0; r < cg[i].nr; r++) {
+				const struct csd_cgroup_entry *e = &cg[i].e[r];
+
+				if (k == 3) {
+					cg_labels(f, "csd_cgroup_latency_seconds_sum", &snaps[i], e);
+					fprintf(f, "} %llu.%09llu\n",
+						(unsigned long long)(e->lat_sum_ns / 1000000000),
+						(unsigned long long)(e->lat_sum_ns % 1000000000));
+					cg_labels(f, "csd_cgroup_latency_seconds_count", &snaps[i], e);
+					fprintf(f, "} %llu\n", (unsigned long long)e->count);
+					continue;
+				}
+				cg_labels(f, fam[k].name, &snaps[i], e);
+				fprintf(f, "} %llu\n", (unsigned long long)(k == 0 ? e->count :
+					k == 1 ? e->bytes : e->errors));
+			}
+		}
+	}
+}
+
 int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
 {
+	struct cg_rows *cg;
 	struct prom_zoned *pz;
 	int nr_zoned;
 	struct prom_hist *ph;
@@ -332,6 +409,12 @@ int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
 	nr = prom_fetch_hists(fd, snaps, n, &ph);
 	if (nr < 0)
 		return 1;
+	if (prom_fetch_cgroups(fd, snaps, n, &cg)) {
+		for (i = 0; i < nr; i++)
+			hist_free(&ph[i].h);
+		free(ph);
+		return 1;
+	}
 	nr_zoned = prom_fetch_zoned(snaps, n, &pz);
 	prom_in_flight(f, snaps, n);
 	prom_row_counter(f, snaps, n, false);
@@ -346,5 +429,9 @@ int prom_write(FILE *f, int fd, const struct ns_snap *snaps, int n)
 	free(ph);
 	prom_zones(f, pz, nr_zoned);
 	free(pz);
+	prom_cgroups(f, snaps, n, cg);
+	for (i = 0; i < n; i++)
+		cg_free(&cg[i]);
+	free(cg);
 	return 0;
 }

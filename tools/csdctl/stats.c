@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "csdctl.h"
 #include "fetch.h"
 #include "fmt.h"
@@ -214,9 +215,13 @@ static void json_ns_head(struct json *j, const struct ns_snap *s)
 	json_bool(j, "admin", s->ns.flags & CSD_NS_F_ADMIN);
 }
 
+/* --by-cgroup / --cgroup: each snapshot's cgroup rows, and the one cgroup. */
+static struct cg_rows *stats_cg;
+static __u64 stats_cg_only;
+
 /* @paths: 0, or the number of paths of a multipath head @s sums. */
 static void stats_json_ns(struct json *j, const struct ns_snap *base, const struct ns_snap *s,
-			  int paths)
+			  int paths, const struct cg_rows *cg)
 {
 	double secs = snap_secs(base, s);
 	unsigned int i;
@@ -248,6 +253,8 @@ static void stats_json_ns(struct json *j, const struct ns_snap *base, const stru
 	json_end_array(j);
 	json_u64(j, "errors_other", s->st.errors_other);
 	json_u64(j, "zone_unbinned", s->st.zone_unbinned);
+	if (cg && !(s->ns.flags & CSD_NS_F_ADMIN))
+		cg_json(j, cg, stats_cg_only);
 	json_end_object(j);
 }
 
@@ -322,7 +329,7 @@ int cmd_stats(int argc, char **argv)
 	struct ns_snap *prev = NULL, *cur, head, head_prev;
 	const char *disk = argc > 1 ? argv[1] : NULL;
 	const struct ns_snap *head_base = NULL;
-	int fd, i, n, np = 0, ret = 0;
+	int fd, i, n, np = 0, ret = 0, err;
 	bool head_ok = false;
 
 	if (argc > 2) {
@@ -337,6 +344,14 @@ int cmd_stats(int argc, char **argv)
 		fprintf(stderr, "%s: --class goes without --prometheus\n", prog);
 		return 2;
 	}
+	if ((opts.given & (OPT_BY_CGROUP | OPT_CGROUP)) &&
+	    (opts.given & (OPT_CLASS | OPT_PROMETHEUS | OPT_INTERVAL))) {
+		fprintf(stderr, "%s: --by-cgroup and --cgroup go without --class, --prometheus and --interval (--prometheus always has the cgroups)\n",
+			prog);
+		return 2;
+	}
+	if ((opts.given & OPT_CGROUP) && cg_lookup(opts.cgroup, &stats_cg_only))
+		return 1;
 	fd = csd_open();
 	if (fd < 0)
 		return 1;
@@ -369,7 +384,22 @@ int cmd_stats(int argc, char **argv)
 			head_base = &head_prev;
 	}
 
-	if (opts.given & OPT_PROMETHEUS) {
+	if (opts.given & (OPT_BY_CGROUP | OPT_CGROUP)) {
+		stats_cg = xcalloc(n ? n : 1, sizeof(*stats_cg));
+		for (i = 0; i < n; i++) {
+			if (cur[i].ns.flags & CSD_NS_F_ADMIN)
+				continue;
+			err = cg_fetch(fd, cur[i].ns.id, &stats_cg[i]);
+			/* Gone since the snapshot: it has no rows to show. */
+			if (err && err != -ENODEV) {
+				ioctl_error("CSD_IOC_CGROUP_STATS", cur[i].ns.disk, -err);
+				ret = 1;
+			}
+		}
+	}
+	if (ret) {
+		/* An error was printed. */
+	} else if (opts.given & OPT_PROMETHEUS) {
 		ret = prom_write(stdout, fd, cur, n);
 	} else if (opts.given & OPT_CLASS) {
 		stats_classes(cur, n);
@@ -378,9 +408,10 @@ int cmd_stats(int argc, char **argv)
 
 		json_begin_array(&j, NULL);
 		for (i = 0; i < n; i++)
-			stats_json_ns(&j, stats_base(prev, np, &cur[i]), &cur[i], 0);
+			stats_json_ns(&j, stats_base(prev, np, &cur[i]), &cur[i], 0,
+				      stats_cg ? &stats_cg[i] : NULL);
 		if (head_ok)
-			stats_json_ns(&j, head_base, &head, n);
+			stats_json_ns(&j, head_base, &head, n, NULL);
 		json_end_array(&j);
 		json_end(&j);
 	} else {
@@ -388,6 +419,8 @@ int cmd_stats(int argc, char **argv)
 			if (i)
 				printf("\n");
 			stats_table_ns(stats_base(prev, np, &cur[i]), &cur[i]);
+			if (stats_cg && !(cur[i].ns.flags & CSD_NS_F_ADMIN))
+				cg_table(&cur[i], &stats_cg[i], stats_cg_only);
 		}
 		if (!n)
 			printf("csd tracks no namespaces: no NVMe namespace is present, or csd is not attached to nvme-core (csdctl info)\n");
@@ -398,6 +431,10 @@ int cmd_stats(int argc, char **argv)
 		snap_release(&head);
 	if (head_base)
 		snap_release(&head_prev);
+	for (i = 0; stats_cg && i < n; i++)
+		cg_free(&stats_cg[i]);
+	free(stats_cg);
+	stats_cg = NULL;
 	snaps_free(prev, np);
 	snaps_free(cur, n);
 	close(fd);

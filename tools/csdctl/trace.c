@@ -24,6 +24,7 @@
 #include <csd/nvme_names.h>
 #include <csd/trace_line.h>
 
+#include "cgroup.h"
 #include "csdctl.h"
 #include "json.h"
 #include "names.h"
@@ -184,6 +185,7 @@ static void trace_json(int fd, struct names *nm, const struct csd_trace_rec *r)
 	json_str(&j, "status_name", nvme_status_name(st, sizeof(st), r->status));
 	json_u64(&j, "retries", r->retries);
 	json_u64(&j, "cpu", r->cpu);
+	json_u64(&j, "cgroup_id", r->cgroup_id);
 	json_bool(&j, "admin", admin);
 	json_end_object(&j);
 	json_end(&j);
@@ -312,6 +314,11 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (opts.given & OPT_ERRORS)
 		arg.flags |= CSD_TRACE_F_ERRORS;
+	if (opts.given & OPT_CGROUP) {
+		if (cg_lookup(opts.cgroup, &arg.cgroup_id))
+			return 1;
+		arg.flags |= CSD_TRACE_F_CGROUP;
+	}
 	if (opts.given & OPT_MIN_LAT)
 		arg.min_lat_ns = opts.min_lat_ns;
 	if (opts.given & OPT_RING)

@@ -65,6 +65,11 @@
  * without this bit, BPF was built in but did not come up (see dmesg).
  */
 #define CSD_FEAT_BPF_COMPILED_OUT _BITULL(7)
+/*
+ * CSD_IOC_CGROUP_STATS exists, trace records carry @cgroup_id and trace
+ * opens take CSD_TRACE_F_CGROUP.
+ */
+#define CSD_FEAT_CGROUP		_BITULL(8)
 
 /**
  * struct csd_info - argument of CSD_IOC_GET_INFO: discovery.
@@ -828,6 +833,7 @@ enum csd_exec_format {
 #define CSD_TRACE_F_ERRORS	_BITUL(2)	/* only commands that failed */
 #define CSD_TRACE_F_NONBLOCK	_BITUL(3)	/* open the trace fd O_NONBLOCK */
 #define CSD_TRACE_F_DEV		_BITUL(4)	/* only block device @dev_major:@dev_minor */
+#define CSD_TRACE_F_CGROUP	_BITUL(5)	/* only commands of cgroup @cgroup_id */
 
 /* Records per CPU of a trace ring: default and largest (powers of two). */
 #define CSD_TRACE_RING_DEFAULT	4096
@@ -858,6 +864,8 @@ enum csd_exec_format {
  *	block device (st_rdev), which csd need not have seen yet; else 0.
  *	A multipath head's device selects the commands of all its paths.
  * @dev_minor: in, with CSD_TRACE_F_DEV: its minor number; else 0.
+ * @cgroup_id: in, with CSD_TRACE_F_CGROUP: only commands attributed to
+ *	this cgroup (see struct csd_cgroup_entry; at least 1); else 0.
  * @reserved: zero.
  *
  * The fd gives struct csd_trace_rec records with read(): whole records
@@ -883,7 +891,8 @@ struct csd_trace_open {
 	__u32 pad;
 	__u32 dev_major;
 	__u32 dev_minor;
-	__u64 reserved[3];
+	__u64 cgroup_id;
+	__u64 reserved[2];
 };
 
 #define CSD_TRACE_OPEN_SIZE_VER0	80
@@ -914,7 +923,9 @@ struct csd_trace_open {
  * @retries: times the driver retried the command.
  * @cpu: CPU the completion ran on.
  * @flags: CSD_TRACE_REC_*.
- * @reserved: zero.
+ * @cgroup_id: the cgroup the command is attributed to (see struct
+ *	csd_cgroup_entry), 0 for admin commands. With CSD_FEAT_CGROUP;
+ *	zero before.
  */
 struct csd_trace_rec {
 	__u64 ts_ns;
@@ -934,7 +945,7 @@ struct csd_trace_rec {
 	__u8 retries;
 	__u16 cpu;
 	__u16 flags;
-	__u32 reserved[2];
+	__u64 cgroup_id;
 };
 
 #define CSD_TRACE_REC_SIZE	64
@@ -1056,6 +1067,78 @@ struct csd_inflight {
 #define CSD_INFLIGHT_SIZE_VER0	88
 #define CSD_INFLIGHT_MAX	65536
 
+/*
+ * Cgroups csd keeps rows for per namespace and epoch: the first ones whose
+ * commands complete after the epoch starts. Later ones share the "other"
+ * row (@cgroup_id 0).
+ */
+#define CSD_CGROUP_SLOTS	16
+
+/**
+ * struct csd_cgroup_entry - one (cgroup, operation) row of a namespace.
+ * @cgroup_id: the cgroup (v2) of the command's I/O: that of its bio's
+ *	blkcg, the inode number of the cgroup's directory in the cgroup2
+ *	file system (and its name_to_handle_at() handle). Commands without
+ *	one (passthrough, no bio) count in the root cgroup's. 0: the other
+ *	cgroups, past the first CSD_CGROUP_SLOTS.
+ * @op: CSD_OP_* (admin queues keep no cgroup rows).
+ * @pad: zero.
+ * @count: completed commands (dropped by a completion program: not).
+ * @bytes: bytes they addressed.
+ * @errors: of those, completed with a non-zero NVMe status.
+ * @lat_sum_ns: their latencies' sum (mean: @lat_sum_ns / @count).
+ * @lat_max_ns: the largest.
+ * @reserved: zero.
+ */
+struct csd_cgroup_entry {
+	__u64 cgroup_id;
+	__u32 op;
+	__u32 pad;
+	__u64 count;
+	__u64 bytes;
+	__u64 errors;
+	__u64 lat_sum_ns;
+	__u64 lat_max_ns;
+	__u64 reserved[2];
+};
+
+#define CSD_CGROUP_ENTRY_SIZE_VER0	72
+
+/**
+ * struct csd_cgroup_stats - argument of CSD_IOC_CGROUP_STATS: a
+ *	namespace's rows per cgroup and operation, those with commands.
+ * @size: in: caller's struct size; out: kernel's.
+ * @flags: in: must be 0.
+ * @ns_id: in: the namespace (ENODEV if unknown; EINVAL for an admin
+ *	queue's entry).
+ * @count: in: entries the buffer holds (0 to ask for @total only); out:
+ *	entries written, by slot then operation ("other" last).
+ * @total: out: rows with commands. When @total > @count, call again with
+ *	a larger buffer (at most CSD_CGROUP_SLOTS + 1 times CSD_OP_NR).
+ * @entry_size: in: caller's struct csd_cgroup_entry size (at least
+ *	CSD_CGROUP_ENTRY_SIZE_VER0, at most 4096); out: kernel's.
+ * @slots: out: CSD_CGROUP_SLOTS of the running module.
+ * @slots_used: out: slots taken by a cgroup in this epoch.
+ * @since_ns: out: when the epoch (the counting) started, CLOCK_MONOTONIC.
+ * @entries: in: user pointer to @count entries.
+ * @reserved: zero.
+ */
+struct csd_cgroup_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 ns_id;
+	__u32 count;
+	__u32 total;
+	__u32 entry_size;
+	__u32 slots;
+	__u32 slots_used;
+	__u64 since_ns;
+	__u64 entries;
+	__u64 reserved[4];
+};
+
+#define CSD_CGROUP_STATS_SIZE_VER0	80
+
 /* Default region size of conventional namespaces: 256 MiB. */
 #define CSD_REGION_DEFAULT_SECTORS	(256 * 2048)
 
@@ -1081,6 +1164,9 @@ struct csd_inflight {
 #define CSD_IOC_TRACE		_IOWR(CSD_IOC_MAGIC, 0x08, struct csd_trace_open)
 /* The commands in flight now, oldest first. CAP_SYS_ADMIN. */
 #define CSD_IOC_INFLIGHT	_IOWR(CSD_IOC_MAGIC, 0x09, struct csd_inflight)
+
+/* A namespace's rows per cgroup and operation (CSD_FEAT_CGROUP). */
+#define CSD_IOC_CGROUP_STATS	_IOWR(CSD_IOC_MAGIC, 0x0a, struct csd_cgroup_stats)
 
 /* On a trace fd: delivered, dropped and queued records. */
 #define CSD_TRACE_IOC_STATS	_IOWR(CSD_IOC_MAGIC, 0x40, struct csd_trace_stats)
