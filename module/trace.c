@@ -46,6 +46,8 @@ static_assert(sizeof(struct csd_trace_stats) == CSD_TRACE_STATS_SIZE_VER0);
 LIST_HEAD(csd_tracers);
 static DEFINE_MUTEX(csd_tracers_mutex);
 static unsigned int csd_nr_tracers;
+/* Bytes the open readers hold (their rings), for csd_mem_total(). */
+static atomic64_t csd_trace_mem = ATOMIC64_INIT(0);
 
 /* One CPU's ring of a reader. */
 struct csd_trace_ring {
@@ -72,7 +74,20 @@ struct csd_tracer {
 	struct csd_trace_ring __percpu *rings;
 	wait_queue_head_t wq;
 	struct mutex read_lock;		/* one reader at a time */
+	bool counted;			/* in csd_trace_mem */
 };
+
+/* A reader's memory: the tracer, its per-CPU ring heads and the rings. */
+static u64 csd_tracer_mem(const struct csd_tracer *t)
+{
+	return sizeof(*t) + ((u64)sizeof(struct csd_trace_ring) +
+			     (u64)t->nr * sizeof(struct csd_trace_rec)) * nr_cpu_ids;
+}
+
+u64 csd_trace_mem_bytes(void)
+{
+	return atomic64_read(&csd_trace_mem);
+}
 
 static bool csd_trace_match(const struct csd_tracer *t,
 			    const struct csd_trace_rec *r, dev_t devt, dev_t head_devt)
@@ -266,6 +281,8 @@ static void csd_tracer_free(struct csd_tracer *t)
 {
 	int cpu;
 
+	if (t->counted)
+		atomic64_sub(csd_tracer_mem(t), &csd_trace_mem);
 	if (t->rings) {
 		for_each_possible_cpu(cpu)
 			kvfree(per_cpu_ptr(t->rings, cpu)->buf);
@@ -304,6 +321,8 @@ static struct csd_tracer *csd_tracer_alloc(const struct csd_trace_open *arg)
 		if (!ring->buf)
 			goto err;
 	}
+	t->counted = true;
+	atomic64_add(csd_tracer_mem(t), &csd_trace_mem);
 	return t;
 err:
 	csd_tracer_free(t);

@@ -20,6 +20,7 @@ void csd_trace_complete(const struct csd_completion *c);
 int csd_trace_open(struct csd_trace_open *arg, struct file **filep);
 void csd_trace_abort(int fd, struct file *file);
 int csd_trace_format(const struct csd_trace_rec *r, char *buf, size_t len);
+u64 csd_trace_mem_bytes(void);
 extern const struct file_operations csd_trace_debugfs_fops;
 
 #endif

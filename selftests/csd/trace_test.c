@@ -384,6 +384,45 @@ TEST(close_releases)
 	close(fd);
 }
 
+/* Possible CPUs ("0-1" in /sys/devices/system/cpu/possible): csd's rings. */
+static long possible_cpus(void)
+{
+	char buf[64];
+	long lo, hi;
+
+	if (csd_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)))
+		return -1;
+	if (sscanf(buf, "%ld-%ld", &lo, &hi) == 2)
+		return hi - lo + 1;
+	return sscanf(buf, "%ld", &lo) == 1 ? 1 : -1;
+}
+
+/* An open trace's rings count in csd's memory, and leave with it. */
+TEST(rings_count_in_memory)
+{
+	struct csd_trace_open a = { .ring_records = CSD_TRACE_RING_MAX };
+	struct csd_info before, open, after;
+	long cpus = possible_cpus();
+	__u64 rings;
+	int fd, tfd;
+
+	ASSERT_GT(cpus, 0);
+	rings = (__u64)CSD_TRACE_RING_MAX * REC * cpus;
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_info(fd, &before));
+	tfd = trace_open(fd, &a);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, csd_info(fd, &open));
+	close(tfd);
+	ASSERT_EQ(0, csd_info(fd, &after));
+	/* The rings, plus the reader and its per-CPU ring heads. */
+	EXPECT_LE(before.mem_bytes + rings, open.mem_bytes);
+	EXPECT_GT(before.mem_bytes + rings + 4096 + 256 * cpus, open.mem_bytes);
+	EXPECT_EQ(before.mem_bytes, after.mem_bytes);
+	close(fd);
+}
+
 TEST(bad_arguments)
 {
 	struct csd_trace_open a;
