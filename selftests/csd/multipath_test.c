@@ -280,6 +280,30 @@ TEST_F(mpath, exec_on_head)
 	csd_entropy_unload(bpf);
 }
 
+/*
+ * The drive's zone report of a zoned path (no /dev node of its own) goes
+ * through its head: capacities and the limits for every path, in the
+ * table and in Prometheus.
+ */
+TEST_F(mpath, zone_report_of_a_path)
+{
+	char zhead[64], cmd[1024], out[64];
+	FILE *p;
+
+	ASSERT_EQ(0, find_head(true, zhead, sizeof(zhead)));
+	snprintf(cmd, sizeof(cmd),
+		 "for d in /sys/block/%.*sc*n%s; do csdctl zones ${d##*/} --all --json 2>&1 | "
+		 "jq -e 'length == 16 and all(.[]; .capacity_blocks == 1024)' > /dev/null || exit 1; "
+		 "csdctl stats --prometheus | grep -qx \"csd_zones{disk=\\\"${d##*/}\\\",state=\\\"empty\\\"} [0-9]*\" "
+		 "|| exit 2; echo ${d##*/}; done | wc -l",
+		 (int)(strchr(zhead + 4, 'n') - zhead), zhead, strchr(zhead + 4, 'n') + 1);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	out[fread(out, 1, sizeof(out) - 1, p)] = 0;
+	EXPECT_EQ(0, pclose(p));
+	EXPECT_STREQ("2\n", out);
+}
+
 /* A trace of the head's device has its paths' commands, exactly. */
 TEST_F(mpath, trace_by_head_device)
 {

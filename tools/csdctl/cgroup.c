@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,64 +86,60 @@ static const char *cg_mount(void)
 	return mnt[0] ? mnt : NULL;
 }
 
-/* Ids to name, and the names the walk found. */
+/* Every cgroup of the cgroup2 file system: id and path, from one walk. */
 static struct {
 	__u64 *ids;
 	char **paths;
-	unsigned int nr;
+	unsigned int nr, cap;
 	size_t mnt_len;
-} cg_want;
+	bool walked;
+} cg_map;
 
 static int cg_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	unsigned int i;
-
 	if (type != FTW_D)
 		return 0;
-	for (i = 0; i < cg_want.nr; i++)
-		if (!cg_want.paths[i] && (__u64)st->st_ino == cg_want.ids[i])
-			cg_want.paths[i] = strdup(path[cg_want.mnt_len] ? path + cg_want.mnt_len : "/");
-	return 0;
-}
-
-/* Name every id of the cgroup2 file system seen so far, in one walk. */
-static void cg_resolve(__u64 id)
-{
-	const char *mnt = cg_mount();
-	unsigned int i;
-
-	for (i = 0; i < cg_want.nr; i++)
-		if (cg_want.ids[i] == id)
-			return;
-	cg_want.ids = realloc(cg_want.ids, (cg_want.nr + 1) * sizeof(*cg_want.ids));
-	cg_want.paths = realloc(cg_want.paths, (cg_want.nr + 1) * sizeof(*cg_want.paths));
-	if (!cg_want.ids || !cg_want.paths) {
+	if (cg_map.nr == cg_map.cap) {
+		cg_map.cap = cg_map.cap ? 2 * cg_map.cap : 64;
+		cg_map.ids = realloc(cg_map.ids, cg_map.cap * sizeof(*cg_map.ids));
+		cg_map.paths = realloc(cg_map.paths, cg_map.cap * sizeof(*cg_map.paths));
+		if (!cg_map.ids || !cg_map.paths) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			exit(1);
+		}
+	}
+	/* On 64-bit, a cgroup's id is its directory's inode number. */
+	cg_map.ids[cg_map.nr] = st->st_ino;
+	cg_map.paths[cg_map.nr] = strdup(path[cg_map.mnt_len] ? path + cg_map.mnt_len : "/");
+	if (!cg_map.paths[cg_map.nr]) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		exit(1);
 	}
-	cg_want.ids[cg_want.nr] = id;
-	cg_want.paths[cg_want.nr++] = NULL;
-	if (!mnt)
-		return;
-	cg_want.mnt_len = strlen(mnt);
-	nftw(mnt, cg_visit, 16, FTW_PHYS | FTW_MOUNT);
+	cg_map.nr++;
+	return 0;
 }
 
 const char *cg_path(__u64 id, char *buf, size_t len)
 {
+	const char *mnt = cg_mount();
 	unsigned int i;
 
 	if (!id) {
 		snprintf(buf, len, "(other)");
 		return buf;
 	}
-	cg_resolve(id);
-	for (i = 0; i < cg_want.nr; i++)
-		if (cg_want.ids[i] == id && cg_want.paths[i]) {
-			snprintf(buf, len, "%s", cg_want.paths[i]);
+	if (!cg_map.walked && mnt) {
+		cg_map.walked = true;
+		cg_map.mnt_len = strlen(mnt);
+		nftw(mnt, cg_visit, 16, FTW_PHYS | FTW_MOUNT);
+	}
+	for (i = 0; i < cg_map.nr; i++)
+		if (cg_map.ids[i] == id) {
+			snprintf(buf, len, "%s", cg_map.paths[i]);
 			return buf;
 		}
-	snprintf(buf, len, "(removed, id %llu)", (unsigned long long)id);
+	/* Gone since csd counted it, or no cgroup2 mount to name it by. */
+	snprintf(buf, len, "(%s, id %llu)", mnt ? "removed" : "unknown", (unsigned long long)id);
 	return buf;
 }
 
@@ -161,9 +158,12 @@ int cg_lookup(const char *path, __u64 *id)
 		snprintf(full, sizeof(full), "%s", path);
 	else
 		snprintf(full, sizeof(full), "%s/%s", mnt, path[0] == '/' ? path + 1 : path);
-	if (stat(full, &st) || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "%s: --cgroup: %s is not a cgroup (%s)\n", prog, full,
-			errno ? strerror(errno) : "not a directory");
+	if (stat(full, &st)) {
+		fprintf(stderr, "%s: --cgroup: %s: %s\n", prog, full, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: --cgroup: %s is not a cgroup (not a directory)\n", prog, full);
 		return -1;
 	}
 	*id = st.st_ino;
@@ -183,7 +183,7 @@ static bool cg_shown(const struct csd_cgroup_entry *e, __u64 only)
 
 void cg_table(const struct ns_snap *s, const struct cg_rows *r, __u64 only)
 {
-	char path[256], b[FMT_LEN], mean[FMT_LEN], max[FMT_LEN];
+	char path[PATH_MAX + 32], b[FMT_LEN], mean[FMT_LEN], max[FMT_LEN];
 	unsigned int i, shown = 0;
 
 	if (!r->ok)
@@ -204,13 +204,17 @@ void cg_table(const struct ns_snap *s, const struct cg_rows *r, __u64 only)
 		       fmt_bytes(b, e->bytes), fmt_ns(mean, e->lat_sum_ns / e->count),
 		       fmt_ns(max, e->lat_max_ns), (unsigned long long)e->errors);
 	}
-	if (!shown)
-		printf("no commands%s since counting started\n", only ? " of that cgroup" : "");
+	if (!shown && only && r->slots_used == r->slots)
+		printf("no commands of that cgroup in its own row since counting started: all %u slots were taken, so they may be in (other) (csdctl reset frees the slots)\n",
+		       r->slots);
+	else if (!shown)
+		printf("no commands%s since counting started (a cgroup without the io controller has its commands in its nearest ancestor with it)\n",
+		       only ? " of that cgroup" : "");
 }
 
 void cg_json(struct json *j, const struct cg_rows *r, __u64 only)
 {
-	char path[256];
+	char path[PATH_MAX + 32];
 	unsigned int i;
 
 	if (!r->ok) {

@@ -253,7 +253,10 @@ static void devices_table(const struct dev_row *rows, unsigned int nr,
 			       "-", "-", "-", "-", "-", "-", (unsigned long long)c->csd_errors);
 			continue;
 		}
-		snprintf(temp, sizeof(temp), "%dC", (int)h->temperature - 273);
+		if (h->temperature)
+			snprintf(temp, sizeof(temp), "%dC", (int)h->temperature - 273);
+		else
+			snprintf(temp, sizeof(temp), "-");	/* not reported */
 		printf("%-8s %6s %4u%% %5u%% %#5x %11llu %8llu %8llu %8lluh %10llu\n", c->name, temp,
 		       h->percent_used, h->avail_spare, h->critical_warning,
 		       (unsigned long long)h->media_errors,

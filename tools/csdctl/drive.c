@@ -31,14 +31,26 @@ static void drive_str(char *dst, const char *src, size_t len)
 		dst[--len] = 0;
 }
 
-/* /dev/@name, read-only: the fd, or a negative errno. */
+const char *drive_node(const char *disk, char *buf, size_t len)
+{
+	unsigned int s, c, n;
+	char tail;
+
+	/* A multipath path (nvme1c0n1) has no node: its head (nvme1n1) does. */
+	if (sscanf(disk, "nvme%uc%un%u%c", &s, &c, &n, &tail) == 3)
+		snprintf(buf, len, "/dev/nvme%un%u", s, n);
+	else
+		snprintf(buf, len, "/dev/%s", disk);
+	return buf;
+}
+
+/* The node of @name (a controller or a disk), read-only: the fd, or a negative errno. */
 static int drive_open(const char *name)
 {
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/dev/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(drive_node(name, path, sizeof(path)), O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -10,6 +10,7 @@
 #define CSDCTL_DRIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 /* Identify Controller, strings without their space padding. */
@@ -72,6 +73,11 @@ int drive_health_get(const char *ctrl, struct drive_health *h);
  */
 int drive_zones_get(const char *disk, __u32 nsid, __u64 slba, struct drive_zone *z,
 		    unsigned int max, unsigned int *nr);
+/*
+ * The device node that reaches @disk: /dev/@disk, or for a multipath path
+ * (nvme1c0n1, which has none) its head's (/dev/nvme1n1).
+ */
+const char *drive_node(const char *disk, char *buf, size_t len);
 /* Zone attribute bits (ZA) as short names ("zfc,rzr"), or "-". */
 const char *drive_za_names(char *buf, unsigned int len, __u8 za);
 /* nvme-cli's names of a zone state and type ("EMPTY", "SEQWRITE_REQ"). */

@@ -5,8 +5,10 @@
  * family is written in one piece.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cgroup.h"
 #include "csdctl.h"
@@ -211,8 +213,11 @@ static int prom_fetch_hists(int fd, const struct ns_snap *snaps, int n, struct p
 	return nr;
 }
 
-/* Zone descriptors per Zone Management Receive in prom_zones(). */
-#define PROM_REPORT_ZONES	1024
+/*
+ * Zone descriptors per Zone Management Receive in prom_zones(): 16 KiB of
+ * report, within any controller's transfer size.
+ */
+#define PROM_REPORT_ZONES	256
 
 /* What a zoned namespace's drive reports: limits, states, attributes. */
 struct prom_zoned {
@@ -236,9 +241,9 @@ static int prom_fetch_zoned(const struct ns_snap *snaps, int n, struct prom_zone
 		unsigned int got, k, b;
 		int err;
 
+		memset(z, 0, sizeof(*z));
 		if (prom_skip(&snaps[i]) || !(e->flags & CSD_NS_F_ZONED) || !e->zone_sectors)
 			continue;
-		/* Multipath paths have no node of their own: their head is reported. */
 		if (drive_ns_get(e->ctrl, e->nsid, true, &z->dn) || !z->dn.zns)
 			continue;
 		zone_blocks = (e->zone_sectors << 9) >> e->lba_shift;
@@ -323,7 +328,7 @@ static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 		}
 }
 
-/* Each namespace's cgroup rows (none for admin queues): 0, or -1 (printed). */
+/* Each namespace's cgroup rows (none for admin queues); always 0. */
 static int prom_fetch_cgroups(int fd, const struct ns_snap *snaps, int n, struct cg_rows **out)
 {
 	struct cg_rows *cg = xcalloc(n ? n : 1, sizeof(*cg));
@@ -333,14 +338,13 @@ static int prom_fetch_cgroups(int fd, const struct ns_snap *snaps, int n, struct
 		if (prom_skip(&snaps[i]) || (snaps[i].ns.flags & CSD_NS_F_ADMIN))
 			continue;
 		err = cg_fetch(fd, snaps[i].ns.id, &cg[i]);
-		/* Gone since the snapshot, or a module without cgroup rows. */
-		if (err && err != -ENODEV && err != -ENOTTY) {
+		/*
+		 * Gone since the snapshot, or a module without cgroup rows: no
+		 * rows. Another error leaves this namespace's cgroup rows out,
+		 * said on stderr, and keeps the rest of the exposition.
+		 */
+		if (err && err != -ENODEV && err != -ENOTTY)
 			ioctl_error("CSD_IOC_CGROUP_STATS", snaps[i].ns.disk, -err);
-			while (i--)
-				cg_free(&cg[i]);
-			free(cg);
-			return -1;
-		}
 	}
 	*out = cg;
 	return 0;
@@ -350,7 +354,7 @@ static int prom_fetch_cgroups(int fd, const struct ns_snap *snaps, int n, struct
 static void cg_labels(FILE *f, const char *name, const struct ns_snap *s,
 		      const struct csd_cgroup_entry *e)
 {
-	char path[256];
+	char path[PATH_MAX + 32];
 
 	fprintf(f, "%s{", name);
 	prom_label(f, "disk", s->ns.disk, true);

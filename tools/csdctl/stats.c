@@ -391,7 +391,12 @@ int cmd_stats(int argc, char **argv)
 				continue;
 			err = cg_fetch(fd, cur[i].ns.id, &stats_cg[i]);
 			/* Gone since the snapshot: it has no rows to show. */
-			if (err && err != -ENODEV) {
+			if (err == -ENOTTY) {
+				fprintf(stderr, "%s: this csd.ko keeps no rows per cgroup (it predates CSD_IOC_CGROUP_STATS)\n",
+					prog);
+				ret = 1;
+				break;
+			} else if (err && err != -ENODEV) {
 				ioctl_error("CSD_IOC_CGROUP_STATS", cur[i].ns.disk, -err);
 				ret = 1;
 			}

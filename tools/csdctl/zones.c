@@ -208,8 +208,7 @@ static void zone_report_blk(const struct csd_ns_entry *ns, struct zone_row *rows
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/dev/%s", ns->disk);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(drive_node(ns->disk, path, sizeof(path)), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "%s: %s: %s; zone conditions unknown\n", prog, path,
 			strerror(errno));

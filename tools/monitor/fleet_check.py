@@ -316,17 +316,21 @@ def main():
             finish()
 
         # First files; then, after PHASE_S, the second ones in both at once.
+        # The queries run PHASE_S after the swap, so that rate()'s window
+        # (WINDOW_S) holds samples of both.
         for (name, *_), out in zip(RUNS, runs):
             install(out["snapshot 0"], os.path.join(work, name))
         time.sleep(PHASE_S)
         for (name, *_), out in zip(RUNS, runs):
             install(out["snapshot 1"], os.path.join(work, name))
+        t = time.time() + PHASE_S
         want = {name: sum(sums(out["s1"], "csd_commands_total", "instance").values())
                 for (name, *_), out in zip(RUNS, runs)}
-        wait_for("prometheus scraped the second files",
-                 lambda: prom.by("sum by (instance) (csd_commands_total)", "instance") == want)
-        time.sleep(PHASE_S)
-        t = time.time()
+        if not wait_for("prometheus scraped the second files",
+                        lambda: prom.by("sum by (instance) (csd_commands_total)",
+                                        "instance") == want, timeout=PHASE_S - 2):
+            finish()
+        time.sleep(max(0.0, t - time.time()))
 
         merged = [s for out in runs for s in out["s1"]]
         for metric in ("csd_commands_total", "csd_bytes_total", "csd_latency_seconds_count"):
@@ -372,4 +376,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # SIGTERM (a CI timeout) runs the cleanup too: no server left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     main()
