@@ -187,14 +187,7 @@ static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
 			break;
 		old = prev;
 	}
-	old = this_cpu_read(r->lat_max);
-	while (lat > old) {
-		u64 prev = this_cpu_cmpxchg(r->lat_max, old, lat);
-
-		if (prev == old)
-			break;
-		old = prev;
-	}
+	csd_this_cpu_max(&r->lat_max, lat);
 }
 
 static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,

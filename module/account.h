@@ -30,6 +30,20 @@ struct csd_completion {
 	u8 retries;
 };
 
+/* Raise this CPU's copy of @max to @v (any context; IRQ-safe). */
+static inline void csd_this_cpu_max(u64 __percpu *max, u64 v)
+{
+	u64 old = this_cpu_read(*max);
+
+	while (v > old) {
+		u64 prev = this_cpu_cmpxchg(*max, old, v);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
+
 void csd_account_requeue(struct csd_ns *ns, struct request *rq);
 bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q);
 bool csd_complete_match(struct csd_ns *ns, struct request *rq,

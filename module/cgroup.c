@@ -49,7 +49,7 @@ static unsigned int csd_cg_slot(struct csd_stats *s, u64 id)
 void csd_cg_account(struct csd_stats *s, const struct csd_completion *c)
 {
 	struct csd_cg_pcpu __percpu *r;
-	u64 lat = c->lat_ns, old;
+	u64 lat = c->lat_ns;
 
 	if (unlikely(!s->cg || !c->cgroup))
 		return;
@@ -59,14 +59,7 @@ void csd_cg_account(struct csd_stats *s, const struct csd_completion *c)
 	this_cpu_add(r->lat_sum, lat);
 	if (unlikely(c->status))
 		this_cpu_inc(r->errors);
-	old = this_cpu_read(r->lat_max);
-	while (lat > old) {
-		u64 prev = this_cpu_cmpxchg(r->lat_max, old, lat);
-
-		if (prev == old)
-			break;
-		old = prev;
-	}
+	csd_this_cpu_max(&r->lat_max, lat);
 }
 
 int csd_cg_alloc(struct csd_stats *s, gfp_t gfp)

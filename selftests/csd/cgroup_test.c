@@ -82,26 +82,6 @@ static long fio_ios(const char *file, const char *dir)
 	return v;
 }
 
-/* An admin queue's entry (every controller has one). */
-static int admin_entry(int fd, struct csd_ns_entry *out)
-{
-	struct csd_ns_entry ents[64];
-	struct csd_ns_list arg = {
-		.size = sizeof(arg), .count = 64, .entry_size = sizeof(ents[0]),
-		.entries = (__u64)(unsigned long)ents,
-	};
-	unsigned int i;
-
-	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
-		return -1;
-	for (i = 0; i < arg.count; i++)
-		if (ents[i].flags & CSD_NS_F_ADMIN) {
-			*out = ents[i];
-			return 0;
-		}
-	return -1;
-}
-
 FIXTURE(cg) {
 	int fd;
 	struct csd_ns_entry conv;
@@ -306,7 +286,7 @@ TEST_F(cg, bad_arguments)
 	EXPECT_EQ(0, cg_stats(self->fd, self->conv.id, NULL, 0, &st));
 	EXPECT_EQ(0, st.count);
 	/* An admin queue keeps no cgroup rows. */
-	ASSERT_EQ(0, admin_entry(self->fd, &admin));
+	ASSERT_EQ(0, csd_find_admin(self->fd, NULL, &admin));
 	EXPECT_EQ(-1, cg_stats(self->fd, admin.id, e, 4, &st));
 	EXPECT_EQ(EINVAL, errno);
 	/* The trace's cgroup: with its flag, and not 0. */

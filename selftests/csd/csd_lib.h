@@ -123,6 +123,26 @@ static inline bool csd_module_loaded(const char *name)
 }
 
 /* Load the module at @path with parameters @args ("" for none). */
+/* An admin queue's entry: controller @ctrl's ("nvme0"), or with NULL any. */
+static inline int csd_find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
+{
+	struct csd_ns_entry ents[64];
+	struct csd_ns_list arg = {
+		.size = sizeof(arg), .count = 64, .entry_size = sizeof(ents[0]),
+		.entries = (__u64)(unsigned long)ents,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
+		return -1;
+	for (i = 0; i < arg.count; i++)
+		if ((ents[i].flags & CSD_NS_F_ADMIN) && (!ctrl || !strcmp(ents[i].ctrl, ctrl))) {
+			*out = ents[i];
+			return 0;
+		}
+	return -1;
+}
+
 static inline int csd_insmod_args(const char *path, const char *args)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;

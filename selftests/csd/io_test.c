@@ -116,26 +116,6 @@ static int open_ctrl_identified(char *ctrl, size_t len)
 	return fd;
 }
 
-/* The controller's admin-queue entry, found by its controller name. */
-static int find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
-{
-	struct csd_ns_entry ents[64];
-	struct csd_ns_list arg = {
-		.size = sizeof(arg), .count = 64, .entry_size = sizeof(ents[0]),
-		.entries = (__u64)(unsigned long)ents,
-	};
-	unsigned int i;
-
-	if (ioctl(fd, CSD_IOC_LIST_NS, &arg))
-		return -1;
-	for (i = 0; i < arg.count; i++)
-		if ((ents[i].flags & CSD_NS_F_ADMIN) && !strcmp(ents[i].ctrl, ctrl)) {
-			*out = ents[i];
-			return 0;
-		}
-	return -1;
-}
-
 /*
  * CSD_IOC_RESET of everything (ns_id 0) with an admin entry present, and
  * of the admin entry alone: both succeed and zero what they reset (an
@@ -156,7 +136,7 @@ TEST_F(io, reset_with_admin_entries)
 
 	fd = open_ctrl_identified(ctrl, sizeof(ctrl));
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a));
+	ASSERT_EQ(0, csd_find_admin(self->fd, ctrl, &a));
 	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 3, 4096, 0));
 	EXPECT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
 	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_LIST_NS, &l));
@@ -172,7 +152,7 @@ TEST_F(io, reset_with_admin_entries)
 	ASSERT_EQ(0, admin_identify_ctrl(fd));
 	r.ns_id = a.id;
 	EXPECT_EQ(0, ioctl(self->fd, CSD_IOC_RESET, &r));
-	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a));
+	ASSERT_EQ(0, csd_find_admin(self->fd, ctrl, &a));
 	EXPECT_EQ(0, a.submitted);
 	close(fd);
 }
@@ -189,12 +169,12 @@ TEST_F(io, admin_not_counted_as_io)
 
 	fd = open_ctrl_identified(ctrl, sizeof(ctrl));	/* the admin entry exists */
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a0));
+	ASSERT_EQ(0, csd_find_admin(self->fd, ctrl, &a0));
 	snap(_metadata, self->fd, &z0, &c0, &i0);
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(0, admin_identify_ctrl(fd));
 	snap(_metadata, self->fd, &z1, &c1, &i1);
-	ASSERT_EQ(0, find_admin(self->fd, ctrl, &a1));
+	ASSERT_EQ(0, csd_find_admin(self->fd, ctrl, &a1));
 	close(fd);
 	EXPECT_EQ(5, i1.admin_submitted - i0.admin_submitted);
 	EXPECT_EQ(5, i1.admin_completed - i0.admin_completed);
