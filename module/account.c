@@ -167,14 +167,6 @@ void csd_account_requeue(struct csd_ns *ns, struct request *rq)
 		this_cpu_dec(s->tot->submitted);
 }
 
-static void csd_atomic64_max(atomic64_t *v, u64 x)
-{
-	s64 old = atomic64_read(v);
-
-	while ((u64)old < x && !atomic64_try_cmpxchg(v, &old, x))
-		;
-}
-
 static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
 {
 	u64 old;

@@ -30,6 +30,15 @@ struct csd_completion {
 	u8 retries;
 };
 
+/* Raise the shared @v to @x (any context). */
+static inline void csd_atomic64_max(atomic64_t *v, u64 x)
+{
+	s64 old = atomic64_read(v);
+
+	while ((u64)old < x && !atomic64_try_cmpxchg(v, &old, x))
+		;
+}
+
 /* Raise this CPU's copy of @max to @v (any context; IRQ-safe). */
 static inline void csd_this_cpu_max(u64 __percpu *max, u64 v)
 {

@@ -13,6 +13,7 @@
 #include <linux/cgroup.h>
 #include <linux/hash.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 
 #include "csd.h"
 
@@ -49,33 +50,48 @@ static unsigned int csd_cg_slot(struct csd_stats *s, u64 id)
 void csd_cg_account(struct csd_stats *s, const struct csd_completion *c)
 {
 	struct csd_cg_pcpu __percpu *r;
+	struct csd_cg_shared *sh;
 	u64 lat = c->lat_ns;
+	unsigned int row;
 
 	if (unlikely(!s->cg || !c->cgroup))
 		return;
-	r = s->cg + csd_cg_slot(s, c->cgroup) * CSD_OP_NR + c->ci.op;
+	row = csd_cg_slot(s, c->cgroup) * CSD_OP_NR + c->ci.op;
+	r = s->cg + row;
+	sh = &s->cg_shared[row];
 	this_cpu_inc(r->count);
 	this_cpu_add(r->bytes, c->ci.bytes);
 	this_cpu_add(r->lat_sum, lat);
 	if (unlikely(c->status))
-		this_cpu_inc(r->errors);
-	csd_this_cpu_max(&r->lat_max, lat);
+		atomic64_inc(&sh->errors);
+	/* A read of a shared line; a write only for a new maximum. */
+	if (unlikely(lat > (u64)atomic64_read(&sh->lat_max)))
+		csd_atomic64_max(&sh->lat_max, lat);
 }
 
 int csd_cg_alloc(struct csd_stats *s, gfp_t gfp)
 {
+	s->cg_shared = kcalloc(CSD_CG_ROWS, sizeof(*s->cg_shared), gfp | __GFP_NOWARN);
+	if (!s->cg_shared)
+		return -ENOMEM;
 	s->cg = __alloc_percpu_gfp(sizeof(struct csd_cg_pcpu) * CSD_CG_ROWS,
 				   __alignof__(struct csd_cg_pcpu), gfp);
-	if (!s->cg)
+	if (!s->cg) {
+		kfree(s->cg_shared);
+		s->cg_shared = NULL;
 		return -ENOMEM;
-	atomic64_add(sizeof(struct csd_cg_pcpu) * CSD_CG_ROWS * nr_cpu_ids, &s->mem);
+	}
+	atomic64_add(sizeof(struct csd_cg_shared) * CSD_CG_ROWS +
+		     sizeof(struct csd_cg_pcpu) * CSD_CG_ROWS * nr_cpu_ids, &s->mem);
 	return 0;
 }
 
 void csd_cg_free(struct csd_stats *s)
 {
 	free_percpu(s->cg);
+	kfree(s->cg_shared);
 	s->cg = NULL;
+	s->cg_shared = NULL;
 }
 
 u32 csd_cg_fill(const struct csd_stats *s, struct csd_cgroup_entry *out, u32 max,
@@ -97,17 +113,19 @@ u32 csd_cg_fill(const struct csd_stats *s, struct csd_cgroup_entry *out, u32 max
 			(*slots_used)++;
 		}
 		for (op = 0; op < CSD_OP_NR; op++) {
-			struct csd_cgroup_entry e = { .cgroup_id = id, .op = op };
+			unsigned int row = slot * CSD_OP_NR + op;
+			struct csd_cgroup_entry e = {
+				.cgroup_id = id, .op = op,
+				.errors = atomic64_read(&s->cg_shared[row].errors),
+				.lat_max_ns = atomic64_read(&s->cg_shared[row].lat_max),
+			};
 
 			for_each_possible_cpu(cpu) {
-				const struct csd_cg_pcpu *r =
-					per_cpu_ptr(s->cg, cpu) + slot * CSD_OP_NR + op;
+				const struct csd_cg_pcpu *r = per_cpu_ptr(s->cg, cpu) + row;
 
 				e.count += READ_ONCE(r->count);
 				e.bytes += READ_ONCE(r->bytes);
-				e.errors += READ_ONCE(r->errors);
 				e.lat_sum_ns += READ_ONCE(r->lat_sum);
-				e.lat_max_ns = max(e.lat_max_ns, READ_ONCE(r->lat_max));
 			}
 			if (!e.count)
 				continue;

@@ -94,6 +94,7 @@ struct csd_stats {
 	/* Rows per cgroup (cgroup.c); namespaces only. */
 	atomic64_t cg_id[CSD_CGROUP_SLOTS];	/* 0: free */
 	struct csd_cg_pcpu __percpu *cg;	/* [CSD_CG_ROWS] */
+	struct csd_cg_shared *cg_shared;	/* [CSD_CG_ROWS] */
 	atomic64_t mem;				/* bytes held by this epoch */
 	struct csd_ns *ns;
 	/* While parked (nvme_core gone): who the epoch belongs to. */

@@ -171,6 +171,8 @@ TEST_F(cg, fio_in_two_cgroups_is_exact)
 	ASSERT_NE(NULL, cg_row(e, st.count, b, CSD_OP_WRITE));
 	EXPECT_EQ(bw * 8192, cg_row(e, st.count, b, CSD_OP_WRITE)->bytes);
 	EXPECT_LT(0, cg_row(e, st.count, b, CSD_OP_WRITE)->lat_sum_ns);
+	EXPECT_LT(0, cg_row(e, st.count, b, CSD_OP_WRITE)->lat_max_ns);
+	EXPECT_EQ(0, cg_row(e, st.count, b, CSD_OP_WRITE)->errors);
 	EXPECT_LE(cg_row(e, st.count, b, CSD_OP_WRITE)->lat_max_ns,
 		  cg_row(e, st.count, b, CSD_OP_WRITE)->lat_sum_ns);
 
