@@ -43,7 +43,7 @@ auto) unset CSD_GDB_PORT ;;
 *[!0-9]*) say "CSD_GDB_PORT must be a port number or auto"; exit 2 ;;
 esac
 command -v gdb >/dev/null || { say "gdb is not installed: run make deps"; exit 1; }
-[ -f "$TOP/module/csd.ko" ] || { say "no module/csd.ko: run make first"; exit 1; }
+[ -f "$CSD_KO_SRC" ] || { say "no $CSD_KO_SRC: run make first"; exit 1; }
 
 G=$("$GDBDIR/fetch.sh")
 dir=${CSD_VM_DIR:-$TOP/.vm}/gdb

@@ -7,6 +7,9 @@
 # the caller sets TOP and uses set -euo pipefail.
 
 GDBDIR=$TOP/gdb
+# The csd.ko to load: CSD_KO from the caller (a build for another kernel,
+# with CSD_KVER), else the tree's.
+CSD_KO_SRC=${CSD_KO:-$TOP/module/csd.ko}
 
 # A TCP port nobody listens on (the gdb stub's). Racy by nature: csd_boot
 # retries when QEMU cannot bind it.
@@ -38,7 +41,7 @@ csd_boot() {
 	CSD_KO=$dir/ko/csd.ko
 	CSD_GUEST_OUT=$dir/guest.out
 	for _ in 1 2 3; do
-		cp "$TOP/module/csd.ko" "$CSD_KO"
+		cp "$CSD_KO_SRC" "$CSD_KO"
 		CSD_PORT=${CSD_GDB_PORT:-$(csd_free_port)}
 		rm -f "$dir/qemu.pid"
 		: > "$CSD_GUEST_OUT"

@@ -13,7 +13,10 @@
 #   gdb/smoke.sh          (logs in ${CSD_VM_DIR:-<tree>/.vm}/gdb-smoke/)
 #
 # Environment: CSD_GDB_PORT (default: a free port), CSD_VM_DIR,
-# CSD_GDB_SMOKE_TIMEOUT (seconds for the whole guest, default 900).
+# CSD_GDB_SMOKE_TIMEOUT (seconds for the whole guest, default 900),
+# CSD_KVER and CSD_KO (another kernel's guest and the csd.ko built for it;
+# the gdb scripts are linux-source-6.12's, which need 6.4 or later: on
+# 6.1 they fail to load, see Documentation/kernels.rst).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +52,7 @@ else
 	tail -n 5 "$dir/fetch.log" | sed 's/^/#   /'
 	finish
 fi
-[ -f "$TOP/module/csd.ko" ] || { not_ok "module/csd.ko is built"; finish; }
+[ -f "$CSD_KO_SRC" ] || { not_ok "$CSD_KO_SRC is built"; finish; }
 
 t=$SECONDS
 if csd_boot "$dir" smoke "$limit" 2>> "$dir/boot.log"; then
