@@ -180,10 +180,12 @@ section's address from the guest's module->sect_attrs."""
         self.sect = {}
         sa = mod["sect_attrs"]
         if int(sa):
-            attrs = sa["attrs"]
-            for i in range(int(sa["nsections"])):
-                a = attrs[i]
-                self.sect[_str(a["battr"]["attr"]["name"])] = int(a["address"])
+            for name, attr in _module_attrs(sa, "nsections"):
+                # Before 6.13: struct module_sect_attr, with its address.
+                if "battr" in _fields(attr):
+                    self.sect[name] = int(attr["address"])
+                else:
+                    self.sect[name] = int(attr["private"])
 
     @staticmethod
     def _parse(path):
@@ -463,15 +465,36 @@ def _disk_matches(have, want):
                 m1.group(3) == m2.group(2))
 
 
+def _fields(v):
+    """The field names of struct value @v."""
+    return [f.name for f in v.type.strip_typedefs().fields()]
+
+
+def _module_attrs(attrs, count):
+    """(name, attribute) of a module's section or note attributes
+    (*mod->sect_attrs, *mod->notes_attrs): an array of @count entries
+    before 6.13, the NULL-terminated grp.bin_attrs since (7.x)."""
+    if count in _fields(attrs.dereference()):
+        for i in range(int(attrs[count])):
+            a = attrs["attrs"][i]
+            battr = a["battr"] if "battr" in _fields(a) else a
+            yield _str(battr["attr"]["name"]), a
+        return
+    bins = attrs["grp"]["bin_attrs"]
+    i = 0
+    while int(bins[i]):
+        a = bins[i].dereference()
+        yield _str(a["attr"]["name"]), a
+        i += 1
+
+
 def _module_build_id(mod):
     """The GNU build-id note of a loaded module, as hex, or None."""
     try:
         na = mod["notes_attrs"]
         if int(na) == 0:
             return None
-        for i in range(int(na["notes"])):
-            attr = na["attrs"][i]
-            name = _str(attr["attr"]["name"])
+        for name, attr in _module_attrs(na, "notes"):
             if name != ".note.gnu.build-id":
                 continue
             addr, size = int(attr["private"]), int(attr["size"])

@@ -43,16 +43,35 @@ did=0
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# The kernel's gdb scripts with constants.py for this kernel's config.
+# The kernel's gdb scripts with constants.py for this kernel's config:
+# linux-source-6.12's (kernel.sh fetch extracts them) for 6.12; another
+# kernel's own linux-source-<major.minor> package, of its headers'
+# version (6.12's scripts need MOD_TEXT, 6.4+; 7.3 changed more).
 if [ ! -f "$G/.scripts-done" ]; then
 	src=$kc/src/scripts/gdb
+	mm=$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+	if [ "$mm" != 6.12 ]; then
+		debver=$("$VM/kernel.sh" debver)
+		say "downloading linux-source-$mm=$debver (its scripts/gdb)"
+		rm -rf "$G/src" && mkdir -p "$G/src/dl"
+		(cd "$G/src/dl" && "$VM/kernel.sh" download "linux-source-$mm=$debver")
+		dpkg-deb --fsys-tarfile "$G"/src/dl/linux-source-"$mm"_*.deb |
+			tar -x -C "$G/src/dl" "./usr/src/linux-source-$mm.tar.xz"
+		tar -xJf "$G/src/dl/usr/src/linux-source-$mm.tar.xz" -C "$G/src" \
+			--strip-components=1 --wildcards "linux-source-$mm/scripts/gdb/*"
+		rm -rf "$G/src/dl"
+		src=$G/src/scripts/gdb
+	fi
 	if [ ! -f "$src/vmlinux-gdb.py" ] || [ ! -f "$src/linux/constants.py.in" ]; then
-		say "no scripts/gdb in $kc/src (tools/vm/kernel.sh fetch extracts it)"
+		say "no scripts/gdb in $src (tools/vm/kernel.sh fetch extracts it)"
 		exit 1
 	fi
 	H=$("$VM/kernel.sh" kdir)
-	# The -common directory the arch headers' Makefile includes.
+	# The -common directory the arch headers' Makefile includes (a path
+	# inside the build root for a build-root kernel).
 	C=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$H/Makefile" | head -n1)
+	R=$("$VM/kernel.sh" root)
+	[ -z "$R" ] || C=$R$C
 	[ -d "$C" ] || C=$H
 	rm -rf "$G/scripts" "$G/vmlinux-gdb.py"
 	mkdir -p "$G/scripts"
@@ -69,8 +88,8 @@ if [ ! -f "$G/.scripts-done" ]; then
 		-D__KERNEL__ \
 		"$G/scripts/gdb/linux/constants.py.in" -o "$G/scripts/gdb/linux/constants.py"
 	sed -i '1,/<!-- end-c-headers -->/d' "$G/scripts/gdb/linux/constants.py"
-	grep -q '^LX_MOD_TEXT\|LX_MOD_TEXT =' "$G/scripts/gdb/linux/constants.py" ||
-		{ say "constants.py looks wrong (no LX_MOD_TEXT)"; exit 1; }
+	grep -q '^LX_SB_RDONLY = ' "$G/scripts/gdb/linux/constants.py" ||
+		{ say "constants.py looks wrong (no LX_SB_RDONLY)"; exit 1; }
 	# vmlinux-gdb.py adds <its directory>/scripts/gdb to Python's path.
 	cp "$G/scripts/gdb/vmlinux-gdb.py" "$G/vmlinux-gdb.py"
 	touch "$G/.scripts-done"
@@ -79,7 +98,7 @@ fi
 
 # vmlinux and the modules' DWARF from linux-image-<kver>-dbg.
 if [ ! -f "$G/.dbg-done" ]; then
-	debver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver")
+	debver=$("$VM/kernel.sh" debver)
 	pkg=linux-image-$kver-dbg
 	mkdir -p "$kc/dl"
 	debs=("$kc/dl/${pkg}_"*_amd64.deb)
@@ -93,12 +112,13 @@ if [ ! -f "$G/.dbg-done" ]; then
 	if [ -z "$deb" ]; then
 		say "downloading $pkg=$debver (about 1 GB, once per kernel)"
 		t=$(now)
-		if ! (cd "$kc/dl" && apt-get download -q "$pkg=$debver" >&2); then
+		if ! (cd "$kc/dl" && "$VM/kernel.sh" download "$pkg=$debver"); then
 			# Package lists may be missing or older than the headers.
 			[ "$(id -u)" = 0 ] || { say "cannot download $pkg=$debver"; exit 1; }
+			[ -z "$("$VM/kernel.sh" root)" ] || { say "cannot download $pkg=$debver"; exit 1; }
 			say "apt-get update, then downloading again"
 			apt-get update -qq >&2
-			(cd "$kc/dl" && apt-get download -q "$pkg=$debver" >&2)
+			(cd "$kc/dl" && "$VM/kernel.sh" download "$pkg=$debver")
 		fi
 		debs=("$kc/dl/${pkg}_"*_amd64.deb)
 		deb=${debs[0]}
@@ -115,19 +135,25 @@ if [ ! -f "$G/.dbg-done" ]; then
 	rm -rf "$G/x" && mkdir -p "$G/x"
 	d=./usr/lib/debug
 	m=$d/lib/modules/$kver/kernel
-	if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$G/x" --wildcards \
-		"$d/boot/vmlinux-$kver" \
+	# vmlinux: in boot/ (6.x), or in lib/modules/<kver>/ with boot/'s a
+	# symlink to it (7.x). tar fails on the one a package lacks: what
+	# matters is that vmlinux and the modules are there after it.
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$G/x" --wildcards \
+		"$d/boot/vmlinux-$kver" "$d/lib/modules/$kver/vmlinux" \
 		"$m/drivers/nvme/*.ko" \
 		"$m/drivers/block/null_blk/*.ko" \
-		"$m/fs/configfs/*.ko"; then
-		say "cannot unpack $deb: removed it, run again to download it anew"
-		rm -rf "$deb" "$G/x"
+		"$m/fs/configfs/*.ko" 2> "$G/x.err" || true
+	if [ ! -f "$(readlink -f "$G/x/$d/boot/vmlinux-$kver")" ] ||
+	   [ ! -f "$G/x/$m/drivers/nvme/host/nvme-core.ko" ]; then
+		say "cannot unpack $deb ($(head -c 300 "$G/x.err")): removed it, run again to download it anew"
+		rm -rf "$deb" "$G/x" "$G/x.err"
 		exit 1
 	fi
+	rm -f "$G/x.err"
 	rm -rf "$G/modules"
 	mkdir -p "$G/modules"
 	find "$G/x/$m" -name '*.ko' -exec mv -t "$G/modules" {} +
-	mv "$G/x/$d/boot/vmlinux-$kver" "$G/vmlinux"
+	mv "$(readlink -f "$G/x/$d/boot/vmlinux-$kver")" "$G/vmlinux"
 	rm -rf "$G/x"
 	t=$(elapsed "$t")
 	echo "extract $t s, vmlinux $(du -m "$G/vmlinux" | cut -f1) MB, $(find "$G/modules" -name '*.ko' | wc -l) modules" >> "$G/timings"

@@ -13,7 +13,8 @@
 # build root (buildroot.sh) with trixie's compiler.
 # Each kernel gets every guest configuration of make check (the default
 # guest, 4096 and 1M zones, multipath, swiotlb: check.sh with
-# CSD_CHECK_GUESTS_ONLY=1). --smoke runs only a load, exact counts and
+# CSD_CHECK_GUESTS_ONLY=1) and the host gdb smoke test (gdb/smoke.sh with
+# that kernel's DWARF and gdb scripts). --smoke runs only a load, exact counts and
 # unload (io_test, abi_test) in the default guest instead: make check
 # does that on 6.1 and 7.3.
 set -uo pipefail
@@ -65,6 +66,14 @@ for kv in "${kvers[@]}"; do
 		rc=${PIPESTATUS[0]}
 		line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/log" | tail -n1)
 		line=${line:-no result}
+		# Host gdb on this kernel's guest: its DWARF (linux-image-<kv>-dbg,
+		# about 1 GB, cached) and its own scripts/gdb.
+		CSD_KVER=$kv CSD_KO=$d/src/module/csd.ko CSD_VM_DIR=$d \
+			"$TOP/gdb/smoke.sh" 2>&1 | tee "$d/gdb.log"
+		rc2=${PIPESTATUS[0]}
+		[ "$rc" = 0 ] && rc=$rc2
+		gline=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$d/gdb.log" | tail -n1)
+		line="$line; gdb smoke: ${gline:-no result}"
 	fi
 	summary+=("$kv: $line, exit status $rc, $(( $(date +%s) - start )) s")
 	[ "$rc" = 0 ] || fail=1

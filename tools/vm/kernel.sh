@@ -16,6 +16,10 @@
 #   kernel.sh new      print the release of Linux 7.3 from trixie-backports
 #                      (built in a build root: buildroot.sh)
 #   kernel.sh kdir     print the headers directory (default KDIR)
+#   kernel.sh root     print the build root of a kernel that has one (7.3)
+#   kernel.sh debver   print the version of the kernel's headers package
+#   kernel.sh download PKG=VERSION   apt-get download it here (from
+#                      trixie-backports for a build-root kernel)
 #   kernel.sh dir      print the cache directory, after fetching what is missing
 #   kernel.sh fetch    fetch and unpack what is missing (idempotent)
 set -euo pipefail
@@ -53,8 +57,22 @@ old() {
 # the newest 7.3 whose root is cached, else the newest 7.3 headers package
 # trixie-backports has (read with a private apt configuration: the host's
 # own sources stay Debian 12's). CSD_NEW_KVER overrides.
+# TBPO: apt options of a private configuration reading trixie-backports
+# only, its package index read (updated when @1 is "update").
+tbpo_apt() {
+	local a=$CACHE/apt-trixie-backports
+	mkdir -p "$a/lists/partial" "$a/cache"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main" > "$a/sources.list"
+	TBPO=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+	      -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o APT::Architecture=amd64 -o APT::Sandbox::User=root)
+	if [ "${1:-}" = update ] || ! ls "$a"/lists/*_Packages* > /dev/null 2>&1; then
+		apt-get "${TBPO[@]}" -q update > /dev/null ||
+			{ say "cannot read trixie-backports' package index"; exit 1; }
+	fi
+}
+
 new() {
-	local r a opts
+	local r
 	if [ -n "${CSD_NEW_KVER:-}" ]; then
 		echo "$CSD_NEW_KVER"
 		return
@@ -62,14 +80,8 @@ new() {
 	r=$(cd "$CACHE" 2>/dev/null && for f in root-7.3.*+deb13-amd64/.done; do
 		if [ -f "$f" ]; then echo "${f%/.done}"; fi; done | sed 's/^root-//' | sort -V | tail -n1)
 	if [ -z "$r" ]; then
-		a=$CACHE/apt-trixie-backports
-		mkdir -p "$a/lists/partial" "$a/cache"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main" > "$a/sources.list"
-		opts=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-		      -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o APT::Architecture=amd64 -o APT::Sandbox::User=root)
-		apt-get "${opts[@]}" -q update > /dev/null ||
-			{ say "cannot read trixie-backports' package index"; exit 1; }
-		r=$(apt-cache "${opts[@]}" pkgnames linux-headers-7.3 |
+		tbpo_apt update
+		r=$(apt-cache "${TBPO[@]}" pkgnames linux-headers-7.3 |
 		    sed -nE 's/^linux-headers-(7\.3\.[0-9]+\+deb13-amd64)$/\1/p' | sort -V | tail -n1)
 	fi
 	[ -n "$r" ] || { say "trixie-backports has no linux-headers-7.3.*-amd64"; exit 1; }
@@ -93,6 +105,27 @@ if "$VM/buildroot.sh" has "$V"; then
 fi
 D=$CACHE/$V
 SD=$CACHE/$SV
+
+# The version of the kernel's headers package: installed on the host, or
+# in its build root (7.3).
+debver() {
+	if "$VM/buildroot.sh" has "$V"; then
+		dpkg-query --admindir="$CACHE/root-$V/var/lib/dpkg" -W -f='${Version}' "linux-headers-$V"
+	else
+		dpkg-query -W -f='${Version}' "linux-headers-$V"
+	fi
+}
+
+# apt-get download PKG=VERSION into the current directory: from the host's
+# suites, or for a build-root kernel from trixie-backports.
+download() {
+	if "$VM/buildroot.sh" has "$V"; then
+		tbpo_apt
+		apt-get "${TBPO[@]}" download -q "$1" >&2
+	else
+		apt-get download -q "$1" >&2
+	fi
+}
 
 # A Debian 12 kernel: its unsigned image package, of the installed
 # headers' version.
@@ -184,7 +217,10 @@ case "${1:-dir}" in
 kver) echo "$V" ;;
 stock) echo "$SV" ;;
 kdir) echo "$KDIR" ;;
+root) if "$VM/buildroot.sh" has "$V"; then echo "$CACHE/root-$V"; fi ;;
+debver) debver ;;
+download) download "$2" ;;
 dir) fetch; fetch_promtool; echo "$D" ;;
 fetch) fetch; fetch_promtool ;;
-*) say "usage: $0 kver|stock|old|kdir|dir|fetch"; exit 2 ;;
+*) say "usage: $0 kver|stock|old|new|kdir|root|debver|dir|fetch|download PKG=VER"; exit 2 ;;
 esac
