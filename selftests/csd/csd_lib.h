@@ -429,11 +429,32 @@ static inline void csd_nvme_settle(void)
 	}
 }
 
+/*
+ * Evidence for the rare disk without a /dev node (Documentation/
+ * reliability.rst): kprobe events on devtmpfs' node creation (and its
+ * result) and deletion, and on every unlink of a name nvme*, kept in the
+ * trace buffer from the first nvme load of the boot on. Needs BTF
+ * arguments (6.6+); silently absent elsewhere.
+ */
+static inline void csd_devtmpfs_watch(void)
+{
+	csd_run("cd /sys/kernel/tracing 2>/dev/null && [ ! -d events/kprobes/csd_dt_add ] && "
+		"echo 'p:csd_dt_add devtmpfs_create_node name=dev->kobj.name:string devt=dev->devt' >> kprobe_events && "
+		"echo 'r:csd_dt_add_ret devtmpfs_create_node ret=$retval' >> kprobe_events && "
+		"echo 'p:csd_dt_del devtmpfs_delete_node name=dev->kobj.name:string devt=dev->devt' >> kprobe_events && "
+		"echo 'p:csd_unlink vfs_unlink name=dentry->d_name.name:string' >> kprobe_events && "
+		"echo 'name ~ \"nvme*\"' > events/kprobes/csd_unlink/filter && "
+		"echo 1 > events/kprobes/csd_dt_add/enable && echo 1 > events/kprobes/csd_dt_add_ret/enable && "
+		"echo 1 > events/kprobes/csd_dt_del/enable && echo 1 > events/kprobes/csd_unlink/enable "
+		"> /dev/null 2>&1");
+}
+
 /* Load the nvme driver and wait for both emulated namespaces. */
 static inline int csd_nvme_up(void)
 {
 	int i;
 
+	csd_devtmpfs_watch();
 	if (csd_run("modprobe nvme"))
 		return -1;
 	for (i = 0; i < 1000; i++) {
@@ -448,7 +469,9 @@ static inline int csd_nvme_up(void)
 		/* Evidence for the (rare) disk without a node: see reliability.rst. */
 		csd_run("ls -l /dev | grep -E ' (nvme|ng)' | sed 's/^/# csd_nvme_up: dev: /'; "
 			"dmesg | grep -E 'nvme|devtmpfs|blk|block' | tail -n 30 | "
-			"sed 's/^/# csd_nvme_up: dmesg: /'");
+			"sed 's/^/# csd_nvme_up: dmesg: /'; "
+			"grep -a ' csd_' /sys/kernel/tracing/trace 2>/dev/null | tail -n 60 | "
+			"sed 's/^/# csd_nvme_up: devtmpfs: /'");
 		return -1;
 	}
 	csd_nvme_settle();
