@@ -315,6 +315,7 @@ TEST(zones_match_nvme_cli_report)
 		static const char * const want[] = {
 			"csd_zones_max_open{disk=\"%s\"} 16\n",
 			"csd_zones_max_active{disk=\"%s\"} 16\n",
+			"csd_zones_capacity_bytes{disk=\"%s\"} 67108864\n",
 			"csd_zones{disk=\"%s\",state=\"full\"} 1\n",
 			"csd_zones{disk=\"%s\",state=\"closed\"} 1\n",
 			"csd_zones{disk=\"%s\",state=\"imp-open\"} ",

@@ -225,6 +225,7 @@ struct prom_zoned {
 	struct drive_ns dn;
 	__u64 states[16];	/* zones per ZS */
 	__u64 attrs[8];		/* zones per ZA bit */
+	__u64 cap_blocks;	/* the zones' capacities, summed */
 };
 
 /* The drive's report of every live zoned namespace: how many filled in. */
@@ -253,6 +254,7 @@ static int prom_fetch_zoned(const struct ns_snap *snaps, int n, struct prom_zone
 				break;
 			for (k = 0; k < got; k++) {
 				z->states[d[k].zs & 0xf]++;
+				z->cap_blocks += d[k].zcap;
 				for (b = 0; b < 8; b++)
 					if (d[k].za & (1U << b))
 						z->attrs[b]++;
@@ -304,6 +306,13 @@ static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 
 	prom_zone_limit(f, pz, nr, false);
 	prom_zone_limit(f, pz, nr, true);
+	prom_family(f, "csd_zones_capacity_bytes", "gauge",
+		    "The zone capacities of a zoned namespace, summed: what it can hold (zone capacity may be less than zone size).");
+	for (i = 0; i < nr; i++) {
+		fprintf(f, "csd_zones_capacity_bytes{");
+		prom_label(f, "disk", pz[i].s->ns.disk, true);
+		fprintf(f, "} %llu\n", (unsigned long long)(pz[i].cap_blocks << pz[i].s->ns.lba_shift));
+	}
 	prom_family(f, "csd_zones", "gauge",
 		    "Zones of a zoned namespace by state, from the drive's zone report.");
 	for (i = 0; i < nr; i++)
