@@ -481,6 +481,8 @@ def _module_attrs(attrs, count):
             yield _str(battr["attr"]["name"]), a
         return
     bins = attrs["grp"]["bin_attrs"]
+    if not int(bins):
+        return
     i = 0
     while int(bins[i]):
         a = bins[i].dereference()

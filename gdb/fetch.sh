@@ -13,8 +13,9 @@
 #                         nvme-loop, null_blk, configfs): lx-symbols looks
 #                         for <module>.ko in the directories it is given
 #   vmlinux-gdb.py        the kernel's gdb helpers (lx-symbols, lx-dmesg, ...)
-#   scripts/gdb/linux/    from linux-source-6.12, with constants.py generated
-#                         from constants.py.in and the kernel headers
+#   scripts/gdb/linux/    from the kernel's own linux-source-<major.minor>
+#                         (6.12's from kernel.sh fetch), with constants.py
+#                         generated from constants.py.in and its headers
 #
 #   gdb/fetch.sh          fetch what is missing (idempotent), print the directory
 #   gdb/fetch.sh --dir    print the directory only
@@ -47,9 +48,11 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # linux-source-6.12's (kernel.sh fetch extracts them) for 6.12; another
 # kernel's own linux-source-<major.minor> package, of its headers'
 # version (6.12's scripts need MOD_TEXT, 6.4+; 7.3 changed more).
-if [ ! -f "$G/.scripts-done" ]; then
+mm=$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+# The marker names the source the scripts came from: a cache made before
+# kernels other than 6.12 had their own is redone.
+if [ "$(cat "$G/.scripts-done" 2>/dev/null)" != "linux-source-$mm" ]; then
 	src=$kc/src/scripts/gdb
-	mm=$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
 	if [ "$mm" != 6.12 ]; then
 		debver=$("$VM/kernel.sh" debver)
 		say "downloading linux-source-$mm=$debver (its scripts/gdb)"
@@ -63,7 +66,7 @@ if [ ! -f "$G/.scripts-done" ]; then
 		src=$G/src/scripts/gdb
 	fi
 	if [ ! -f "$src/vmlinux-gdb.py" ] || [ ! -f "$src/linux/constants.py.in" ]; then
-		say "no scripts/gdb in $src (tools/vm/kernel.sh fetch extracts it)"
+		say "no scripts/gdb in $src (from linux-source-$mm)"
 		exit 1
 	fi
 	H=$("$VM/kernel.sh" kdir)
@@ -92,7 +95,7 @@ if [ ! -f "$G/.scripts-done" ]; then
 		{ say "constants.py looks wrong (no LX_SB_RDONLY)"; exit 1; }
 	# vmlinux-gdb.py adds <its directory>/scripts/gdb to Python's path.
 	cp "$G/scripts/gdb/vmlinux-gdb.py" "$G/vmlinux-gdb.py"
-	touch "$G/.scripts-done"
+	echo "linux-source-$mm" > "$G/.scripts-done"
 	did=1
 fi
 
@@ -138,12 +141,20 @@ if [ ! -f "$G/.dbg-done" ]; then
 	# vmlinux: in boot/ (6.x), or in lib/modules/<kver>/ with boot/'s a
 	# symlink to it (7.x). tar fails on the one a package lacks: what
 	# matters is that vmlinux and the modules are there after it.
+	set +e
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$G/x" --wildcards \
 		"$d/boot/vmlinux-$kver" "$d/lib/modules/$kver/vmlinux" \
 		"$m/drivers/nvme/*.ko" \
 		"$m/drivers/block/null_blk/*.ko" \
-		"$m/fs/configfs/*.ko" 2> "$G/x.err" || true
-	if [ ! -f "$(readlink -f "$G/x/$d/boot/vmlinux-$kver")" ] ||
+		"$m/fs/configfs/*.ko" 2> "$G/x.err"
+	st=("${PIPESTATUS[@]}")
+	set -e
+	# Only the member this package lacks may be missing: any other error
+	# (a full disk, a broken download) fails the fetch.
+	if [ "${st[0]}" != 0 ] ||
+	   { [ "${st[1]}" != 0 ] &&
+	     grep -qv 'Not found in archive\|Exiting with failure status' "$G/x.err"; } ||
+	   [ ! -f "$(readlink -f "$G/x/$d/boot/vmlinux-$kver")" ] ||
 	   [ ! -f "$G/x/$m/drivers/nvme/host/nvme-core.ko" ]; then
 		say "cannot unpack $deb ($(head -c 300 "$G/x.err")): removed it, run again to download it anew"
 		rm -rf "$deb" "$G/x" "$G/x.err"

@@ -14,9 +14,9 @@
 #
 # Environment: CSD_GDB_PORT (default: a free port), CSD_VM_DIR,
 # CSD_GDB_SMOKE_TIMEOUT (seconds for the whole guest, default 900),
-# CSD_KVER and CSD_KO (another kernel's guest and the csd.ko built for it;
-# the gdb scripts are linux-source-6.12's, which need 6.4 or later: on
-# 6.1 they fail to load, see Documentation/kernels.rst).
+# CSD_KVER and CSD_KO (another kernel's guest and the csd.ko built for it:
+# gdb/fetch.sh gets that kernel's DWARF and its own scripts/gdb; see
+# Documentation/kernels.rst).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)

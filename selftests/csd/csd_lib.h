@@ -122,7 +122,6 @@ static inline bool csd_module_loaded(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* Load the module at @path with parameters @args ("" for none). */
 /* An admin queue's entry: controller @ctrl's ("nvme0"), or with NULL any. */
 static inline int csd_find_admin(int fd, const char *ctrl, struct csd_ns_entry *out)
 {
@@ -143,6 +142,7 @@ static inline int csd_find_admin(int fd, const char *ctrl, struct csd_ns_entry *
 	return -1;
 }
 
+/* Load the module at @path with parameters @args ("" for none). */
 static inline int csd_insmod_args(const char *path, const char *args)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
@@ -432,21 +432,24 @@ static inline void csd_nvme_settle(void)
 /*
  * Evidence for the rare disk without a /dev node (Documentation/
  * reliability.rst): kprobe events on devtmpfs' node creation (and its
- * result) and deletion, and on every unlink of a name nvme*, kept in the
- * trace buffer from the first nvme load of the boot on. Needs BTF
- * arguments (6.6+); silently absent elsewhere.
+ * result) and deletion, and on every unlink of a name nvme*, recorded in
+ * a tracefs instance of their own (csd_devtmpfs: no test's tracing_on or
+ * event load touches it) from the first test's nvme load of the boot on.
+ * Needs BTF arguments (6.6+); silently absent elsewhere.
  */
+#define CSD_DT_TRACE	"/sys/kernel/tracing/instances/csd_devtmpfs"
+
 static inline void csd_devtmpfs_watch(void)
 {
-	csd_run("cd /sys/kernel/tracing 2>/dev/null && [ ! -d events/kprobes/csd_dt_add ] && "
+	csd_run("( cd /sys/kernel/tracing && [ ! -d instances/csd_devtmpfs ] && "
 		"echo 'p:csd_dt_add devtmpfs_create_node name=dev->kobj.name:string devt=dev->devt' >> kprobe_events && "
 		"echo 'r:csd_dt_add_ret devtmpfs_create_node ret=$retval' >> kprobe_events && "
 		"echo 'p:csd_dt_del devtmpfs_delete_node name=dev->kobj.name:string devt=dev->devt' >> kprobe_events && "
 		"echo 'p:csd_unlink vfs_unlink name=dentry->d_name.name:string' >> kprobe_events && "
+		"mkdir instances/csd_devtmpfs && cd instances/csd_devtmpfs && "
 		"echo 'name ~ \"nvme*\"' > events/kprobes/csd_unlink/filter && "
-		"echo 1 > events/kprobes/csd_dt_add/enable && echo 1 > events/kprobes/csd_dt_add_ret/enable && "
-		"echo 1 > events/kprobes/csd_dt_del/enable && echo 1 > events/kprobes/csd_unlink/enable "
-		"> /dev/null 2>&1");
+		"for e in csd_dt_add csd_dt_add_ret csd_dt_del csd_unlink; do "
+		"echo 1 > events/kprobes/$e/enable || exit 1; done ) > /dev/null 2>&1");
 }
 
 /* Load the nvme driver and wait for both emulated namespaces. */
@@ -470,7 +473,7 @@ static inline int csd_nvme_up(void)
 		csd_run("ls -l /dev | grep -E ' (nvme|ng)' | sed 's/^/# csd_nvme_up: dev: /'; "
 			"dmesg | grep -E 'nvme|devtmpfs|blk|block' | tail -n 30 | "
 			"sed 's/^/# csd_nvme_up: dmesg: /'; "
-			"grep -a ' csd_' /sys/kernel/tracing/trace 2>/dev/null | tail -n 60 | "
+			"grep -a ' csd_' " CSD_DT_TRACE "/trace 2>/dev/null | tail -n 60 | "
 			"sed 's/^/# csd_nvme_up: devtmpfs: /'");
 		return -1;
 	}

@@ -5,7 +5,8 @@
 # linux-headers-6.12-amd64 (or, with CSD_KVER=<release>, the installed
 # linux-headers-<release>: Debian's 6.1, trixie-backports' 7.3), plus the few
 # files csd takes from linux-source-6.12 (kselftest harness, checkpatch,
-# scripts/gdb: the same for every guest kernel), and promtool. Everything
+# 6.12's scripts/gdb: gdb/fetch.sh gets another kernel's own), and
+# promtool. Everything
 # lands in the cache, outside the tree: ${CSD_CACHE:-~/.cache/csd}/<kver>/
 # (src/ is the 6.12 one, linked) and tools/.
 #
@@ -121,7 +122,11 @@ debver() {
 download() {
 	if "$VM/buildroot.sh" has "$V"; then
 		tbpo_apt
-		apt-get "${TBPO[@]}" download -q "$1" >&2
+		apt-get "${TBPO[@]}" download -q "$1" >&2 && return
+		# The index may be older than the package: read it again, once.
+		tbpo_apt update
+		apt-get "${TBPO[@]}" download -q "$1" >&2 ||
+			{ say "trixie-backports has no $1 (superseded? snapshot.debian.org keeps it)"; return 1; }
 	else
 		apt-get download -q "$1" >&2
 	fi
