@@ -67,7 +67,8 @@
 #                         to the initramfs, e.g. initramfs.sh's bench archive
 #   CSD_CACHE             download cache (default ~/.cache/csd)
 #   CSD_VM_DIR            where logs go (default <tree>/.vm); the console log
-#                         is $CSD_VM_DIR/console.log
+#                         is $CSD_VM_DIR/console.log (a failed guest's is
+#                         also kept as console.fail.<time>.<pid>.log)
 #   CSD_GDB_PORT          TCP port of the gdb stub with --gdb (default 1234)
 set -euo pipefail
 
@@ -256,6 +257,14 @@ wait $qpid || qrc=$?
 qpid=
 secs=$(( $(date +%s) - start ))
 
+# A failed guest's console log, kept beside the next guest's (which
+# reuses console.log): console.fail.<time>.log.
+keep_console() {
+	local kept
+	kept=$dir/console.fail.$(date +%Y%m%d-%H%M%S).$$.log
+	cp "$console" "$kept" 2>/dev/null && say "console log kept: $kept"
+}
+
 splat_re='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|possible irq lock inversion|ODEBUG:|DEBUG_LOCKS_WARN_ON|non-static key|Poison overwritten|Redzone|INFO: task .* blocked for more than|hung_task|soft lockup|UBSAN:|KASAN:|BUG [^ ]+ \('
 splats=$(grep -aE "$splat_re" "$console" || true)
 
@@ -270,6 +279,7 @@ if [ -z "$marker" ]; then
 	fi
 	say "last lines of the console log $console:"
 	tail -n 40 "$console" | sed 's/^/  | /' >&2
+	keep_console
 	exit 125
 fi
 rc=${marker##*: }
@@ -284,4 +294,5 @@ if [ -n "$splats" ]; then
 		[ "$rc" = 0 ] && rc=1
 	fi
 fi
+[ "$rc" = 0 ] || keep_console
 exit "$rc"
