@@ -65,8 +65,7 @@ void csd_cg_account(struct csd_stats *s, const struct csd_completion *c)
 	if (unlikely(c->status))
 		atomic64_inc(&sh->errors);
 	/* A read of a shared line; a write only for a new maximum. */
-	if (unlikely(lat > (u64)atomic64_read(&sh->lat_max)))
-		csd_atomic64_max(&sh->lat_max, lat);
+	csd_atomic64_max(&sh->lat_max, lat);
 }
 
 int csd_cg_alloc(struct csd_stats *s, gfp_t gfp)

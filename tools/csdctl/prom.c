@@ -292,6 +292,27 @@ static void prom_zone_limit(FILE *f, const struct prom_zoned *pz, int nr, bool a
 	}
 }
 
+/* One gauge family of zone counts, a series per named state or attribute. */
+static void prom_zone_counts(FILE *f, const struct prom_zoned *pz, int nr, const char *name,
+			     const char *label, const char * const *names, unsigned int nr_names,
+			     bool attrs, const char *help)
+{
+	unsigned int k;
+	int i;
+
+	prom_family(f, name, "gauge", help);
+	for (i = 0; i < nr; i++)
+		for (k = 0; k < nr_names; k++) {
+			if (!names[k])
+				continue;
+			fprintf(f, "%s{", name);
+			prom_label(f, "disk", pz[i].s->ns.disk, true);
+			prom_label(f, label, names[k], false);
+			fprintf(f, "} %llu\n", (unsigned long long)(attrs ? pz[i].attrs[k] :
+								     pz[i].states[k]));
+		}
+}
+
 static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 {
 	static const char * const states[16] = {
@@ -301,7 +322,6 @@ static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 	static const char * const attrs[8] = {
 		[0] = "zfc", [1] = "fzr", [2] = "rzr", [3] = "zrwav", [7] = "zdev",
 	};
-	unsigned int k;
 	int i;
 
 	prom_zone_limit(f, pz, nr, false);
@@ -313,28 +333,11 @@ static void prom_zones(FILE *f, const struct prom_zoned *pz, int nr)
 		prom_label(f, "disk", pz[i].s->ns.disk, true);
 		fprintf(f, "} %llu\n", (unsigned long long)(pz[i].cap_blocks << pz[i].s->ns.lba_shift));
 	}
-	prom_family(f, "csd_zones", "gauge",
-		    "Zones of a zoned namespace by state, from the drive's zone report.");
-	for (i = 0; i < nr; i++)
-		for (k = 0; k < ARRAY_SIZE(states); k++) {
-			if (!states[k])
-				continue;
-			fprintf(f, "csd_zones{");
-			prom_label(f, "disk", pz[i].s->ns.disk, true);
-			prom_label(f, "state", states[k], false);
-			fprintf(f, "} %llu\n", (unsigned long long)pz[i].states[k]);
-		}
-	prom_family(f, "csd_zones_with_attribute", "gauge",
-		    "Zones whose descriptor has an attribute set: zfc (finished by controller), fzr (finish recommended), rzr (reset recommended), zrwav, zdev (descriptor extension valid).");
-	for (i = 0; i < nr; i++)
-		for (k = 0; k < ARRAY_SIZE(attrs); k++) {
-			if (!attrs[k])
-				continue;
-			fprintf(f, "csd_zones_with_attribute{");
-			prom_label(f, "disk", pz[i].s->ns.disk, true);
-			prom_label(f, "attribute", attrs[k], false);
-			fprintf(f, "} %llu\n", (unsigned long long)pz[i].attrs[k]);
-		}
+	prom_zone_counts(f, pz, nr, "csd_zones", "state", states, ARRAY_SIZE(states), false,
+			 "Zones of a zoned namespace by state, from the drive's zone report.");
+	prom_zone_counts(f, pz, nr, "csd_zones_with_attribute", "attribute", attrs,
+			 ARRAY_SIZE(attrs), true,
+			 "Zones whose descriptor has an attribute set: zfc (finished by controller), fzr (finish recommended), rzr (reset recommended), zrwav, zdev (descriptor extension valid).");
 }
 
 /* Each namespace's cgroup rows (none for admin queues); always 0. */

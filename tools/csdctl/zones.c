@@ -118,22 +118,30 @@ static bool cond_has_wp(unsigned int cond)
 	return false;
 }
 
+/* The row of the zone starting at @sector among @rows (zones in index order), or NULL. */
+static struct zone_row *zone_row_at(const struct csd_ns_entry *ns, struct zone_row *rows,
+				    unsigned int nr, __u64 sector)
+{
+	__u64 zone = sector / ns->zone_sectors, first = rows[0].z->index;
+	struct zone_row *r;
+
+	if (zone < first || zone - first >= nr)
+		return NULL;
+	r = &rows[zone - first];
+	return r->z->start_sector == sector ? r : NULL;
+}
+
 /* Fill in @rows (zones in index order) from @rep's zones. */
 static void zone_join(const struct csd_ns_entry *ns, const struct blk_zone_report *rep,
 		      struct zone_row *rows, unsigned int nr)
 {
-	__u32 first = rows[0].z->index;
 	unsigned int i;
 
 	for (i = 0; i < rep->nr_zones; i++) {
 		const struct blk_zone *bz = &rep->zones[i];
-		__u64 pos = bz->start / ns->zone_sectors - first;
-		struct zone_row *r;
+		struct zone_row *r = zone_row_at(ns, rows, nr, bz->start);
 
-		if (bz->start / ns->zone_sectors < first || pos >= nr)
-			continue;
-		r = &rows[pos];
-		if (r->z->start_sector != bz->start)
+		if (!r)
 			continue;
 		r->cond_known = true;
 		r->cond = bz->cond;
@@ -158,7 +166,6 @@ static int zone_report_nvme(const struct csd_ns_entry *ns, struct zone_row *rows
 {
 	__u64 slba = (rows[0].z->start_sector << 9) >> ns->lba_shift;
 	__u64 last = (rows[nr - 1].z->start_sector << 9) >> ns->lba_shift;
-	__u32 first = rows[0].z->index;
 	struct drive_zone *d;
 	unsigned int got, i;
 	int err = 0;
@@ -169,14 +176,10 @@ static int zone_report_nvme(const struct csd_ns_entry *ns, struct zone_row *rows
 		if (err || !got)
 			break;
 		for (i = 0; i < got; i++) {
-			__u64 sector = (d[i].zslba << ns->lba_shift) >> 9;
-			__u64 pos = sector / ns->zone_sectors - first;
-			struct zone_row *r;
+			struct zone_row *r = zone_row_at(ns, rows, nr,
+							 (d[i].zslba << ns->lba_shift) >> 9);
 
-			if (sector / ns->zone_sectors < first || pos >= nr)
-				continue;
-			r = &rows[pos];
-			if (r->z->start_sector != sector)
+			if (!r)
 				continue;
 			r->nvme_known = true;
 			r->d = d[i];
