@@ -264,6 +264,10 @@ TEST_F(cg, bad_arguments)
 {
 	struct csd_cgroup_entry e[4];
 	struct csd_cgroup_stats st;
+	union {
+		struct csd_cgroup_stats st;
+		char b[sizeof(struct csd_cgroup_stats) + 8];
+	} big;
 	struct csd_trace_open t;
 	struct csd_ns_entry admin;
 
@@ -281,22 +285,19 @@ TEST_F(cg, bad_arguments)
 	EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, &st));
 	EXPECT_EQ(EINVAL, errno);
 	/* Sizes: older than the first version, and bigger with a non-zero tail. */
-	{
-		char big[sizeof(st) + 8] = { 0 };
-
-		ASSERT_EQ(0, cg_stats(self->fd, self->conv.id, e, 4, &st));
-		st.size = CSD_CGROUP_STATS_SIZE_VER0 - 8;
-		EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, &st));
-		EXPECT_EQ(EINVAL, errno);
-		ASSERT_EQ(0, cg_stats(self->fd, self->conv.id, e, 4, &st));
-		memcpy(big, &st, sizeof(st));
-		((struct csd_cgroup_stats *)big)->size = sizeof(big);
-		big[sizeof(st) + 3] = 1;
-		EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, big));
-		EXPECT_EQ(E2BIG, errno);
-		EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, NULL));
-		EXPECT_EQ(EFAULT, errno);
-	}
+	memset(&big, 0, sizeof(big));
+	ASSERT_EQ(0, cg_stats(self->fd, self->conv.id, e, 4, &st));
+	st.size = CSD_CGROUP_STATS_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, cg_stats(self->fd, self->conv.id, e, 4, &st));
+	big.st = st;
+	big.st.size = sizeof(big);
+	big.b[sizeof(st) + 3] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, &big));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, CSD_IOC_CGROUP_STATS, NULL));
+	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, cg_stats(self->fd, 999999, e, 4, &st));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, cg_stats(self->fd, self->conv.id, NULL, 4, &st));
