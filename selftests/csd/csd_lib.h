@@ -287,28 +287,6 @@ static inline int csd_sysfs_read(const char *disk, const char *attr,
 	return csd_read_file(path, buf, len);
 }
 
-/* The pid of the (first) task whose name is @comm, or -1. */
-static inline pid_t csd_pid_of(const char *comm)
-{
-	char path[300], buf[64];
-	struct dirent *de;
-	pid_t pid = -1;
-	DIR *d;
-
-	d = opendir("/proc");
-	if (!d)
-		return -1;
-	while (pid < 0 && (de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		if (!csd_read_file(path, buf, sizeof(buf)) && !strcmp(buf, comm))
-			pid = atoi(de->d_name);
-	}
-	closedir(d);
-	return pid;
-}
-
 /*
  * True once /dev/@disk is the block device node of @disk (the dev_t in
  * sysfs). devtmpfs creates the node a little after the disk appears, and
