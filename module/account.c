@@ -27,26 +27,13 @@ static struct csd_slot *csd_slot_at(struct csd_ns *ns, unsigned int h, int tag)
 
 	if (unlikely(!ns->slots || h >= ns->nr_hctx || tag < 0 || tag >= ns->depth))
 		return NULL;
-	row = rcu_dereference(ns->slots[h]);
+	row = csd_deref(ns->slots[h]);
 	return likely(row) ? &row[tag] : NULL;
 }
 
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
 {
 	return csd_slot_at(ns, rq->mq_hctx->queue_num, rq->tag);
-}
-
-/* The zone (region) of a command, or U32_MAX if it has none. */
-u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
-{
-	unsigned int shift = s->ns->lba_shift - SECTOR_SHIFT;
-	u64 zi;
-
-	if (!ci->ranged || ci->select_all || !s->nr_regions ||
-	    (shift && ci->slba >> (64 - shift)))
-		return U32_MAX;
-	zi = (ci->slba << shift) >> s->region_shift;
-	return zi < s->nr_regions ? zi : U32_MAX;
 }
 
 /*
@@ -59,21 +46,25 @@ u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci)
  * unfreeze, so commands in flight then complete as stale. Also called by
  * the reaper, for an idle zoned namespace.
  */
-bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+static __always_inline bool csd_geometry_same(struct csd_ns *ns,
+					      struct request_queue *q)
 {
 	struct gendisk *disk = READ_ONCE(q->disk);
-	bool pending;
 
 	if (ns->admin || !disk)
-		return false;
+		return true;
 	/* Pairs with the release in csd_ns_regeom(): the epoch read next is the new one. */
-	pending = smp_load_acquire(&ns->regeom);
-	if (likely(!pending &&
-		   get_capacity(disk) == READ_ONCE(ns->capacity) &&
-		   queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift) &&
-		   (!ns->zoned || q->limits.chunk_sectors == READ_ONCE(ns->zone_sectors))))
+	return !smp_load_acquire(&ns->regeom) &&
+	       get_capacity(disk) == READ_ONCE(ns->capacity) &&
+	       queue_logical_block_size(q) == 1U << READ_ONCE(ns->lba_shift) &&
+	       (!ns->zoned || q->limits.chunk_sectors == READ_ONCE(ns->zone_sectors));
+}
+
+bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+{
+	if (likely(csd_geometry_same(ns, q)))
 		return false;
-	if (!pending) {
+	if (!READ_ONCE(ns->regeom)) {
 		WRITE_ONCE(ns->regeom, true);
 		/* Once: the reaper retries a work that could not allocate. */
 		schedule_work(&ns->setup_work);
@@ -84,8 +75,10 @@ bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd)
 {
-	bool regeom = csd_geometry_changed(ns, rq->q);
-	struct csd_stats *s = rcu_dereference(ns->stats);
+	/* The check inline; the rare change out of line. */
+	bool regeom = unlikely(!csd_geometry_same(ns, rq->q)) &&
+		      csd_geometry_changed(ns, rq->q);
+	struct csd_stats *s = csd_deref(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
 
 	if (unlikely(!s || !slot || regeom)) {
@@ -138,7 +131,7 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
  */
 void csd_account_requeue(struct csd_ns *ns, struct request *rq)
 {
-	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_stats *s = csd_deref(ns->stats);
 	__le16 cid = csd_rq_cmd(rq)->common.command_id;
 	unsigned int tag = le16_to_cpu(cid) & 0xfff;
 	struct csd_slot *slot;
@@ -225,7 +218,7 @@ static void csd_zone_account(const struct csd_completion *c)
 {
 	const struct csd_cmd_info *ci = &c->ci;
 	struct csd_stats *s = c->s;
-	struct csd_zone *zones = rcu_dereference(s->zones);
+	struct csd_zone *zones = csd_deref(s->zones);
 	bool error = c->status;
 	u64 lat = c->lat_ns;
 	struct csd_zone *z;
@@ -308,7 +301,7 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 			struct csd_completion *c)
 {
-	struct csd_stats *s = rcu_dereference(ns->stats);
+	struct csd_stats *s = csd_deref(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
 	struct nvme_command *cmd = csd_rq_cmd(rq);
 	u64 start;
@@ -384,7 +377,7 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 	if (unlikely(ci->op == CSD_OP_OTHER))
 		this_cpu_inc(s->tot->other_opcode[ci->opcode]);
 
-	h = rcu_dereference(s->hist[row]);
+	h = csd_deref(s->hist[row]);
 	if (likely(h)) {
 		this_cpu_inc(h->b[csd_hist_bucket(CSD_ROW_HIST, lat)]);
 	} else {

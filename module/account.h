@@ -6,7 +6,21 @@
 #define _CSD_ACCOUNT_H
 
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);
-u32 csd_zone_of(const struct csd_stats *s, const struct csd_cmd_info *ci);
+
+/* The zone (region) of a command, or U32_MAX if it has none. */
+static __always_inline u32 csd_zone_of(const struct csd_stats *s,
+				       const struct csd_cmd_info *ci)
+{
+	unsigned int shift = s->ns->lba_shift - SECTOR_SHIFT;
+	u64 zi;
+
+	if (!ci->ranged || ci->select_all || !s->nr_regions ||
+	    (shift && ci->slba >> (64 - shift)))
+		return U32_MAX;
+	zi = (ci->slba << shift) >> s->region_shift;
+	return zi < s->nr_regions ? zi : U32_MAX;
+}
+
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd);
 

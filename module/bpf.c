@@ -71,11 +71,8 @@ static void csd_req_data_unmap(struct csd_req_kern *k)
 		kunmap_local(k->maps[--k->nr_maps]);
 }
 
-/*
- * Run the namespace's completion program on one completed command, in the
- * completion probe's context (any, under RCU); its verdict, 0 without one.
- */
-int csd_bpf_complete(const struct csd_completion *c)
+/* csd_bpf_complete(), under rcu_read_lock(). */
+static int __csd_bpf_complete(const struct csd_completion *c)
 {
 	const struct csd_cmd_info *ci = &c->ci;
 	struct csd_ops *ops = rcu_dereference(c->ns->bpf_ops);
@@ -110,6 +107,22 @@ int csd_bpf_complete(const struct csd_completion *c)
 
 	ret = ops->complete(ctx);
 	csd_req_data_unmap(&kern);
+	return ret;
+}
+
+/*
+ * Run the namespace's completion program on one completed command, in the
+ * completion probe's context (any, preemption disabled); its verdict, 0
+ * without one. Under rcu_read_lock(), as BPF programs and their helpers
+ * expect.
+ */
+int csd_bpf_complete(const struct csd_completion *c)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = __csd_bpf_complete(c);
+	rcu_read_unlock();
 	return ret;
 }
 

@@ -10,9 +10,11 @@
 #include <linux/atomic.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/csd.h>
@@ -28,6 +30,14 @@ struct nvme_command;
 struct seq_file;
 
 #define CSD_VERSION	"0.2.0"
+
+/*
+ * An RCU-protected pointer read on the I/O path. The probes run inside the
+ * tracepoint's preemption-disabled section, which is an RCU read-side
+ * critical section of its own (RCU flavours are one since 4.20), and take
+ * no rcu_read_lock(); the ioctls that share these paths hold one.
+ */
+#define csd_deref(p)	rcu_dereference_check(p, rcu_read_lock_any_held())
 
 /* A subsystem NQN and its NUL (nvme-core's subnqn has no room for it). */
 #define CSD_NQN_LEN	(CSD_NVME_SUBSYS_NQN_LEN + 1)

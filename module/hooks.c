@@ -71,6 +71,12 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
 	return true;
 }
 
+/*
+ * The probes run in the tracepoint's preemption-disabled section: an RCU
+ * read-side critical section (see csd_deref()), so they take no
+ * rcu_read_lock() of their own; synchronize_rcu() waits for them.
+ */
+
 /* Submission: once per dispatch of a command to the driver. */
 static void csd_probe_setup(void *data, struct request *rq,
 			    struct nvme_command *cmd)
@@ -82,7 +88,6 @@ static void csd_probe_setup(void *data, struct request *rq,
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_submitted);
 
-	rcu_read_lock();
 	ns = csd_ns_lookup(q);
 	/*
 	 * A queue's first command: nvme-core's layout is checked first (an
@@ -104,7 +109,6 @@ static void csd_probe_setup(void *data, struct request *rq,
 	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
 		this_cpu_inc(csd_global->untracked);
 	}
-	rcu_read_unlock();
 }
 
 /* Completion: also fires on the batched completion path. */
@@ -118,7 +122,6 @@ static void csd_probe_complete(void *data, struct request *rq)
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
 
-	rcu_read_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns) && csd_complete_match(ns, rq, &c)) {
 		/* Each consumer reads the one decoded record. */
@@ -128,7 +131,6 @@ static void csd_probe_complete(void *data, struct request *rq)
 			verdict = csd_bpf_complete(&c);
 		csd_account_complete(&c, verdict);
 	}
-	rcu_read_unlock();
 }
 
 /*
@@ -139,11 +141,9 @@ static void csd_probe_requeue(void *data, struct request *rq)
 {
 	struct csd_ns *ns;
 
-	rcu_read_lock();
 	ns = csd_ns_lookup(rq->q);
 	if (ns)
 		csd_account_requeue(ns, rq);
-	rcu_read_unlock();
 }
 
 static void csd_find_requeue_tp(struct tracepoint *tp, void *priv)

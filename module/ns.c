@@ -36,10 +36,9 @@
 #include "csd.h"
 #include "nvme_layout.h"
 
-#define CSD_NS_HASH_BITS	6
 #define CSD_REAP_INTERVAL	HZ
 
-static struct hlist_head csd_ns_hash[1 << CSD_NS_HASH_BITS];
+struct hlist_head csd_ns_hash[1 << CSD_NS_HASH_BITS];
 LIST_HEAD(csd_ns_list);
 /* Serializes sleeping users of namespaces: ioctls, table changes, the reaper. */
 DEFINE_MUTEX(csd_ns_mutex);
@@ -52,20 +51,6 @@ static const struct csd_ns_events *csd_ns_ev;
 static void csd_ns_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(csd_reap_work, csd_ns_reap);
 
-static struct hlist_head *csd_ns_bucket(const struct request_queue *q)
-{
-	return &csd_ns_hash[hash_ptr(q, CSD_NS_HASH_BITS)];
-}
-
-struct csd_ns *csd_ns_lookup(const struct request_queue *q)
-{
-	struct csd_ns *ns;
-
-	hlist_for_each_entry_rcu(ns, csd_ns_bucket(q), hnode)
-		if (ns->q == q)
-			return ns;
-	return NULL;
-}
 
 /* Under csd_ns_mutex: the entry stays until the mutex is dropped. */
 struct csd_ns *csd_ns_find_id(u32 id)

@@ -97,7 +97,27 @@ struct csd_ns_events {
 
 int csd_ns_init(const struct csd_ns_events *ev);
 void csd_ns_exit(void);
-struct csd_ns *csd_ns_lookup(const struct request_queue *q);
+
+/* Published entries by request queue (RCU; changed under csd_ns_lock). */
+#define CSD_NS_HASH_BITS	6
+extern struct hlist_head csd_ns_hash[1 << CSD_NS_HASH_BITS];
+
+static inline struct hlist_head *csd_ns_bucket(const struct request_queue *q)
+{
+	return &csd_ns_hash[hash_ptr(q, CSD_NS_HASH_BITS)];
+}
+
+/* The entry of @q, or NULL: under RCU, or in a probe (see csd_deref()). */
+static __always_inline struct csd_ns *csd_ns_lookup(const struct request_queue *q)
+{
+	struct csd_ns *ns;
+
+	hlist_for_each_entry_rcu(ns, csd_ns_bucket(q), hnode)
+		if (ns->q == q)
+			return ns;
+	return NULL;
+}
+
 struct csd_ns *csd_ns_get_or_create(struct request_queue *q, struct request *rq,
 				    struct nvme_command *cmd);
 int csd_ns_adopt(struct gendisk *disk);
