@@ -3,6 +3,7 @@
  * The drive's own answers through libnvme: the topology scan, Identify,
  * Zone Management Receive and the SMART / health log (see drive.h).
  */
+#include <dlfcn.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +12,84 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * libnvme is opened on first use (dlopen), not linked: it brings OpenSSL
+ * and json-c along, and loading them was most of csdctl's start-up, which
+ * every command paid (csdctl exec, csdctl stats from a timer) while only
+ * devices and zones ask the drive. Its functions are reached through the
+ * pointers below; libnvme's header is read with each name renamed to its
+ * wrapper, so that its inline helpers (nvme_identify_ctrl(), ...) call the
+ * wrappers too.
+ */
+#define DRIVE_NVME_FNS(X)									\
+	X(const char *, nvme_ctrl_get_name, (nvme_ctrl_t c), (c))				\
+	X(const char *, nvme_ctrl_get_transport, (nvme_ctrl_t c), (c))				\
+	X(nvme_host_t, nvme_first_host, (nvme_root_t r), (r))					\
+	X(nvme_subsystem_t, nvme_first_subsystem, (nvme_host_t h), (h))				\
+	X(void, nvme_free_tree, (nvme_root_t r), (r))						\
+	X(int, nvme_get_log_page, (int fd, __u32 xfer_len, struct nvme_get_log_args *args),	\
+	  (fd, xfer_len, args))									\
+	X(int, nvme_identify, (struct nvme_identify_args *args), (args))			\
+	X(nvme_host_t, nvme_next_host, (nvme_root_t r, nvme_host_t h), (r, h))			\
+	X(nvme_subsystem_t, nvme_next_subsystem, (nvme_host_t h, nvme_subsystem_t s), (h, s))	\
+	X(nvme_root_t, nvme_scan, (const char *config_file), (config_file))			\
+	X(const char *, nvme_status_to_string, (int status, bool fabrics), (status, fabrics))	\
+	X(nvme_ctrl_t, nvme_subsystem_first_ctrl, (nvme_subsystem_t s), (s))			\
+	X(nvme_ctrl_t, nvme_subsystem_next_ctrl, (nvme_subsystem_t s, nvme_ctrl_t c), (s, c))	\
+	X(int, nvme_zns_mgmt_recv, (struct nvme_zns_mgmt_recv_args *args), (args))
+
+#define nvme_ctrl_get_name		drive_nvme_ctrl_get_name
+#define nvme_ctrl_get_transport		drive_nvme_ctrl_get_transport
+#define nvme_first_host			drive_nvme_first_host
+#define nvme_first_subsystem		drive_nvme_first_subsystem
+#define nvme_free_tree			drive_nvme_free_tree
+#define nvme_get_log_page		drive_nvme_get_log_page
+#define nvme_identify			drive_nvme_identify
+#define nvme_next_host			drive_nvme_next_host
+#define nvme_next_subsystem		drive_nvme_next_subsystem
+#define nvme_scan			drive_nvme_scan
+#define nvme_status_to_string		drive_nvme_status_to_string
+#define nvme_subsystem_first_ctrl	drive_nvme_subsystem_first_ctrl
+#define nvme_subsystem_next_ctrl	drive_nvme_subsystem_next_ctrl
+#define nvme_zns_mgmt_recv		drive_nvme_zns_mgmt_recv
 #include <libnvme.h>
 
 #include "csdctl.h"
 #include "drive.h"
+
+#define DRIVE_NVME_PTR(ret, name, params, args) static ret (*drive_p_##name) params;
+DRIVE_NVME_FNS(DRIVE_NVME_PTR)
+
+/* The wrappers the renamed declarations name: each calls libnvme's function. */
+#define DRIVE_NVME_WRAP(ret, name, params, args) \
+	ret drive_##name params { return drive_p_##name args; }
+DRIVE_NVME_FNS(DRIVE_NVME_WRAP)
+
+/* Open libnvme once: 0, or -ELIBACC (said once) if it cannot be loaded. */
+static int drive_lib(void)
+{
+	static int state;	/* 0: not tried, 1: loaded, -1: failed */
+	void *h;
+
+	if (state)
+		return state > 0 ? 0 : -ELIBACC;
+	state = -1;
+	h = dlopen("libnvme.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		fprintf(stderr, "%s: %s: the drive's own answers are unavailable\n", prog, dlerror());
+		return -ELIBACC;
+	}
+#define DRIVE_NVME_SYM(ret, name, params, args)						\
+	drive_p_##name = (ret (*) params)dlsym(h, #name);				\
+	if (!drive_p_##name) {								\
+		fprintf(stderr, "%s: libnvme.so.1 has no %s: the drive's own answers are unavailable\n", \
+			prog, #name);							\
+		return -ELIBACC;							\
+	}
+	DRIVE_NVME_FNS(DRIVE_NVME_SYM)
+	state = 1;
+	return 0;
+}
 
 /* libnvme: -1 with errno, or an NVMe status (> 0). */
 static int drive_ret(int ret)
@@ -80,6 +155,9 @@ int drive_ctrl_get(const char *ctrl, struct drive_ctrl *c)
 	int fd, ret;
 
 	memset(c, 0, sizeof(*c));
+	ret = drive_lib();
+	if (ret)
+		return ret;
 	fd = drive_open(ctrl);
 	if (fd < 0)
 		return fd;
@@ -108,6 +186,9 @@ int drive_ns_get(const char *ctrl, __u32 nsid, bool zoned, struct drive_ns *n)
 	int fd, ret;
 
 	memset(n, 0, sizeof(*n));
+	ret = drive_lib();
+	if (ret)
+		return ret;
 	fd = drive_open(ctrl);
 	if (fd < 0)
 		return fd;
@@ -150,6 +231,9 @@ int drive_health_get(const char *ctrl, struct drive_health *h)
 	int fd, ret;
 
 	memset(h, 0, sizeof(*h));
+	ret = drive_lib();
+	if (ret)
+		return ret;
 	fd = drive_open(ctrl);
 	if (fd < 0)
 		return fd;
@@ -179,6 +263,9 @@ int drive_zones_get(const char *disk, __u32 nsid, __u64 slba, struct drive_zone 
 	int fd, ret;
 
 	*nr = 0;
+	ret = drive_lib();
+	if (ret)
+		return ret;
 	fd = drive_open(disk);
 	if (fd < 0)
 		return fd;
@@ -263,6 +350,7 @@ const char *drive_strerror(int err)
 
 	if (err < 0)
 		return strerror(-err);
-	snprintf(buf, sizeof(buf), "NVMe status 0x%x: %s", err, nvme_status_to_string(err, false));
+	snprintf(buf, sizeof(buf), "NVMe status 0x%x: %s", err,
+		 drive_lib() ? "?" : nvme_status_to_string(err, false));
 	return buf;
 }
