@@ -118,6 +118,31 @@ static double ms_since(const struct timespec *t0)
 	return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/*
+ * The byte histogram of @n bytes at @buf, as csd's entropy program counts
+ * them: a word at a time (one load for eight bytes), then the tail.
+ */
+static void count_bytes(const unsigned char *buf, size_t n, uint32_t *bins)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, buf + i, 8);
+		bins[v & 0xff]++;
+		bins[(v >> 8) & 0xff]++;
+		bins[(v >> 16) & 0xff]++;
+		bins[(v >> 24) & 0xff]++;
+		bins[(v >> 32) & 0xff]++;
+		bins[(v >> 40) & 0xff]++;
+		bins[(v >> 48) & 0xff]++;
+		bins[v >> 56]++;
+	}
+	for (; i < n; i++)
+		bins[buf[i]]++;
+}
+
 /* One range, read here: the histogram, and the line about the data moved. */
 static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
 		      unsigned long long bs, unsigned char *buf, uint32_t *bins,
@@ -130,15 +155,13 @@ static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
 	while (done < len) {
 		size_t want = len - done < bs ? len - done : bs;
 		ssize_t n = pread(fd, buf, want, start + done);
-		ssize_t i;
 
 		if (n <= 0) {
 			fprintf(stderr, "%s: %s: read at %llu: %s\n", prog, disk,
 				(unsigned long long)(start + done), n ? strerror(errno) : "end of device");
 			return -1;
 		}
-		for (i = 0; i < n; i++)
-			bins[buf[i]]++;
+		count_bytes(buf, n, bins);
 		done += n;
 		reads++;
 	}
