@@ -51,7 +51,6 @@ static const struct csd_ns_events *csd_ns_ev;
 static void csd_ns_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(csd_reap_work, csd_ns_reap);
 
-
 /* Under csd_ns_mutex: the entry stays until the mutex is dropped. */
 struct csd_ns *csd_ns_find_id(u32 id)
 {
