@@ -14,17 +14,34 @@
 #   --quick         one short round, for make check: checks that every
 #                   piece runs (ends with "N passed, N failed, N skipped"),
 #                   asserts no timing, leaves the Documentation alone
-#   --rounds N      rounds, the first one a warm-up (default 5)
-#   --time S        seconds per run of the CPU-bound workload (default 8;
-#                   the zoned ones run half as long, at least 2 s)
-#   --configs "..." configurations to run (default "a b c cs d e f")
+#   --cycles N      cycles of paired slices for the per-request cost
+#                   (default 12): one fio run of the loop workload, the
+#                   configurations taking turns with (a) while it runs, in
+#                   a guest whose clock counts instructions (QEMU icount)
+#   --peer-cycles N of those, the cycles that run the peers (d, e, f)
+#                   too (default 4): their costs are far above their
+#                   intervals
+#   --slice S       seconds per slice (default 2)
+#   --settle S      seconds in a configuration before its slice, and in
+#                   (a) after it (twice that after a tracer; default 1)
+#   --rounds N      rounds of whole runs of the zoned workloads, the first
+#                   one a warm-up (default 3; 0: none)
+#   --time S        seconds per run of loopz and zns in a round (default 4)
+#   --workloads "." workloads of the rounds (default "loopz zns"; "loop"
+#                   adds whole runs of the loop workload)
+#   --configs "..." configurations to run (default "a b c cs t d e f")
+#   --old-ko FILE   also run configuration (b0): csd accounting with FILE,
+#                   an earlier csd.ko, for before-and-after figures of a
+#                   change from the same run
+#   --parts "..."   what to run (default "slices rounds offload memory")
 #   --doc FILE      where the page goes (default Documentation/performance.rst;
 #                   --doc - prints it instead)
 #   --no-doc        do not write the page
 #   --no-build      use what is built (make check has just built it)
-#   --profile "CFGS"  also profile the loop workload with perf in the guest
-#                   under each configuration in CFGS (e.g. "a b d"), printed
-#                   as "# perf" lines; not part of the page
+#   --profile "CFGS"  profile the loop workload with perf in the cost guest
+#                   under each configuration in CFGS (default "b"; "" for
+#                   none): the share of csd's and the tracers' functions,
+#                   in the report, and "# perf" lines in the output
 #   --report FILE   only format FILE, the raw results of an earlier run
 #                   (.vm/bench/results.txt), and write the page from it
 #
@@ -38,14 +55,22 @@ BENCH=$TOP/tools/bench
 VM=$TOP/tools/vm
 say() { echo "csd-bench: $*" >&2; }
 
-quick=0 rounds=5 t_loop=8 configs="a b c cs d e f" doc=$TOP/Documentation/performance.rst
-report='' profile='' build=1
+quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
+report='' profile=b build=1 cycles=12 peer_cycles=4 slice=2 settle=1 old_ko='' workloads="loopz zns"
+parts="slices rounds offload memory"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	--rounds) rounds=$2; shift ;;
 	--time) t_loop=$2; shift ;;
 	--configs) configs=$2; shift ;;
+	--cycles) cycles=$2; shift ;;
+	--peer-cycles) peer_cycles=$2; shift ;;
+	--slice) slice=$2; shift ;;
+	--settle) settle=$2; shift ;;
+	--workloads) workloads=$2; shift ;;
+	--old-ko) old_ko=$2; shift ;;
+	--parts) parts=$2; shift ;;
 	--doc) doc=$2; shift ;;
 	--no-doc) doc= ;;
 	--no-build) build=0 ;;
@@ -93,15 +118,19 @@ if [ -n "$report" ]; then
 	exit 0
 fi
 
-workloads="loop loopz zns"
 if [ $quick = 1 ]; then
 	# loopz runs the same code as loop: its setup is checked, not its runs.
-	rounds=1 t_loop=1 warmup=0 reps=1 t_z=1 workloads="loop zns"
+	rounds=1 t_loop=1 warmup=0 reps=1 t_z=1 workloads="zns" cycles=1 peer_cycles=1 slice=1 settle=1
 else
 	warmup=1 reps=3
-	t_z=$(( t_loop / 2 > 2 ? t_loop / 2 : 2 ))
+	t_z=$t_loop
 fi
-[ "$rounds" -gt "$warmup" ] || { say "--rounds must be more than the $warmup warm-up round"; exit 2; }
+[ "$rounds" = 0 ] || [ "$rounds" -gt "$warmup" ] ||
+	{ say "--rounds must be 0 or more than the $warmup warm-up round"; exit 2; }
+if [ -n "$old_ko" ]; then
+	[ -f "$old_ko" ] || { say "--old-ko: no file $old_ko"; exit 2; }
+	case " $configs " in *" b0 "*) ;; *) configs="$configs b0" ;; esac
+fi
 
 if [ $build = 1 ]; then
 	say "building csd, csdctl, the BPF programs and the bench tools"
@@ -122,6 +151,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/csd/bench"
 install -m 0755 "$BENCH"/{entropy,zappend,timeit} "$work/root/csd/bench/"
 install -m 0644 "$BENCH"/*.bt "$work/root/csd/bench/"
+[ -z "$old_ko" ] || install -m 0644 "$old_ko" "$work/root/csd/bench/csd-old.ko"
 (cd "$work/root" && find . | cpio -o -H newc --quiet | zstd -q -1 -o "$work/tools.cpio.zst")
 
 # Namespaces for the memory figures, on the same emulated controller:
@@ -135,39 +165,81 @@ for zones in 16 1024 4096; do
 	extra+=" -device nvme-ns,drive=mem$zones,bus=nvme0,nsid=$nsid,$lba,zoned=true,zoned.zone_size=4M,zoned.zone_capacity=4M"
 	nsid=$((nsid + 1))
 done
+# And 1M zones of 64 KiB, more than csd keeps (CSD_REGIONS_MAX): its
+# memory ceiling. Only in the guest that measures memory.
+mem_1m=
+if [ $quick = 0 ] && case " $parts " in *" memory "*) true ;; *) false ;; esac; then
+	truncate -s 64G "$work/mem1m.img"
+	mem_1m=" -drive file=$work/mem1m.img,if=none,format=raw,id=mem1m"
+	mem_1m+=" -device nvme-ns,drive=mem1m,bus=nvme0,nsid=$nsid,$lba,zoned=true,zoned.zone_size=64K,zoned.zone_capacity=64K"
+fi
 
 raw=$dir/results.txt
 [ $quick = 1 ] && raw=$dir/results-quick.txt
 cpus=${CSD_CPUS:-2}
 mem=${CSD_MEM:-3G}
-# The figures come from parallel vCPUs, as on a real machine; make
-# check's quick round takes run.sh's deterministic default (single).
-[ $quick = 1 ] || export CSD_TCG_THREAD=${CSD_TCG_THREAD:-multi}
-tcg_thread=${CSD_TCG_THREAD:-single}
 {
-	printf '@bench host date=%s qemu=%s accel=%s host_cpus=%s load=%s libbpf_tools=%s tree=%s cmd="%s"\n' \
+	printf '@bench host date=%s qemu=%s host_cpus=%s load=%s libbpf_tools=%s tree=%s cmd="%s"\n' \
 		"$(date -u +%Y-%m-%dT%H:%MZ)" \
 		"$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')" \
-		"${CSD_ACCEL:-tcg}$( [ "${CSD_ACCEL:-tcg}" = tcg ] && echo ",thread=$tcg_thread")" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
+		"$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
 		"$(dpkg-query -W -f='${Version}' libbpf-tools 2>/dev/null || echo '?')" \
 		"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')" \
-		"$( [ $quick = 1 ] && echo "--quick" || echo "--rounds $rounds --time $t_loop" )"
+		"$( [ $quick = 1 ] && echo "--quick" || echo "--cycles $cycles --peer-cycles $peer_cycles --slice $slice --settle $settle --rounds $rounds --time $t_loop" )"
 } > "$raw"
 
+# boot NAME TCG_THREAD QEMU_ARGS PARTS PROFILE [DEVICES]: one guest boot
+# running guest.sh's PARTS, with QEMU_ARGS and DEVICES (QEMU arguments
+# too, not shown in the report); its output goes to the raw results.
+rc=0
+boot() {
+	local name=$1 thread=$2 qargs=$3 bparts=$4 bprof=$5 devs=${6:-} t0 brc
+	t0=$(date +%s)
+	say "booting the $name guest ($cpus vCPUs, $mem, TCG thread=$thread${qargs:+ $qargs}): $bparts"
+	echo "@bench boot name=$name accel=${CSD_ACCEL:-tcg},thread=$thread qemu_args=\"$qargs\" parts=\"$bparts\"" >> "$raw"
+	set +e
+	# The stock kernel as users run it: without the SLUB debugging, KFENCE
+	# sampling and init_on_free that run.sh adds for the tests.
+	CSD_HARDEN=${CSD_HARDEN:-0} CSD_TCG_THREAD=$thread CSD_CPUS=$cpus CSD_MEM=$mem \
+	CSD_ZNS_SIZE=256M CSD_ZONE_SIZE=4M \
+	CSD_INITRD_EXTRA="$big $work/tools.cpio.zst" CSD_QEMU_EXTRA="${CSD_QEMU_EXTRA:-}$qargs$extra$devs" \
+	CSD_TIMEOUT=${CSD_TIMEOUT:-5400} \
+		"$VM/run.sh" --check-dmesg "$BENCH/guest.sh" rounds="$rounds" warmup="$warmup" \
+		t_loop="$t_loop" t_loopz="$t_z" t_zns="$t_z" reps="$reps" quick="$quick" \
+		configs="$configs" workloads="$workloads" profile="$bprof" \
+		cycles="$cycles" peer_cycles="$peer_cycles" slice="$slice" settle="$settle" \
+		parts="$bparts" 2>&1 |
+		tee -a "$raw" | grep -av --line-buffered '^@bench '
+	brc=${PIPESTATUS[0]}
+	set -e
+	echo "@bench boot_end name=$name secs=$(( $(date +%s) - t0 )) rc=$brc" >> "$raw"
+	[ "$brc" = 0 ] || rc=$brc
+}
+
 start=$(date +%s)
-say "booting the guest ($cpus vCPUs, $mem): $rounds round(s) of [$configs]"
-set +e
-CSD_CPUS=$cpus CSD_MEM=$mem CSD_ZNS_SIZE=256M CSD_ZONE_SIZE=4M \
-CSD_INITRD_EXTRA="$big $work/tools.cpio.zst" CSD_QEMU_EXTRA="${CSD_QEMU_EXTRA:-}$extra" \
-CSD_TIMEOUT=${CSD_TIMEOUT:-3600} \
-	"$VM/run.sh" --check-dmesg "$BENCH/guest.sh" rounds="$rounds" warmup="$warmup" \
-	t_loop="$t_loop" t_loopz="$t_z" t_zns="$t_z" reps="$reps" quick="$quick" \
-	configs="$configs" workloads="$workloads" profile="$profile" 2>&1 | tee -a "$raw" | grep -av --line-buffered '^@bench '
-rc=${PIPESTATUS[0]}
-set -e
+if [ $quick = 1 ]; then
+	# make check: every piece once, in one boot (run.sh's default TCG).
+	boot quick "${CSD_TCG_THREAD:-single}" "" "$parts" "$profile"
+else
+	# The cost per request counts guest instructions: QEMU's icount clock
+	# (one instruction = 1 ns of guest time, no sleeping: single-threaded
+	# TCG) makes a slice's CPU time what the guest executed, whatever the
+	# host does meanwhile. Throughput and offload figures need parallel
+	# vCPUs in real time.
+	cost_parts='' wall_parts=''
+	for p in $parts; do
+		case $p in
+		slices) cost_parts="$cost_parts $p" ;;
+		*) wall_parts="$wall_parts $p" ;;
+		esac
+	done
+	[ -z "$cost_parts$profile" ] ||
+		boot cost single " -icount shift=0,sleep=off" "${cost_parts# }" "$profile"
+	[ -z "$wall_parts" ] || boot wall "${CSD_TCG_THREAD:-multi}" "" "${wall_parts# }" "" "$mem_1m"
+fi
 secs=$(( $(date +%s) - start ))
 echo "@bench host_end secs=$secs rc=$rc" >> "$raw"
-say "the guest ran ${secs}s; raw results in $raw"
+say "the guests ran ${secs}s; raw results in $raw"
 
 echo
 report_rc=0

@@ -22,6 +22,10 @@
  * set "entropy", which csdctl prog load registered; NS_ID is csd's
  * namespace id, csdctl devices' ID): the same computation in the kernel,
  * from the same process, without csdctl's start-up.
+ *
+ * --read-only reads the same way and counts nothing (its entropy line
+ * says 0): the time of the reads alone, the bound an offload that
+ * overlaps reading with computing can reach.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,10 +45,11 @@
 #include <sys/sysmacros.h>
 
 static const char *prog = "entropy";
+static int read_only;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES] [--csd NS_ID] [--json]\n",
+	fprintf(stderr, "usage: %s DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES] [--csd NS_ID | --read-only] [--json]\n",
 		prog);
 	exit(2);
 }
@@ -161,7 +166,8 @@ static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
 				(unsigned long long)(start + done), n ? strerror(errno) : "end of device");
 			return -1;
 		}
-		count_bytes(buf, n, bins);
+		if (!read_only)
+			count_bytes(buf, n, bins);
 		done += n;
 		reads++;
 	}
@@ -222,6 +228,7 @@ int main(int argc, char **argv)
 		{ "bs", required_argument, NULL, 'b' },
 		{ "csd", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -245,11 +252,13 @@ int main(int argc, char **argv)
 		case 'b': bs = number(optarg); break;
 		case 'C': ns_id = number(optarg); use_csd = 1; break;
 		case 'j': json = 1; break;
+		case 'r': read_only = 1; break;
 		default: usage();
 		}
 	}
 	if (optind != argc - 1 || have_zone == (have_slba || have_nlb) ||
 	    (have_slba && !have_nlb) || (have_count && !have_zone) || !count ||
+	    (read_only && use_csd) ||
 	    !bs || bs % 4096)
 		usage();
 	disk = argv[optind];

@@ -23,6 +23,8 @@
 # Configurations:
 #   a  nothing traces                     b  csd loaded (accounting on)
 #   c  csd + classify completion program  cs csd + slowlog program, read
+#   t  csd + a csdctl trace reader         bd csd, accounting off (probes only)
+#   b0 csd accounting with an earlier csd.ko (bench.sh --old-ko)
 #   d  bpftrace tools/bench/nvme.bt       e  bpftrace tools/bench/block.bt
 #   f  libbpf-tools biolatency -D
 # profile="CONFIGS": after the rounds, perf record -a (cpu-clock) during
@@ -36,6 +38,7 @@ B=/csd/bench
 export PATH=$B:$PATH
 
 rounds=4 warmup=1 t_loop=8 t_loopz=4 t_zns=4 reps=3 quick=0 profile=
+cycles=0 peer_cycles=4 slice=2 settle=1 parts="slices rounds offload memory"
 configs="a b c cs d e f"
 workloads="loop loopz zns"
 for kv in "$@"; do
@@ -51,11 +54,17 @@ for kv in "$@"; do
 	profile=*) profile=$v ;;
 	configs=*) configs=$v ;;
 	workloads=*) workloads=$v ;;
+	cycles=*) cycles=$v ;;
+	peer_cycles=*) peer_cycles=$v ;;
+	slice=*) slice=$v ;;
+	settle=*) settle=$v ;;
+	parts=*) parts=$v ;;
 	*) echo "guest.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
 
 pass=0 fail=0 skip=0
+has_part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 emit() { echo "@bench $*"; }
 ok() { echo "ok - $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - $*"; fail=$((fail + 1)); emit "error $*"; }
@@ -69,7 +78,8 @@ zns=${CSD_ZNS_DEV:?}
 emit "version kernel=$(uname -r) fio=$(fio --version) bpftrace=$(bpftrace --version | awk '{ print $2 }')" \
 	"nvme_cli=$(nvme version | awk 'NR == 1 { print $3 }') ncpu=$ncpu" \
 	"mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
-	"csd=$(csdctl info --json | jq -r .module_version) rounds=$rounds warmup=$warmup t_loop=$t_loop t_loopz=$t_loopz t_zns=$t_zns reps=$reps quick=$quick"
+	"csd=$(csdctl info --json | jq -r .module_version) rounds=$rounds warmup=$warmup t_loop=$t_loop t_loopz=$t_loopz t_zns=$t_zns reps=$reps quick=$quick" \
+	"cycles=$cycles peer_cycles=$peer_cycles slice=$slice settle=$settle parts=\"$parts\""
 
 # -------------------------------------------------------------- utilities
 # Busy and total CPU time of all CPUs, in USER_HZ ticks (1/100 s).
@@ -79,8 +89,8 @@ cpu_ticks() {
 
 csd_loaded() { grep -q '^csd ' /proc/modules; }
 
-csd_load() {
-	csd_loaded || insmod /csd/csd.ko || return 1
+csd_load() {	# [KO]
+	csd_loaded || insmod "${1:-/csd/csd.ko}" || return 1
 	# csd learns a namespace from its first command.
 	for d in $wl_disks; do
 		dd if="/dev/$d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
@@ -230,15 +240,18 @@ ze_first=$((zns_zones - 16))			# entropy: the last 16 zones
 # Fill the zones the reads and the entropy runs use: fio's random writes
 # rewrite zones 0..31 during the runs; the last 16 zones keep
 # half-compressible data.
-nvme zns reset-zone "$zns" -a > /dev/null
-fio --name=fill --filename="$zns" --direct=1 --ioengine=psync --zonemode=zbd \
-	--rw=write --bs=128k --offset=0 --size=$(((zw_last + 1) * zbytes)) \
-	--output=/dev/null --eta=never && \
-fio --name=fill --filename="$zns" --direct=1 --ioengine=psync --zonemode=zbd \
-	--rw=write --bs=128k --offset=$((ze_first * zbytes)) --size=$((16 * zbytes)) \
-	--buffer_compress_percentage=50 --buffer_compress_chunk=4k --refill_buffers \
-	--output=/dev/null --eta=never && ok "filled zones 0-$zw_last and $ze_first-$((zns_zones - 1))" ||
-	notok "filling the ZNS drive"
+# (Only for the parts that read them.)
+if has_part rounds || has_part offload; then
+	nvme zns reset-zone "$zns" -a > /dev/null
+	fio --name=fill --filename="$zns" --direct=1 --ioengine=psync --zonemode=zbd \
+		--rw=write --bs=128k --offset=0 --size=$(((zw_last + 1) * zbytes)) \
+		--output=/dev/null --eta=never && \
+	fio --name=fill --filename="$zns" --direct=1 --ioengine=psync --zonemode=zbd \
+		--rw=write --bs=128k --offset=$((ze_first * zbytes)) --size=$((16 * zbytes)) \
+		--buffer_compress_percentage=50 --buffer_compress_chunk=4k --refill_buffers \
+		--output=/dev/null --eta=never && ok "filled zones 0-$zw_last and $ze_first-$((zns_zones - 1))" ||
+		notok "filling the ZNS drive"
+fi
 
 wl_run=
 for w in $workloads; do
@@ -256,6 +269,13 @@ for w in $wl_run; do
 	zns) wl_disks="$wl_disks $zd" ;;
 	esac
 done
+# The slices run on the loop workload's namespace.
+if has_part slices && [ -n "$loop" ]; then
+	case " $wl_disks " in
+	*" $loop "*) ;;
+	*) wl_disks="$wl_disks $loop" ;;
+	esac
+fi
 emit "setup loop=${loop:-none} loopz=${loopz:-none} zns=$zd zns_zones=$zns_zones zone_mib=$((zbytes >> 20)) workloads=\"$wl_run\""
 
 # ---------------------------------------------------------- configurations
@@ -263,9 +283,32 @@ tracer_pid='' readers=''
 enter() {
 	case "$1" in
 	a|d|e|f) csd_unload || return 1 ;;
+	b0) csd_load "$B/csd-old.ko" || return 1 ;;
 	*) csd_load || return 1 ;;
 	esac
 	case "$1" in
+	bd)
+		# Accounting off on the namespaces in use: the probes and the
+		# namespace lookup only.
+		for d in $wl_disks; do
+			csdctl config "$(csd_disk "$d")" --disable > /dev/null || return 1
+		done
+		;;
+	t)
+		# A trace reader on every namespace in use, as csdctl trace runs.
+		for d in $wl_disks; do
+			rm -f "/tmp/trace.$d"
+			csdctl trace "$(csd_disk "$d")" > "/tmp/trace.$d" 2>&1 &
+			readers="$readers $!"
+			# It prints its header once its ring is open.
+			i=0
+			while [ ! -s "/tmp/trace.$d" ] && [ $i -lt 600 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+			[ -s "/tmp/trace.$d" ] || return 1
+		done
+		;;
 	c|cs)
 		i=0
 		for d in $wl_disks; do
@@ -404,6 +447,101 @@ run_one() {	# ROUND CONFIG WORKLOAD
 	echo "# round $1 ($2) $3: $(printf %.0f "$8") IOPS, $(awk -v b=$(($6 - $4)) -v n="$9" 'BEGIN { printf "%.1f", b * 10000 / n }') us CPU per I/O"
 }
 
+# ------------------------------------------------------------------ slices
+# The cost per request, by paired slices: one fio run of the loop
+# workload goes on throughout, and the configurations take turns while it
+# runs: (a), X1, (a), X2, (a), ... (a), one cycle; the order of the Xs
+# rotates by one each cycle. Each slice is $slice seconds, measured after
+# $settle seconds in its configuration; its samples are read with shell
+# builtins (no process forked around a slice's ends). report.awk compares
+# each X slice with the (a) slices on either side of it.
+slice_sample() {
+	read -r _c u n sy _i w q sq st _ < /proc/stat
+	S_BUSY=$((u + n + sy + q + sq + st))
+	S_TOTAL=$((S_BUSY + _i + w))
+	read -r rd _ _ _ wr _ < "/sys/block/$loop/stat"
+	S_IOS=$((rd + wr))
+}
+
+slice() {	# CYCLE CONFIG
+	slice_sample
+	sb0=$S_BUSY st0=$S_TOTAL si0=$S_IOS
+	sleep "$slice"
+	slice_sample
+	emit "slice cyc=$1 cfg=$2 busy=$((S_BUSY - sb0)) total=$((S_TOTAL - st0)) ios=$((S_IOS - si0))"
+}
+
+slice_configs=
+for c in $configs; do
+	[ "$c" = a ] || slice_configs="$slice_configs $c"
+done
+if has_part slices && [ "$cycles" -gt 0 ] && [ -n "$loop" ] && [ -n "$slice_configs" ]; then
+	say "slices: $cycles cycle(s) of (a) and each of [$slice_configs], $slice s each after $settle s, during one fio run on /dev/$loop"
+	enter a || notok "slices: entering (a)"
+	fio --name=slices --filename="/dev/$loop" --direct=1 --ioengine=io_uring --iodepth=32 \
+		--numjobs="$ncpu" --rw=randread --bs=4k --norandommap --randrepeat=0 \
+		--runtime=86400 --time_based --group_reporting \
+		--output-format=json --output=/tmp/fio-slices.json --eta=never &
+	fio_pid=$!
+	sleep $((settle + 2))	# fio's start-up
+	nc=$(echo $slice_configs | wc -w)
+	cyc=1
+	slices_ok=1
+	while [ $cyc -le "$cycles" ]; do
+		set -- $slice_configs
+		k=$(((cyc - 1) % nc))
+		while [ $k -gt 0 ]; do
+			c=$1
+			shift
+			set -- "$@" "$c"
+			k=$((k - 1))
+		done
+		order="$*"
+		for c in $order; do
+			# The peers cost far more than their intervals: fewer cycles.
+			case $c in
+			d|e|f) [ "$cyc" -le "$peer_cycles" ] || continue ;;
+			esac
+			slice "$cyc" a
+			if ! enter "$c"; then
+				notok "slices: cycle $cyc: entering configuration $c"
+				slices_ok=0
+				leave
+				enter a
+				sleep "$settle"
+				continue
+			fi
+			sleep "$settle"
+			slice "$cyc" "$c"
+			leave || { notok "slices: cycle $cyc: leaving configuration $c"; slices_ok=0; }
+			enter a || { notok "slices: cycle $cyc: back to (a)"; slices_ok=0; }
+			sleep "$settle"
+			# A tracer's exit leaves work behind (freeing its programs
+			# and maps): measured, (a) after one was up to 13% slower
+			# for a second.
+			case $c in
+			d|e|f) sleep "$settle" ;;
+			esac
+		done
+		cyc=$((cyc + 1))
+	done
+	slice "$cycles" a
+	# fio stops on SIGTERM and writes its report (with exit status 1),
+	# after a line that says so.
+	kill -TERM "$fio_pid" 2>/dev/null
+	wait "$fio_pid"
+	if ! sed -n '/^{/,$p' /tmp/fio-slices.json | jq -e '.jobs[0].error == 0' > /dev/null 2>&1; then
+		notok "slices: the fio run"
+		head -c 2000 /tmp/fio-slices.json | sed 's/^/# /'
+	elif [ $slices_ok = 1 ]; then
+		ok "slices: $cycles cycle(s) of [$slice_configs]"
+	fi
+fi
+
+# ------------------------------------------------------------------ rounds
+# Whole runs of each workload under each configuration.
+has_part rounds || rounds=0
+[ -n "$wl_run" ] || rounds=0
 ncfg=$(echo $configs | wc -w)
 r=1
 while [ $r -le "$rounds" ]; do
@@ -431,18 +569,27 @@ while [ $r -le "$rounds" ]; do
 	done
 	r=$((r + 1))
 done
-[ "$fail" = 0 ] && ok "$rounds rounds of configurations [$configs] on [$wl_run]"
+[ "$fail" = 0 ] && [ "$rounds" -gt 0 ] && ok "$rounds rounds of configurations [$configs] on [$wl_run]"
 
 # ------------------------------------------------------------------ profile
 for c in $profile; do
 	[ -n "$loop" ] && command -v perf > /dev/null || { say "profile: no perf or no loop workload"; break; }
 	enter "$c" || { notok "profile: entering $c"; leave; continue; }
-	wl_loop "$loop" "$t_loop" &
+	wl_loop "$loop" 12 &
 	fp=$!
-	sleep 2	# fio's start-up is slow under TCG
-	perf record -q -a -g -e cpu-clock -o "/tmp/perf.$c" -- sleep $((t_loop > 5 ? t_loop - 4 : 1)) > /dev/null 2>&1
+	sleep 3	# fio's start-up is slow under TCG
+	slice_sample
+	sb0=$S_BUSY si0=$S_IOS
+	perf record -q -a -g -e cpu-clock -o "/tmp/perf.$c" -- sleep 8 > /dev/null 2>&1
+	slice_sample
 	wait $fp
 	leave
+	emit "prof cfg=$c busy=$((S_BUSY - sb0)) ios=$((S_IOS - si0))"
+	# csd's and the tracers' symbols (BPF programs: bpf_prog_*), self time.
+	perf report -i "/tmp/perf.$c" --stdio --no-children -g none --sort dso,sym \
+		--percent-limit 0.01 2> /dev/null | grep -v '^#' |
+		awk -v c="$c" '$2 == "[csd]" || $4 ~ /^bpf_prog_/ || $4 ~ /^(csd|__traceiter|trace_event_raw|perf_trace|bpf_trace|__bpf_trace)/ {
+			sub(/%$/, "", $1); print "@bench prof cfg=" c " sym=" $2 ":" $4 " pct=" $1 }'
 	for sort in dso sym; do
 		echo "# perf ($c) loop workload, by $sort:"
 		perf report -i "/tmp/perf.$c" --stdio --no-children -g none --sort "$sort" \
@@ -455,94 +602,104 @@ for c in $profile; do
 done
 
 # ------------------------------------------------------------------ offload
-# Entropy of 1, 4 and 16 zones, three ways, alternating: "user" reads them
-# with O_DIRECT and computes in userspace (tools/bench/entropy, one
-# process); "csdctl" runs csdctl exec --zone F-L (one process, one
-# execution per zone: csd's offload works on one zone at a time); "ioctl"
-# asks csd from tools/bench/entropy --csd (CSD_IOC_EXEC per zone, without
-# csdctl's start-up).
-say "offload: entropy of 1, 4 and 16 zones: userspace, csdctl exec, CSD_IOC_EXEC"
-csd_load
-offload_ok=1
-ns_id=$(csdctl devices --json | jq -r ".[] | select(.disk == \"$zd\") | .id")
-if [ -n "$ns_id" ] && csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null; then
-	for n in 1 4 16; do
-		zr=$ze_first-$((ze_first + n - 1))
-		k=1
-		while [ "$k" -le "$reps" ]; do
-			case $((k % 3)) in
-			1) tools="user csdctl ioctl" ;;
-			2) tools="csdctl ioctl user" ;;
-			0) tools="ioctl user csdctl" ;;
-			esac
-			for t in $tools; do
-				case $t in
-				user) cmd="entropy $zns --zone $ze_first --count $n" ;;
-				ioctl) cmd="entropy $zns --zone $ze_first --count $n --csd $ns_id" ;;
-				csdctl) cmd="csdctl exec $zd --prog entropy --zone $zr" ;;
+if has_part offload; then
+	# Entropy of 1, 4 and 16 zones, three ways, alternating: "user" reads them
+	# with O_DIRECT and computes in userspace (tools/bench/entropy, one
+	# process); "csdctl" runs csdctl exec --zone F-L (one process, one
+	# execution per zone: csd's offload works on one zone at a time); "ioctl"
+	# asks csd from tools/bench/entropy --csd (CSD_IOC_EXEC per zone, without
+	# csdctl's start-up). And "read": the same reads as "user", counting
+	# nothing, for the overlap bound: an offload that overlaps reading with
+	# computing takes at least max(reading, the program's own time).
+	say "offload: entropy of 1, 4 and 16 zones: userspace, csdctl exec, CSD_IOC_EXEC, reads alone"
+	csd_load
+	offload_ok=1
+	ns_id=$(csdctl devices --json | jq -r ".[] | select(.disk == \"$zd\") | .id")
+	if [ -n "$ns_id" ] && csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null; then
+		for n in 1 4 16; do
+			zr=$ze_first-$((ze_first + n - 1))
+			k=1
+			while [ "$k" -le "$reps" ]; do
+				case $((k % 4)) in
+				1) tools="user csdctl ioctl read" ;;
+				2) tools="csdctl ioctl read user" ;;
+				3) tools="ioctl read user csdctl" ;;
+				0) tools="read user csdctl ioctl" ;;
 				esac
-				# shellcheck disable=SC2046 # the numbers, split into arguments
-				set -- $(cpu_ticks)
-				timeit sh -c "$cmd" > /tmp/off.$t 2> /tmp/time.$t || { offload_ok=0; cat /tmp/off.$t /tmp/time.$t; }
-				# shellcheck disable=SC2046 # the numbers, split into arguments
-				set -- "$@" $(cpu_ticks)
-				tm=$(sed -n 's/^timeit: //p' /tmp/time.$t)
-				ret=$(awk '/scanned/ { for (i = 1; i <= NF; i++) if ($i == "returned") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
-				# csdctl prefixes each zone's lines with "zone N: ".
-				sed -n 's/^zone [0-9]*: //; /^entropy:/p' /tmp/off.$t > /tmp/ent.$t
-				emit "offload zones=$n rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret busy=$(($3 - $1)) $tm"
+				for t in $tools; do
+					case $t in
+					user) cmd="entropy $zns --zone $ze_first --count $n" ;;
+					ioctl) cmd="entropy $zns --zone $ze_first --count $n --csd $ns_id" ;;
+					csdctl) cmd="csdctl exec $zd --prog entropy --zone $zr" ;;
+					read) cmd="entropy $zns --zone $ze_first --count $n --read-only" ;;
+					esac
+					# shellcheck disable=SC2046 # the numbers, split into arguments
+					set -- $(cpu_ticks)
+					timeit sh -c "$cmd" > /tmp/off.$t 2> /tmp/time.$t || { offload_ok=0; cat /tmp/off.$t /tmp/time.$t; }
+					# shellcheck disable=SC2046 # the numbers, split into arguments
+					set -- "$@" $(cpu_ticks)
+					tm=$(sed -n 's/^timeit: //p' /tmp/time.$t)
+					ret=$(awk '/scanned/ { for (i = 1; i <= NF; i++) if ($i == "returned") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
+					# csdctl prefixes each zone's lines with "zone N: ".
+					sed -n 's/^zone [0-9]*: //; /^entropy:/p' /tmp/off.$t > /tmp/ent.$t
+					# The offload program's own time, over the zones.
+					pms=$(awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
+					emit "offload zones=$n rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret prog_ms=$pms busy=$(($3 - $1)) $tm"
+				done
+				for t in csdctl ioctl; do
+					if ! cmp -s /tmp/ent.$t /tmp/ent.user || [ "$(grep -c . /tmp/ent.user)" != "$n" ]; then
+						offload_ok=0
+						echo "# $t: $(cat /tmp/ent.$t)"
+						echo "# user: $(cat /tmp/ent.user)"
+					fi
+				done
+				k=$((k + 1))
 			done
-			for t in csdctl ioctl; do
-				if ! cmp -s /tmp/ent.$t /tmp/ent.user || [ "$(grep -c . /tmp/ent.user)" != "$n" ]; then
-					offload_ok=0
-					echo "# $t: $(cat /tmp/ent.$t)"
-					echo "# user: $(cat /tmp/ent.user)"
-				fi
-			done
-			k=$((k + 1))
+			emit "entropy zones=$n match=$offload_ok first=\"$(head -n1 /tmp/ent.user)\""
+			[ "$n" = 1 ] && sed 's/^/# csdctl exec: /' /tmp/off.csdctl
 		done
-		emit "entropy zones=$n match=$offload_ok first=\"$(head -n1 /tmp/ent.user)\""
-		[ "$n" = 1 ] && sed 's/^/# csdctl exec: /' /tmp/off.csdctl
-	done
-	csdctl prog detach entropy > /dev/null
-else
-	offload_ok=0
-fi
-if [ $offload_ok = 1 ]; then
-	ok "offload: csdctl exec, CSD_IOC_EXEC and userspace agree on every zone"
-else
-	notok "offload: entropy in the kernel and in userspace"
+		csdctl prog detach entropy > /dev/null
+	else
+		offload_ok=0
+	fi
+	if [ $offload_ok = 1 ]; then
+		ok "offload: csdctl exec, CSD_IOC_EXEC and userspace agree on every zone"
+	else
+		notok "offload: entropy in the kernel and in userspace"
+	fi
 fi
 
 # ------------------------------------------------------------------- memory
-say "memory: csd's own figure per namespace, and the kernel's counters with csd unloaded and loaded"
-meminfo() { awk '/^(MemFree|Slab|VmallocUsed|Percpu):/ { printf "%s=%s ", $1, $2 }' /proc/meminfo | tr -d :; }
-all_ns=$(ls -d /sys/block/nvme*n* | sed 's|.*/||' | grep -v 'c[0-9]*n')
-touch_all() {
-	for d in $all_ns; do
-		dd if="/dev/$d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
-	done
-}
-csd_unload
-sync
-echo 3 > /proc/sys/vm/drop_caches
-sleep 1
-m0=$(meminfo)
-insmod /csd/csd.ko
-touch_all
-sync
-echo 3 > /proc/sys/vm/drop_caches
-sleep 1
-m1=$(meminfo)
-vm=$(awk '/\[csd\]/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo)
-emit "memx before: $m0"
-emit "memx after: $m1 vmallocinfo_csd=$vm module=$(awk '$1 == "csd" { print $2 }' /proc/modules)" \
-	"info_mem=$(csdctl info --json | jq .mem_bytes)"
-if csdctl devices --json > /tmp/dev.json; then
-	jq -r '.[] | "@bench mem disk=\(.disk) zoned=\(.zoned) zones=\(.nr_zones) capacity_sectors=\(.capacity_sectors) mem_bytes=\(.mem_bytes)"' /tmp/dev.json
-	ok "memory figures"
-else
-	notok "csdctl devices --json"
+if has_part memory; then
+	say "memory: csd's own figure per namespace, and the kernel's counters with csd unloaded and loaded"
+	meminfo() { awk '/^(MemFree|Slab|VmallocUsed|Percpu):/ { printf "%s=%s ", $1, $2 }' /proc/meminfo | tr -d :; }
+	all_ns=$(ls -d /sys/block/nvme*n* | sed 's|.*/||' | grep -v 'c[0-9]*n')
+	touch_all() {
+		for d in $all_ns; do
+			dd if="/dev/$d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
+		done
+	}
+	csd_unload
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	m0=$(meminfo)
+	insmod /csd/csd.ko
+	touch_all
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	m1=$(meminfo)
+	vm=$(awk '/\[csd\]/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo)
+	emit "memx before: $m0"
+	emit "memx after: $m1 vmallocinfo_csd=$vm module=$(awk '$1 == "csd" { print $2 }' /proc/modules)" \
+		"info_mem=$(csdctl info --json | jq .mem_bytes)"
+	if csdctl devices --json > /tmp/dev.json; then
+		jq -r '.[] | "@bench mem disk=\(.disk) zoned=\(.zoned) zones=\(.nr_zones) regions=\(.nr_regions) capacity_sectors=\(.capacity_sectors) mem_bytes=\(.mem_bytes)"' /tmp/dev.json
+		ok "memory figures"
+	else
+		notok "csdctl devices --json"
+	fi
 fi
 
 csd_loaded || insmod /csd/csd.ko
