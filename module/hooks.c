@@ -72,9 +72,10 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
 }
 
 /*
- * The probes run in the tracepoint's preemption-disabled section: an RCU
- * read-side critical section (see csd_deref()), so they take no
- * rcu_read_lock() of their own; synchronize_rcu() waits for them.
+ * The probes run in an RCU read-side section: up to 6.x the tracepoint's
+ * own, preemption disabled (see csd_deref()); on 7.x, whose tracepoints
+ * call them preemptible under SRCU-fast, rcu_read_lock()
+ * (csd_probe_rcu_lock()). synchronize_rcu() waits for them either way.
  */
 
 /* Submission: once per dispatch of a command to the driver. */
@@ -88,6 +89,7 @@ static void csd_probe_setup(void *data, struct request *rq,
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_submitted);
 
+	csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	/*
 	 * A queue's first command: nvme-core's layout is checked first (an
@@ -109,6 +111,7 @@ static void csd_probe_setup(void *data, struct request *rq,
 	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
 		this_cpu_inc(csd_global->untracked);
 	}
+	csd_probe_rcu_unlock();
 }
 
 /* Completion: also fires on the batched completion path. */
@@ -122,6 +125,7 @@ static void csd_probe_complete(void *data, struct request *rq)
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
 
+	csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns) && csd_complete_match(ns, rq, &c)) {
 		/* Each consumer reads the one decoded record. */
@@ -131,6 +135,7 @@ static void csd_probe_complete(void *data, struct request *rq)
 			verdict = csd_bpf_complete(&c);
 		csd_account_complete(&c, verdict);
 	}
+	csd_probe_rcu_unlock();
 }
 
 /*
@@ -141,9 +146,11 @@ static void csd_probe_requeue(void *data, struct request *rq)
 {
 	struct csd_ns *ns;
 
+	csd_probe_rcu_lock();
 	ns = csd_ns_lookup(rq->q);
 	if (ns)
 		csd_account_requeue(ns, rq);
+	csd_probe_rcu_unlock();
 }
 
 static void csd_find_requeue_tp(struct tracepoint *tp, void *priv)
