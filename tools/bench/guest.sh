@@ -89,6 +89,20 @@ cpu_ticks() {
 
 csd_loaded() { grep -q '^csd ' /proc/modules; }
 
+# rotate N WORD...: the words, starting N % (their number) further on.
+rotate() {
+	k=$1
+	shift
+	k=$((k % $#))
+	while [ "$k" -gt 0 ]; do
+		c=$1
+		shift
+		set -- "$@" "$c"
+		k=$((k - 1))
+	done
+	echo "$*"
+}
+
 csd_load() {	# [KO]
 	csd_loaded || insmod "${1:-/csd/csd.ko}" || return 1
 	# csd learns a namespace from its first command.
@@ -484,20 +498,10 @@ if has_part slices && [ "$cycles" -gt 0 ] && [ -n "$loop" ] && [ -n "$slice_conf
 		--output-format=json --output=/tmp/fio-slices.json --eta=never &
 	fio_pid=$!
 	sleep $((settle + 2))	# fio's start-up
-	nc=$(echo $slice_configs | wc -w)
 	cyc=1
 	slices_ok=1
 	while [ $cyc -le "$cycles" ]; do
-		set -- $slice_configs
-		k=$(((cyc - 1) % nc))
-		while [ $k -gt 0 ]; do
-			c=$1
-			shift
-			set -- "$@" "$c"
-			k=$((k - 1))
-		done
-		order="$*"
-		for c in $order; do
+		for c in $(rotate $((cyc - 1)) $slice_configs); do
 			# The peers cost far more than their intervals: fewer cycles.
 			case $c in
 			d|e|f) [ "$cyc" -le "$peer_cycles" ] || continue ;;
@@ -542,19 +546,10 @@ fi
 # Whole runs of each workload under each configuration.
 has_part rounds || rounds=0
 [ -n "$wl_run" ] || rounds=0
-ncfg=$(echo $configs | wc -w)
 r=1
 while [ $r -le "$rounds" ]; do
 	# Alternate: each round starts one configuration further.
-	set -- $configs
-	k=$(((r - 1) % ncfg))
-	while [ $k -gt 0 ]; do
-		c=$1
-		shift
-		set -- "$@" "$c"
-		k=$((k - 1))
-	done
-	order="$*"
+	order=$(rotate $((r - 1)) $configs)
 	say "round $r of $rounds: $order"
 	for c in $order; do
 		if ! enter "$c"; then
