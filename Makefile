@@ -86,7 +86,7 @@ check-dkms: csdctl selftests
 
 # The whole suite in a guest of each supported kernel (6.12, 6.1, 7.3),
 # each with csd.ko built for it.
-check-kernels: csdctl bpf selftests
+check-kernels: csdctl bpf selftests gdb-constants
 	@$(VM)/check-kernels.sh
 
 # One Prometheus over two hosts: two guest runs' metrics, written by
