@@ -36,16 +36,7 @@ struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
 	return csd_slot_at(ns, rq->mq_hctx->queue_num, rq->tag);
 }
 
-/*
- * True when @ns's size, block size or zone size is no longer the one its
- * epoch was made for (a resize, a format; on 6.1 a zoned namespace's
- * first commands come before its zone size is set): its commands are
- * early until setup_work has made the epoch of the new geometry. The
- * driver changes size and block size with the queue frozen, so no command
- * of the old geometry is in flight; 6.1 sets the zone size after the
- * unfreeze, so commands in flight then complete as stale. Also called by
- * the reaper, for an idle zoned namespace.
- */
+/* True while @ns's geometry is the one its epoch was made for. */
 static __always_inline bool csd_geometry_same(struct csd_ns *ns,
 					      struct request_queue *q)
 {
@@ -60,6 +51,16 @@ static __always_inline bool csd_geometry_same(struct csd_ns *ns,
 	       (!ns->zoned || q->limits.chunk_sectors == READ_ONCE(ns->zone_sectors));
 }
 
+/*
+ * True when @ns's size, block size or zone size is no longer the one its
+ * epoch was made for (a resize, a format; on 6.1 a zoned namespace's
+ * first commands come before its zone size is set): its commands are
+ * early until setup_work has made the epoch of the new geometry. The
+ * driver changes size and block size with the queue frozen, so no command
+ * of the old geometry is in flight; 6.1 sets the zone size after the
+ * unfreeze, so commands in flight then complete as stale. Also called by
+ * the reaper, for an idle zoned namespace.
+ */
 bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 {
 	if (likely(csd_geometry_same(ns, q)))

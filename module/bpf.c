@@ -112,9 +112,9 @@ static int __csd_bpf_complete(const struct csd_completion *c)
 
 /*
  * Run the namespace's completion program on one completed command, in the
- * completion probe's context (any, preemption disabled); its verdict, 0
- * without one. Under rcu_read_lock(), as BPF programs and their helpers
- * expect.
+ * completion probe's context (any; see csd_probe_rcu_lock()); its
+ * verdict, 0 without one. Under rcu_read_lock(), as BPF programs and
+ * their helpers expect.
  */
 int csd_bpf_complete(const struct csd_completion *c)
 {

@@ -67,24 +67,4 @@ static inline struct gendisk *csd_blk_alloc_disk(void)
 #define CSD_CLASS_INTF_ADD_DEV(fn) int fn(struct device *dev, struct class_interface *intf)
 #endif
 
-/*
- * The probes' RCU read-side section. Up to 6.x a tracepoint calls its
- * probes with preemption disabled: an RCU read-side critical section of
- * its own, and the probes need no rcu_read_lock(). 7.x calls them under
- * SRCU-fast, preemptible: they take rcu_read_lock() themselves.
- */
-static __always_inline void csd_probe_rcu_lock(void)
-{
-#ifdef CSD_HAVE_TRACEPOINT_SRCU_FAST
-	rcu_read_lock();
-#endif
-}
-
-static __always_inline void csd_probe_rcu_unlock(void)
-{
-#ifdef CSD_HAVE_TRACEPOINT_SRCU_FAST
-	rcu_read_unlock();
-#endif
-}
-
 #endif /* _CSD_COMPAT_H */

@@ -35,8 +35,8 @@ struct seq_file;
  * An RCU-protected pointer read on the I/O path. Up to 6.x the probes run
  * inside the tracepoint's preemption-disabled section, an RCU read-side
  * critical section of its own (RCU flavours are one since 4.20), and take
- * no rcu_read_lock() (csd_probe_rcu_lock()); 7.x's probes and the ioctls
- * that share these paths hold one.
+ * no rcu_read_lock(); later kernels' probes (preemptible, see
+ * csd_probe_rcu_lock()) and the ioctls that share these paths hold one.
  */
 #define csd_deref(p)	rcu_dereference_check(p, rcu_read_lock_any_held())
 

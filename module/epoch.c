@@ -23,10 +23,23 @@
 
 static_assert(sizeof(struct csd_zone) <= 1024);
 
+/*
+ * For the selftests: no row histogram is allocated while set, as if the
+ * work item had not run before its epoch was parked (the rows keep their
+ * hist_want bits, so no completion asks again).
+ */
+static bool hist_work_hold_test;
+module_param(hist_work_hold_test, bool, 0600);
+MODULE_PARM_DESC(hist_work_hold_test,
+		 "Test only: allocate no row histogram while set");
+
 /* Allocate the histograms of the rows in hist_want (process context). */
 void csd_hist_prealloc(struct csd_stats *s)
 {
 	unsigned int row;
+
+	if (unlikely(READ_ONCE(hist_work_hold_test)))
+		return;
 
 	for_each_set_bit(row, s->hist_want, CSD_NR_ROWS) {
 		struct csd_hist_pcpu __percpu *h;
@@ -48,21 +61,9 @@ void csd_hist_prealloc(struct csd_stats *s)
 	}
 }
 
-/*
- * For the selftests: the histogram work item allocates nothing, as if it
- * had not run before its epoch was parked (the rows keep their hist_want
- * bits, so no completion asks again).
- */
-static bool hist_work_hold_test;
-module_param(hist_work_hold_test, bool, 0644);
-MODULE_PARM_DESC(hist_work_hold_test,
-		 "Test only: the row histogram work item allocates nothing");
-
 /* Allocate the histograms the completion path could not. */
 static void csd_hist_work(struct work_struct *work)
 {
-	if (unlikely(READ_ONCE(hist_work_hold_test)))
-		return;
 	csd_hist_prealloc(container_of(work, struct csd_stats, hist_work));
 }
 

@@ -72,11 +72,28 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
 }
 
 /*
- * The probes run in an RCU read-side section: up to 6.x the tracepoint's
- * own, preemption disabled (see csd_deref()); on 7.x, whose tracepoints
- * call them preemptible under SRCU-fast, rcu_read_lock()
- * (csd_probe_rcu_lock()). synchronize_rcu() waits for them either way.
+ * The probes run in an RCU read-side section. Up to 6.x a tracepoint
+ * calls them with preemption disabled, which is one (see csd_deref()):
+ * they take no rcu_read_lock() of their own, two calls fewer per probe.
+ * Later kernels call them preemptible, under SRCU-fast: there they take
+ * it. Asked at run time (the preemption count and the interrupt flag),
+ * so that no kernel's probe can go unprotected; synchronize_rcu() waits
+ * for them either way.
  */
+static __always_inline bool csd_probe_rcu_lock(void)
+{
+	bool lock = !rcu_read_lock_any_held();
+
+	if (lock)
+		rcu_read_lock();
+	return lock;
+}
+
+static __always_inline void csd_probe_rcu_unlock(bool locked)
+{
+	if (locked)
+		rcu_read_unlock();
+}
 
 /* Submission: once per dispatch of a command to the driver. */
 static void csd_probe_setup(void *data, struct request *rq,
@@ -84,12 +101,13 @@ static void csd_probe_setup(void *data, struct request *rq,
 {
 	struct request_queue *q = rq->q;
 	struct csd_ns *ns;
+	bool locked;
 
 	/* No disk: an admin queue (or fabrics connect). */
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_submitted);
 
-	csd_probe_rcu_lock();
+	locked = csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	/*
 	 * A queue's first command: nvme-core's layout is checked first (an
@@ -111,7 +129,7 @@ static void csd_probe_setup(void *data, struct request *rq,
 	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
 		this_cpu_inc(csd_global->untracked);
 	}
-	csd_probe_rcu_unlock();
+	csd_probe_rcu_unlock(locked);
 }
 
 /* Completion: also fires on the batched completion path. */
@@ -121,11 +139,12 @@ static void csd_probe_complete(void *data, struct request *rq)
 	struct csd_completion c;
 	struct csd_ns *ns;
 	int verdict = 0;
+	bool locked;
 
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
 
-	csd_probe_rcu_lock();
+	locked = csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns) && csd_complete_match(ns, rq, &c)) {
 		/* Each consumer reads the one decoded record. */
@@ -135,7 +154,7 @@ static void csd_probe_complete(void *data, struct request *rq)
 			verdict = csd_bpf_complete(&c);
 		csd_account_complete(&c, verdict);
 	}
-	csd_probe_rcu_unlock();
+	csd_probe_rcu_unlock(locked);
 }
 
 /*
@@ -145,12 +164,13 @@ static void csd_probe_complete(void *data, struct request *rq)
 static void csd_probe_requeue(void *data, struct request *rq)
 {
 	struct csd_ns *ns;
+	bool locked;
 
-	csd_probe_rcu_lock();
+	locked = csd_probe_rcu_lock();
 	ns = csd_ns_lookup(rq->q);
 	if (ns)
 		csd_account_requeue(ns, rq);
-	csd_probe_rcu_unlock();
+	csd_probe_rcu_unlock(locked);
 }
 
 static void csd_find_requeue_tp(struct tracepoint *tp, void *priv)

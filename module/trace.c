@@ -352,7 +352,7 @@ static void csd_tracer_stop(struct csd_tracer *t)
 	list_del_rcu(&t->node);
 	csd_nr_tracers--;
 	mutex_unlock(&csd_tracers_mutex);
-	/* The probes read the list under rcu_read_lock(): a grace period covers them. */
+	/* The probes read the list under RCU: a grace period covers them. */
 	synchronize_rcu();
 	csd_tracer_free(t);
 }

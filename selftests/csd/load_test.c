@@ -233,8 +233,8 @@ static int row_counts(int fd, __u32 id, int op, int sc, __u64 *count,
  * A row whose first command completes, and whose histogram work item has
  * not allocated when nvme-core goes (the epoch is parked), gets its
  * histogram when the namespace comes back: its later commands are
- * binned. csd's test knob hist_work_hold_test holds the work item back
- * deterministically (it allocates nothing while set). (Starving the
+ * binned. csd's test knob hist_work_hold_test holds the histograms back
+ * deterministically (none is allocated while it is set). (Starving the
  * work's CPU with a SCHED_FIFO spinner instead stalled the unload on 6.1
  * under host load: the spinner preempted a kworker holding the vmap purge
  * mutex that module unloading takes.)
@@ -253,6 +253,9 @@ TEST_F(lifecycle, hist_of_row_parked_before_its_work)
 	fd = csd_open();
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &e));
+	/* The entry's setup (its work item) is over once its directory is there. */
+	snprintf(path, sizeof(path), "/sys/kernel/debug/csd/%s", csd_conv()->disk);
+	ASSERT_TRUE(csd_wait_path(path, true, 10000));
 	ASSERT_EQ(0, row_counts(fd, e.id, CSD_OP_READ, CSD_SZ_1M, &count, &unbinned, &binned));
 	ASSERT_EQ(0, count);
 
@@ -269,8 +272,6 @@ TEST_F(lifecycle, hist_of_row_parked_before_its_work)
 	ASSERT_EQ(0, csd_write_str(HIST_HOLD, "N"));
 	ASSERT_EQ(0, csd_nvme_up());
 	ASSERT_EQ(0, csd_learn_ns(fd, csd_conv(), &e));
-	/* The entry's setup (its work item) is over once its directory is there. */
-	snprintf(path, sizeof(path), "/sys/kernel/debug/csd/%s", csd_conv()->disk);
 	ASSERT_TRUE(csd_wait_path(path, true, 10000));
 	ASSERT_EQ(0, row_counts(fd, e.id, CSD_OP_READ, CSD_SZ_1M, &count, &unbinned, &binned));
 	EXPECT_EQ(2, count);

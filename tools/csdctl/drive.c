@@ -3,6 +3,7 @@
  * The drive's own answers through libnvme: the topology scan, Identify,
  * Zone Management Receive and the SMART / health log (see drive.h).
  */
+#define _GNU_SOURCE	/* dlvsym() */
 #include <dlfcn.h>
 #include <endian.h>
 #include <errno.h>
@@ -79,11 +80,13 @@ static int drive_lib(void)
 		fprintf(stderr, "%s: %s: the drive's own answers are unavailable\n", prog, dlerror());
 		return -ELIBACC;
 	}
+	/* The version the header describes: a later libnvme may add others. */
 #define DRIVE_NVME_SYM(ret, name, params, args)						\
-	drive_p_##name = (ret (*) params)dlsym(h, #name);				\
+	drive_p_##name = (ret (*) params)dlvsym(h, #name, "LIBNVME_1_0");		\
 	if (!drive_p_##name) {								\
-		fprintf(stderr, "%s: libnvme.so.1 has no %s: the drive's own answers are unavailable\n", \
+		fprintf(stderr, "%s: libnvme.so.1 has no %s@LIBNVME_1_0: the drive's own answers are unavailable\n", \
 			prog, #name);							\
+		dlclose(h);								\
 		return -ELIBACC;							\
 	}
 	DRIVE_NVME_FNS(DRIVE_NVME_SYM)
