@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC3043 # busybox sh has local
 #
 # make bench, guest side (tools/bench/bench.sh boots the guest with it).
 # Runs the same workloads under each configuration, alternating
@@ -7,8 +8,9 @@
 # measurement for tools/bench/report.awk. Busybox sh.
 #
 #   guest.sh [rounds=N] [warmup=N] [t_loop=S] [t_loopz=S] [t_zns=S]
-#            [configs="a b c cs d e f"] [workloads="loop loopz zns"]
-#            [reps=N] [quick=1] [profile="b d"]
+#            [configs="a b c cs t d e f"] [workloads="loop loopz zns"]
+#            [reps=N] [quick=1] [profile="b d"] [cycles=N] [peer_cycles=N]
+#            [slice=S] [settle=S] [parts="slices rounds offload memory"]
 #
 # Workloads:
 #   loop   CPU-bound NVMe path: nvme-loop (nvmet over configfs) in front of
@@ -38,8 +40,8 @@ B=/csd/bench
 export PATH=$B:$PATH
 
 rounds=4 warmup=1 t_loop=8 t_loopz=4 t_zns=4 reps=3 quick=0 profile=
-cycles=0 peer_cycles=4 slice=2 settle=1 parts="slices rounds offload memory"
-configs="a b c cs d e f"
+cycles=0 peer_cycles=3 slice=3 settle=1 parts="slices rounds offload memory"
+configs="a b c cs t d e f"
 workloads="loop loopz zns"
 for kv in "$@"; do
 	v=${kv#*=}
@@ -91,8 +93,9 @@ csd_loaded() { grep -q '^csd ' /proc/modules; }
 
 # rotate N WORD...: the words, starting N % (their number) further on.
 rotate() {
-	k=$1
+	local k=$1 c
 	shift
+	[ $# -gt 0 ] || return 0
 	k=$((k % $#))
 	while [ "$k" -gt 0 ]; do
 		c=$1
@@ -295,8 +298,11 @@ emit "setup loop=${loop:-none} loopz=${loopz:-none} zns=$zd zns_zones=$zns_zones
 # ---------------------------------------------------------- configurations
 tracer_pid='' readers=''
 enter() {
+	# Always a fresh csd: the one the configuration names (b0's is another
+	# csd.ko), with nothing of the last one's (bd's disabled namespaces).
+	csd_unload || return 1
 	case "$1" in
-	a|d|e|f) csd_unload || return 1 ;;
+	a|d|e|f) ;;
 	b0) csd_load "$B/csd-old.ko" || return 1 ;;
 	*) csd_load || return 1 ;;
 	esac
@@ -470,10 +476,11 @@ run_one() {	# ROUND CONFIG WORKLOAD
 # builtins (no process forked around a slice's ends). report.awk compares
 # each X slice with the (a) slices on either side of it.
 slice_sample() {
-	read -r _c u n sy _i w q sq st _ < /proc/stat
-	S_BUSY=$((u + n + sy + q + sq + st))
-	S_TOTAL=$((S_BUSY + _i + w))
-	read -r rd _ _ _ wr _ < "/sys/block/$loop/stat"
+	local _c u ni sy id wa hi si st _x rd wr
+	read -r _c u ni sy id wa hi si st _x < /proc/stat
+	S_BUSY=$((u + ni + sy + hi + si + st))
+	S_TOTAL=$((S_BUSY + id + wa))
+	read -r rd _x _x _x wr _x < "/sys/block/$loop/stat"
 	S_IOS=$((rd + wr))
 }
 

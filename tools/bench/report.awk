@@ -6,10 +6,12 @@
 #
 #   awk -f tools/bench/report.awk RESULTS
 #
-# Figures are medians over the measured rounds (after the warm-up) with
-# [min..max] across those rounds. A ratio or a difference to (a) is taken
-# within each round first (the configurations alternate within a round),
-# then its median and range over the rounds.
+# The cost per request (the "slice" lines of the cost guest): each slice
+# of a configuration against the (a) slices on either side, 10%-trimmed
+# means with 95% intervals. The whole runs of the wall-clock guest:
+# medians over the measured rounds (after the warm-up) with [min..max]
+# across those rounds; a ratio or a difference to (a) is taken within
+# each round first, then its median and range over the rounds.
 
 function kv(line,    s, k, v) {
 	delete F
@@ -58,19 +60,19 @@ function stats(a, n,    i, j, t) {
 
 function fmt(v, f) { return v == "" ? "-" : sprintf(f, v) }
 
-# Student's t, 0.975 quantile, for df degrees of freedom (a Cornish-Fisher
-# expansion: within 0.5% of the table from df = 4, exact enough for an
-# interval's width).
+# Student's t, 0.975 quantile, for df degrees of freedom: the table below
+# df 4 (linear between its entries, for Welch's fractional df), then a
+# Cornish-Fisher expansion (within 0.3% of the table from df 4).
 function t975(df,    z, t) {
 	z = 1.959964
 	if (df < 1)
-		return ""
-	if (df == 1)
 		return 12.706
-	if (df == 2)
-		return 4.303
-	if (df == 3)
-		return 3.182
+	if (df < 2)
+		return 12.706 + (4.303 - 12.706) * (df - 1)
+	if (df < 3)
+		return 4.303 + (3.182 - 4.303) * (df - 2)
+	if (df < 4)
+		return 3.182 + (2.776 - 3.182) * (df - 3)
 	t = z + (z ^ 3 + z) / (4 * df) + (5 * z ^ 5 + 16 * z ^ 3 + 3 * z) / (96 * df ^ 2)
 	return t + (3 * z ^ 7 + 19 * z ^ 5 + 17 * z ^ 3 - 15 * z) / (384 * df ^ 3)
 }
@@ -80,7 +82,7 @@ function t975(df,    z, t) {
 # n - 2g - 1 degrees of freedom (Yuen): a host hiccup in a few slices
 # moves neither. Under 10 values nothing is trimmed (the plain mean).
 function mstat(a, n,    i, g, h, m, w, ss, lo, hi) {
-	MN = SE = HW = ""
+	MN = SE = HW = DF = ""
 	if (n < 1)
 		return 0
 	stats(a, n)
@@ -100,8 +102,19 @@ function mstat(a, n,    i, g, h, m, w, ss, lo, hi) {
 	for (i = 1; i <= n; i++)
 		ss += ((a[i] < lo ? lo : a[i] > hi ? hi : a[i]) - w) ^ 2
 	SE = sqrt(ss / (n - 1)) * sqrt(n) / h
-	HW = t975(h - 1) * SE
+	DF = h - 1
+	HW = t975(DF) * SE
 	return n
+}
+
+# Welch-Satterthwaite degrees of freedom of a x + b y, from the two
+# estimates' standard errors and degrees of freedom.
+function wdf(a, sx, dx, b, sy, dy,    vx, vy) {
+	vx = (a * sx) ^ 2
+	vy = (b * sy) ^ 2
+	if (vx + vy == 0)
+		return 1
+	return (vx + vy) ^ 2 / (vx ^ 2 / dx + vy ^ 2 / dy)
 }
 
 # The ratio of two configurations' added costs, with its 95% interval by
@@ -111,16 +124,16 @@ function ratio_s(x, y,    r, se) {
 		return "-"
 	r = DC[x] / DC[y]
 	se = sqrt(DSE[x] ^ 2 + r ^ 2 * DSE[y] ^ 2) / (DC[y] < 0 ? -DC[y] : DC[y])
-	if (DC[y] - 1.959964 * DSE[y] <= 0)
+	if (DC[y] - DH[y] <= 0)
 		return sprintf("%.3f (no interval: the denominator's interval includes 0)", r)
-	return sprintf("%.3f +- %.3f", r, 1.959964 * se)
+	return sprintf("%.3f +- %.3f", r, t975(wdf(1, DSE[x], DDF[x], r, DSE[y], DDF[y])) * se)
 }
 
 # Whether kx x x's added cost <= ky x y's, with the whole 95% interval of
 # the difference kx x - ky y at or below 0; TXT says it in figures.
 function below(x, kx, y, ky,    d, h) {
 	d = kx * DC[x] - ky * DC[y]
-	h = 1.959964 * sqrt((kx * DSE[x]) ^ 2 + (ky * DSE[y]) ^ 2)
+	h = t975(wdf(kx, DSE[x], DDF[x], ky, DSE[y], DDF[y])) * sqrt((kx * DSE[x]) ^ 2 + (ky * DSE[y]) ^ 2)
 	TXT = sprintf("%+.3f +- %.3f us vs %s x %+.3f +- %.3f us; difference %+.3f +- %.3f us; ratio %s",
 		      DC[x], DH[x], ky, DC[y], DH[y], d, h, ratio_s(x, y))
 	return d + h <= 0
@@ -313,7 +326,9 @@ END {
 		printf "null_blk, randread 4 KiB, io_uring, QD 32, %d jobs); the configurations take turns with (a) while it runs,\n", VER["ncpu"]
 		printf "%s s slices after %s s in the configuration; each slice against the mean of the (a) slices on either side;\n",
 		       VER["slice"], VER["settle"]
-		printf "10%%-trimmed mean +- 95%% interval (Yuen: winsorized variance, Student's t) over the %s cycles\n", VER["cycles"]
+		printf "10%%-trimmed mean +- 95%% interval (winsorized variance, Student's t; n under 10: the plain mean) over %s cycles,\n", VER["cycles"]
+		printf "the peers (d, e, f) over the first %s; the guest's clock counts instructions: with %s vCPUs taking turns,\n", VER["peer_cycles"], VER["ncpu"]
+		printf "1 us of CPU per I/O is %.0f instructions\n", 1000 / VER["ncpu"]
 		n = 0; delete A; delete B
 		for (j = 1; j <= NSL; j++)
 			if (SLC[j] == "a" && SLV[j] != "") {
@@ -334,14 +349,10 @@ END {
 					continue
 				# The (a) slices next to it (after a failed entry, only one).
 				pa = ""; na = ""
-				for (k = j - 1; k >= 1 && SLC[k] != "a"; k--)
-					;
-				if (k >= 1 && j - k == 1)
-					pa = k
-				for (k = j + 1; k <= NSL && SLC[k] != "a"; k++)
-					;
-				if (k <= NSL && k - j == 1)
-					na = k
+				if (j > 1 && SLC[j - 1] == "a" && SLV[j - 1] != "")
+					pa = j - 1
+				if (j < NSL && SLC[j + 1] == "a" && SLV[j + 1] != "")
+					na = j + 1
 				if (pa == "" && na == "")
 					continue
 				if (pa != "" && na != "") {
@@ -361,7 +372,7 @@ END {
 			mstat(A, n); s1 = pm(MN, HW, "%.2f")
 			mstat(B, n); s2 = pm(MN, HW, "%.2f")
 			mstat(R, n); s3 = pm(MN, HW, "%.4f"); IR[c] = MN; IRH[c] = HW
-			mstat(D, n); s4 = pm(MN, HW, "%+.3f"); DC[c] = MN; DSE[c] = SE; DH[c] = HW; DN[c] = n
+			mstat(D, n); s4 = pm(MN, HW, "%+.3f"); DC[c] = MN; DSE[c] = SE; DH[c] = HW; DN[c] = n; DDF[c] = DF
 			printf "  %-26s %-5d %-18s %-20s %-22s %s\n", NAME[c], n, s2, s3, s1, s4
 		}
 		# Ratios of added costs: the delta method on the two means.
@@ -382,7 +393,7 @@ END {
 		if (("b0" in DC) && ("b" in DC)) {
 			# Before and after a change: the difference of the two means.
 			dd = DC["b"] - DC["b0"]
-			hh = 1.959964 * sqrt(DSE["b"] ^ 2 + DSE["b0"] ^ 2)
+			hh = t975(wdf(1, DSE["b"], DDF["b"], 1, DSE["b0"], DDF["b0"])) * sqrt(DSE["b"] ^ 2 + DSE["b0"] ^ 2)
 			printf "  %-28s %+.3f +- %.3f us per I/O\n", "(b) - (b0), this csd.ko less the earlier one:", dd, hh
 		}
 	}
