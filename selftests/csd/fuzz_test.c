@@ -537,21 +537,33 @@ TEST_F(fuzz, invalid_changes_nothing)
 }
 
 /* The chaos beside the fuzzers, in one child each. */
+/*
+ * fio beside the nvme reloads, through a symlink of its own. A fio that
+ * starts while the node is gone takes the path for a regular file; when
+ * devtmpfs has made the node again a moment later, fio "lays out" that
+ * file: it unlinked the new /dev/nvme0n1 (seen with csd_devtmpfs_watch():
+ * vfs_unlink by fio 4 ms after devtmpfs_create_node), and every later
+ * test lost the namespace. Through the symlink, only the symlink can go.
+ */
 static void chaos_fio(struct fuzz_figs *f)
 {
-	char cmd[512];
+	char cmd[512], link[64];
 
+	snprintf(link, sizeof(link), "/tmp/csd-fuzz-fio.%d", getpid());
 	while (!f->stop) {
-		snprintf(cmd, sizeof(cmd),
-			 CSD_FIO "--name=f --filename=%s --direct=1 --ioengine=libaio --iodepth=8 "
-			 "--rw=randrw --bs=4k --size=32M --time_based --runtime=2 "
-			 "--output=/dev/null > /dev/null 2>&1", csd_conv()->path);
-		if (csd_conv()->disk[0])
+		unlink(link);
+		if (csd_conv()->disk[0] && !symlink(csd_conv()->path, link)) {
+			snprintf(cmd, sizeof(cmd),
+				 CSD_FIO "--name=f --filename=%s --direct=1 --ioengine=libaio --iodepth=8 "
+				 "--rw=randrw --bs=4k --size=32M --time_based --runtime=2 "
+				 "--output=/dev/null > /dev/null 2>&1", link);
 			csd_run(cmd);
-		else
+		} else {
 			usleep(100000);
+		}
 		__atomic_add_fetch(&f->fio_runs, 1, __ATOMIC_RELAXED);
 	}
+	unlink(link);
 }
 
 static void chaos_resets(struct fuzz_figs *f)
