@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: csd against no tracing, bpftrace and libbpf-tools' biolatency,
-# in one guest boot. The same workloads run under each configuration,
-# alternating configurations within each round, for several rounds; the
-# report gives medians with their spread, ratios to no tracing, the
-# targets (PASS or MISS), the offload comparison and csd's memory, and is
-# written into Documentation/performance.rst with the method.
+# in two guest boots. The cost per request comes from paired slices of one
+# fio run in a guest whose clock counts instructions (QEMU icount), with
+# 95% intervals; throughput, the offload comparison and csd's memory from
+# a wall-clock guest (whole runs, alternating configurations, medians).
+# The report gives the targets (PASS or MISS) and is written into
+# Documentation/performance.rst with the method.
 #
 #   tools/bench/bench.sh [OPTIONS]
 #
@@ -33,15 +34,17 @@
 #   --old-ko FILE   also run configuration (b0): csd accounting with FILE,
 #                   an earlier csd.ko, for before-and-after figures of a
 #                   change from the same run
-#   --parts "..."   what to run (default "slices rounds offload memory")
+#   --parts "..."   what to run (default "slices profile rounds offload
+#                   memory"; slices and profile run in the cost guest,
+#                   the others in the wall-clock guest)
 #   --doc FILE      where the page goes (default Documentation/performance.rst;
 #                   --doc - prints it instead)
 #   --no-doc        do not write the page
 #   --no-build      use what is built (make check has just built it)
 #   --profile "CFGS"  profile the loop workload with perf in the cost guest
 #                   under each configuration in CFGS (default "b"; "" for
-#                   none): the share of csd's and the tracers' functions,
-#                   in the report, and "# perf" lines in the output
+#                   none; part "profile"): the share of csd's and the
+#                   tracers' functions, in the report, and "# perf" lines
 #   --report FILE   only format FILE, the raw results of an earlier run
 #                   (.vm/bench/results.txt), and write the page from it
 #
@@ -57,7 +60,7 @@ say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
 report='' profile=b build=1 cycles=12 peer_cycles=3 slice=3 settle=1 old_ko='' workloads="loopz zns"
-parts="slices rounds offload memory"
+parts="slices profile rounds offload memory"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
@@ -229,11 +232,11 @@ else
 	cost_parts='' wall_parts=''
 	for p in $parts; do
 		case $p in
-		slices) cost_parts="$cost_parts $p" ;;
+		slices|profile) cost_parts="$cost_parts $p" ;;
 		*) wall_parts="$wall_parts $p" ;;
 		esac
 	done
-	[ -z "$cost_parts$profile" ] ||
+	[ -z "$cost_parts" ] ||
 		boot cost single " -icount shift=0,sleep=off" "${cost_parts# }" "$profile"
 	[ -z "$wall_parts" ] || boot wall "${CSD_TCG_THREAD:-multi}" "" "${wall_parts# }" "" "$mem_1m"
 fi

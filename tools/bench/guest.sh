@@ -10,7 +10,7 @@
 #   guest.sh [rounds=N] [warmup=N] [t_loop=S] [t_loopz=S] [t_zns=S]
 #            [configs="a b c cs t d e f"] [workloads="loop loopz zns"]
 #            [reps=N] [quick=1] [profile="b d"] [cycles=N] [peer_cycles=N]
-#            [slice=S] [settle=S] [parts="slices rounds offload memory"]
+#            [slice=S] [settle=S] [parts="slices profile rounds offload memory"]
 #
 # Workloads:
 #   loop   CPU-bound NVMe path: nvme-loop (nvmet over configfs) in front of
@@ -40,7 +40,7 @@ B=/csd/bench
 export PATH=$B:$PATH
 
 rounds=4 warmup=1 t_loop=8 t_loopz=4 t_zns=4 reps=3 quick=0 profile=
-cycles=0 peer_cycles=3 slice=3 settle=1 parts="slices rounds offload memory"
+cycles=0 peer_cycles=3 slice=3 settle=1 parts="slices profile rounds offload memory"
 configs="a b c cs t d e f"
 workloads="loop loopz zns"
 for kv in "$@"; do
@@ -574,6 +574,7 @@ done
 [ "$fail" = 0 ] && [ "$rounds" -gt 0 ] && ok "$rounds rounds of configurations [$configs] on [$wl_run]"
 
 # ------------------------------------------------------------------ profile
+has_part profile || profile=
 for c in $profile; do
 	[ -n "$loop" ] && command -v perf > /dev/null || { say "profile: no perf or no loop workload"; break; }
 	enter "$c" || { notok "profile: entering $c"; leave; continue; }

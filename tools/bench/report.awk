@@ -530,7 +530,7 @@ END {
 		printf "  %-12s %-8s %-8s %-12s %s\n", "disk", "zones", "regions", "mem_bytes", "per zone"
 		for (i = 1; i <= nmem; i++) {
 			printf "  %-12s %-8d %-8s %-12d %.0f B%s\n", MD[i], MZ[i], MR[i], MB[i], MB[i] / MZ[i],
-			       MR[i] != "" && MR[i] < MZ[i] ? sprintf(" (%.0f B per region of %d zones: the ceiling)", MB[i] / MR[i], MZ[i] / MR[i]) : ""
+			       MR[i] != "" && MR[i] + 0 < MZ[i] + 0 ? sprintf(" (%.0f B per region of %d zones: the ceiling)", MB[i] / MR[i], MZ[i] / MR[i]) : ""
 			PERZ[MZ[i]] = MB[i] / MZ[i]
 			MEMZ[MZ[i]] = MB[i]
 		}
