@@ -76,13 +76,17 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
  * calls them with preemption disabled, which is one (see csd_deref()):
  * they take no rcu_read_lock() of their own, two calls fewer per probe.
  * Later kernels call them preemptible, under SRCU-fast: there they take
- * it. Asked at run time (the preemption count and the interrupt flag),
- * so that no kernel's probe can go unprotected; synchronize_rcu() waits
- * for them either way.
+ * it. Asked at run time, preemptible() (the preemption count and the
+ * interrupt flag), so that no kernel's probe goes unprotected: not
+ * rcu_read_lock_any_held(), which a lockdep kernel answers "held" once
+ * lockdep has turned itself off. Without CONFIG_PREEMPT_COUNT,
+ * preemptible() is 0: such a kernel has no preemptible RCU, and a probe
+ * that does not sleep is a read-side section. synchronize_rcu() waits for
+ * the probes either way.
  */
 static __always_inline bool csd_probe_rcu_lock(void)
 {
-	bool lock = !rcu_read_lock_any_held();
+	bool lock = preemptible();
 
 	if (lock)
 		rcu_read_lock();

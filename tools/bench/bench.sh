@@ -226,9 +226,9 @@ if [ $quick = 1 ]; then
 else
 	# The cost per request counts guest instructions: QEMU's icount clock
 	# (one instruction = 1 ns of guest time, no sleeping: single-threaded
-	# TCG) makes a slice's CPU time what the guest executed, whatever the
-	# host does meanwhile. Throughput and offload figures need parallel
-	# vCPUs in real time.
+	# TCG) makes a slice's CPU time what the guest executed, not the
+	# host's speed (a busy host still made a run noisier: performance.rst).
+	# Throughput and offload figures need parallel vCPUs in real time.
 	cost_parts='' wall_parts=''
 	for p in $parts; do
 		case $p in
@@ -236,6 +236,10 @@ else
 		*) wall_parts="$wall_parts $p" ;;
 		esac
 	done
+	case " $cost_parts " in
+	*" profile "*) [ -n "$profile" ] || cost_parts=${cost_parts/ profile/} ;;
+	*) [ -z "$profile" ] || say "--profile \"$profile\" without the part profile: no profile" ;;
+	esac
 	[ -z "$cost_parts" ] ||
 		boot cost single " -icount shift=0,sleep=off" "${cost_parts# }" "$profile"
 	[ -z "$wall_parts" ] || boot wall "${CSD_TCG_THREAD:-multi}" "" "${wall_parts# }" "" "$mem_1m"

@@ -110,11 +110,11 @@ function mstat(a, n,    i, g, h, m, w, ss, lo, hi) {
 # Welch-Satterthwaite degrees of freedom of a x + b y, from the two
 # estimates' standard errors and degrees of freedom.
 function wdf(a, sx, dx, b, sy, dy,    vx, vy) {
-	vx = (a * sx) ^ 2
-	vy = (b * sy) ^ 2
+	vx = dx > 0 ? (a * sx) ^ 2 : 0
+	vy = dy > 0 ? (b * sy) ^ 2 : 0
 	if (vx + vy == 0)
 		return 1
-	return (vx + vy) ^ 2 / (vx ^ 2 / dx + vy ^ 2 / dy)
+	return (vx + vy) ^ 2 / ((dx > 0 ? vx ^ 2 / dx : 0) + (dy > 0 ? vy ^ 2 / dy : 0))
 }
 
 # The ratio of two configurations' added costs, with its 95% interval by
@@ -384,13 +384,13 @@ END {
 				continue
 			printf "  csd (b) / %-18s %s\n", NAME[p] ":", ratio_s("b", p)
 		}
-		if (("c" in DC) && ("b" in DC))
+		if (("c" in DC) && ("b" in DC) && DSE["c"] != "" && DSE["b"] != "")
 			printf "  %-28s %s\n", "(c) / (b):", ratio_s("c", "b")
-		if (("cs" in DC) && ("b" in DC))
+		if (("cs" in DC) && ("b" in DC) && DSE["cs"] != "" && DSE["b"] != "")
 			printf "  %-28s %s\n", "(c') / (b):", ratio_s("cs", "b")
-		if (("t" in DC) && ("b" in DC))
+		if (("t" in DC) && ("b" in DC) && DSE["t"] != "" && DSE["b"] != "")
 			printf "  %-28s %s\n", "(t) / (b):", ratio_s("t", "b")
-		if (("b0" in DC) && ("b" in DC)) {
+		if (("b0" in DC) && ("b" in DC) && DSE["b0"] != "" && DSE["b"] != "") {
 			# Before and after a change: the difference of the two means.
 			dd = DC["b"] - DC["b0"]
 			hh = t975(wdf(1, DSE["b"], DDF["b"], 1, DSE["b0"], DDF["b0"])) * sqrt(DSE["b"] ^ 2 + DSE["b0"] ^ 2)
