@@ -61,27 +61,34 @@ static __always_inline bool csd_geometry_same(struct csd_ns *ns,
  * unfreeze, so commands in flight then complete as stale. Also called by
  * the reaper, for an idle zoned namespace.
  */
-bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+/* A geometry change seen: ask setup_work for the new epoch, once. */
+static void csd_geometry_mark(struct csd_ns *ns)
 {
-	if (likely(csd_geometry_same(ns, q)))
-		return false;
 	if (!READ_ONCE(ns->regeom)) {
 		WRITE_ONCE(ns->regeom, true);
 		/* Once: the reaper retries a work that could not allocate. */
 		schedule_work(&ns->setup_work);
 	}
+}
+
+bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
+{
+	if (likely(csd_geometry_same(ns, q)))
+		return false;
+	csd_geometry_mark(ns);
 	return true;
 }
 
 void csd_account_setup(struct csd_ns *ns, struct request *rq,
 		       struct nvme_command *cmd)
 {
-	/* The check inline; the rare change out of line. */
-	bool regeom = unlikely(!csd_geometry_same(ns, rq->q)) &&
-		      csd_geometry_changed(ns, rq->q);
+	/* The check inline, once; the rare change out of line. */
+	bool regeom = unlikely(!csd_geometry_same(ns, rq->q));
 	struct csd_stats *s = csd_deref(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
 
+	if (regeom)
+		csd_geometry_mark(ns);
 	if (unlikely(!s || !slot || regeom)) {
 		this_cpu_inc(ns->pcpu->early);
 		/*
