@@ -128,6 +128,29 @@ void csd_account_setup(struct csd_ns *ns, struct request *rq,
 }
 
 /*
+ * @ns's slots stamped in its current epoch: commands whose completion
+ * has not come yet. Under csd_ns_mutex.
+ */
+unsigned int csd_account_stamped(struct csd_ns *ns)
+{
+	struct csd_stats *s;
+	unsigned int n = 0;
+	u32 h, t;
+
+	rcu_read_lock();
+	s = rcu_dereference(ns->stats);
+	for (h = 0; s && ns->slots && h < ns->nr_hctx; h++) {
+		struct csd_slot *row = rcu_dereference(ns->slots[h]);
+
+		for (t = 0; row && t < ns->depth; t++)
+			if (READ_ONCE(row[t].start_ns) && READ_ONCE(row[t].gen) == s->gen)
+				n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
  * blk-mq gave @rq back to its queue (block_rq_requeue). If the stamp of its
  * last setup is still in its slot, the device never saw that command: its
  * setup or the driver's DMA mapping failed after the tracepoint
@@ -302,6 +325,18 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 }
 
 /*
+ * Could the submission probe have seen @rq's setup: was it attached when
+ * @rq was allocated? Without the block layer's time stamp (no I/O
+ * statistics, a passthrough command), while it is attached.
+ */
+static bool csd_since_attach(const struct request *rq)
+{
+	u64 since = READ_ONCE(csd_hooks_since);
+
+	return since != U64_MAX && (!rq->start_time_ns || rq->start_time_ns >= since);
+}
+
+/*
  * Match a completion with its submission's slot. True, with @c filled in
  * and the command counted completed, when it belongs to the current epoch;
  * false when it is counted unmatched or stale instead.
@@ -323,7 +358,7 @@ bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 	 * failed after the tracepoint; that stamp stays for its own account.
 	 */
 	if (unlikely(!slot || !slot->start_ns || slot->cid != cmd->common.command_id)) {
-		if (!READ_ONCE(ns->disabled))
+		if (!READ_ONCE(ns->disabled) && csd_since_attach(rq))
 			this_cpu_inc(ns->pcpu->unmatched);
 		return false;
 	}

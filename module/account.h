@@ -68,6 +68,7 @@ static inline void csd_this_cpu_max(u64 __percpu *max, u64 v)
 }
 
 void csd_account_requeue(struct csd_ns *ns, struct request *rq);
+unsigned int csd_account_stamped(struct csd_ns *ns);
 bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q);
 bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 			struct csd_completion *c);

@@ -66,6 +66,8 @@ int csd_hooks_init(void);
 void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
 void csd_hooks_adopt(struct gendisk *disk);
+/* When the submission probe was last attached (ktime ns); U64_MAX: it is not. */
+extern u64 csd_hooks_since;
 
 /* discover.c */
 int csd_discover_init(void);

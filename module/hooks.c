@@ -6,11 +6,22 @@
  * through the tracepoint module notifier, which also replays modules that
  * were loaded before csd. csd attaches when nvme_core comes, detaches when
  * it goes, and attaches again when it comes back.
+ *
+ * The attach parameter detaches the two probes while csd stays loaded
+ * (N) and attaches them again (Y): detached, csd costs nothing on the I/O
+ * path and counts nothing; its statistics stay. Its writes are serialized
+ * by the module's parameter lock, which csd_hooks_init() and
+ * csd_hooks_exit() take too. Lock order: the parameter lock, then
+ * tracepoint_module_list_mutex (the notifier), csd_ns_mutex (the drain),
+ * csd_hooks_mutex.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/nvme.h>
 #include <linux/tracepoint.h>
@@ -20,9 +31,24 @@
 #define CSD_NVME_MODULE		"nvme_core"
 
 static DEFINE_MUTEX(csd_hooks_mutex);
-static struct module *csd_nvme_mod;	/* the nvme_core attached to */
-static struct tracepoint *csd_tp_setup;
+/* Under csd_hooks_mutex: */
+static struct module *csd_nvme_mod;	/* the nvme_core found, with both tracepoints */
+static struct tracepoint *csd_nvme_setup;	/* its tracepoints */
+static struct tracepoint *csd_nvme_complete;
+static bool csd_refused;		/* its layout is not csd's: never attach */
+static struct tracepoint *csd_tp_setup;	/* attached now */
 static struct tracepoint *csd_tp_complete;
+
+/*
+ * Read by the completion probe: a command allocated before this was not
+ * seen submitted, and its completion is not "unmatched" (commands in
+ * flight when csd attaches, or submitted while it detaches).
+ */
+u64 csd_hooks_since = U64_MAX;
+
+/* The attach parameter (under the parameter lock and csd_hooks_mutex). */
+static bool csd_attach = true;
+static bool csd_hooks_live;		/* between csd_hooks_init() and _exit() */
 
 static struct tracepoint *csd_tp_requeue;
 
@@ -213,6 +239,7 @@ static void csd_tp_detach(struct tracepoint **slot, void *probe)
  */
 static void csd_hooks_detach_all(void)
 {
+	WRITE_ONCE(csd_hooks_since, U64_MAX);
 	csd_tp_detach(&csd_tp_setup, csd_probe_setup);
 	csd_tp_detach(&csd_tp_complete, csd_probe_complete);
 }
@@ -225,9 +252,30 @@ static void csd_hooks_detach_all(void)
  * every later execution of the tracepoint calls the probe (the static
  * branch is patched synchronously for a first probe, else the probe
  * array is RCU-published); a command stamped by the submission probe,
- * registered after that, completes later still.
+ * registered after that, completes later still. Under csd_hooks_mutex.
  */
-static void csd_hooks_attach(struct module *mod)
+static void csd_hooks_connect(void)
+{
+	lockdep_assert_held(&csd_hooks_mutex);
+	if (!csd_nvme_mod || csd_refused || !csd_attach)
+		return;
+	if (!csd_tp_attach(&csd_tp_complete, csd_nvme_complete, csd_probe_complete))
+		csd_tp_attach(&csd_tp_setup, csd_nvme_setup, csd_probe_setup);
+	if (!csd_tp_setup || !csd_tp_complete) {
+		/* Both or neither: half the pair would skew every count. */
+		csd_hooks_detach_all();
+		tracepoint_synchronize_unregister();
+		return;
+	}
+	/* After: a command allocated since is set up with the probe there. */
+	if (READ_ONCE(csd_hooks_since) == U64_MAX) {
+		WRITE_ONCE(csd_hooks_since, ktime_get_ns());
+		pr_info("attached to %s\n", csd_nvme_mod->name);
+	}
+}
+
+/* nvme_core came: find its two tracepoints, and attach unless told not to. */
+static void csd_hooks_found(struct module *mod)
 {
 	struct tracepoint *setup = NULL, *complete = NULL;
 	unsigned int i;
@@ -240,20 +288,16 @@ static void csd_hooks_attach(struct module *mod)
 		else if (!strcmp(tp->name, "nvme_complete_rq"))
 			complete = tp;
 	}
-	if (setup && complete && !csd_tp_attach(&csd_tp_complete, complete,
-						csd_probe_complete))
-		csd_tp_attach(&csd_tp_setup, setup, csd_probe_setup);
-
-	if (!csd_tp_setup || !csd_tp_complete) {
+	if (!setup || !complete) {
 		pr_err("%s lacks the nvme_setup_cmd/nvme_complete_rq tracepoints\n",
 		       mod->name);
-		/* Both or neither: half the pair would skew every count. */
-		csd_hooks_detach_all();
-		tracepoint_synchronize_unregister();
 		return;
 	}
+	csd_nvme_setup = setup;
+	csd_nvme_complete = complete;
+	csd_refused = false;
 	WRITE_ONCE(csd_nvme_mod, mod);
-	pr_info("attached to %s\n", mod->name);
+	csd_hooks_connect();
 }
 
 /*
@@ -267,9 +311,11 @@ static void csd_hooks_refuse_work(struct work_struct *work)
 	bool refused = false;
 
 	mutex_lock(&csd_hooks_mutex);
-	if (csd_tp_setup || csd_tp_complete) {
+	/* Once per nvme_core (the probes may ask many times), attached or not. */
+	if (csd_nvme_mod && !csd_refused) {
 		csd_hooks_detach_all();
 		tracepoint_synchronize_unregister();
+		csd_refused = true;
 		refused = true;
 	}
 	mutex_unlock(&csd_hooks_mutex);
@@ -292,6 +338,95 @@ static void csd_hooks_refuse(void)
 	schedule_work(&csd_refuse_work);
 }
 
+/*
+ * Commands the submission probe stamped in their namespace's current
+ * epoch and whose completion has not come. Under csd_ns_mutex.
+ */
+static unsigned int csd_hooks_stamped(void)
+{
+	unsigned int n = 0;
+	struct csd_ns *ns;
+
+	lockdep_assert_held(&csd_ns_mutex);
+	list_for_each_entry(ns, &csd_ns_list, node)
+		n += csd_account_stamped(ns);
+	return n;
+}
+
+/* How long detaching waits for the commands in flight to complete. */
+#define CSD_DRAIN_MS	5000
+
+/*
+ * Detach for the attach parameter: the submission probe first, then,
+ * once the commands it stamped have completed (or after CSD_DRAIN_MS),
+ * the completion probe. A command still in flight then is counted when
+ * it completes after csd attaches again, or, if it completed meanwhile,
+ * as aborted at its tag's next command (csd_account_setup()), as when
+ * a command leaves the driver without a completion.
+ */
+static void csd_hooks_pause(void)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(CSD_DRAIN_MS);
+	unsigned int left;
+
+	mutex_lock(&csd_hooks_mutex);
+	csd_attach = false;
+	/* The completions of the commands submitted from now are not unmatched. */
+	WRITE_ONCE(csd_hooks_since, U64_MAX);
+	csd_tp_detach(&csd_tp_setup, csd_probe_setup);
+	mutex_unlock(&csd_hooks_mutex);
+	/* No submission probe runs any more: no stamp comes after. */
+	tracepoint_synchronize_unregister();
+	for (;;) {
+		mutex_lock(&csd_ns_mutex);
+		left = csd_hooks_stamped();
+		mutex_unlock(&csd_ns_mutex);
+		if (!left || time_after(jiffies, end))
+			break;
+		usleep_range(1000, 2000);
+	}
+	mutex_lock(&csd_hooks_mutex);
+	if (csd_tp_complete)
+		pr_info("detached from %s (attach=N)%s\n", csd_nvme_mod->name,
+			left ? ", with commands in flight" : "");
+	csd_tp_detach(&csd_tp_complete, csd_probe_complete);
+	mutex_unlock(&csd_hooks_mutex);
+	tracepoint_synchronize_unregister();
+}
+
+/* Under the parameter lock (a sysfs write, or the load's arguments). */
+static int csd_attach_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	if (!csd_hooks_live) {
+		/* At load, before csd_hooks_init(); or unloading. */
+		csd_attach = on;
+		return 0;
+	}
+	if (!on) {
+		csd_hooks_pause();
+		return 0;
+	}
+	mutex_lock(&csd_hooks_mutex);
+	csd_attach = true;
+	csd_hooks_connect();
+	mutex_unlock(&csd_hooks_mutex);
+	return 0;
+}
+
+static const struct kernel_param_ops csd_attach_ops = {
+	.set = csd_attach_set,
+	.get = param_get_bool,
+};
+module_param_cb(attach, &csd_attach_ops, &csd_attach, 0644);
+MODULE_PARM_DESC(attach,
+		 "Attach to nvme-core's tracepoints (default Y); N detaches, keeping the statistics");
+
 static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 				void *data)
 {
@@ -305,7 +440,7 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 	switch (val) {
 	case MODULE_STATE_COMING:
 		mutex_lock(&csd_hooks_mutex);
-		csd_hooks_attach(mod);
+		csd_hooks_found(mod);
 		mutex_unlock(&csd_hooks_mutex);
 		break;
 	case MODULE_STATE_GOING:
@@ -313,6 +448,8 @@ static int csd_tp_module_notify(struct notifier_block *nb, unsigned long val,
 		mutex_lock(&csd_hooks_mutex);
 		csd_hooks_detach_all();
 		WRITE_ONCE(csd_nvme_mod, NULL);
+		csd_nvme_setup = NULL;
+		csd_nvme_complete = NULL;
 		mutex_unlock(&csd_hooks_mutex);
 		/*
 		 * nvme_core's exit has run, its memory is not freed yet. Wait
@@ -337,8 +474,9 @@ static struct notifier_block csd_tp_module_nb = {
 /*
  * A disk was registered, or was already when csd loaded (discover.c): if
  * it is a namespace of the nvme_core csd is attached to, give it an entry.
- * Under csd_hooks_mutex, so that csd cannot detach meanwhile; after a
- * refused layout, csd is not attached and takes no disk.
+ * Under csd_hooks_mutex, so that nvme_core cannot go meanwhile; after a
+ * refused layout, csd takes no disk. Detached by the attach parameter, it
+ * still does: the entry is there when the probes come back.
  */
 void csd_hooks_adopt(struct gendisk *disk)
 {
@@ -347,7 +485,7 @@ void csd_hooks_adopt(struct gendisk *disk)
 	    disk->fops->owner != READ_ONCE(csd_nvme_mod))
 		return;
 	mutex_lock(&csd_hooks_mutex);
-	if (csd_nvme_mod && csd_tp_setup && csd_tp_complete &&
+	if (csd_nvme_mod && !csd_refused &&
 	    disk->fops && disk->fops->owner == csd_nvme_mod &&
 	    csd_ns_adopt(disk) == -EPROTO)
 		csd_hooks_refuse();
@@ -381,7 +519,11 @@ int csd_hooks_init(void)
 	ret = csd_tp_attach(&csd_tp_requeue, tp, csd_probe_requeue);
 	if (ret)
 		return ret;
+	/* A write of the attach parameter waits; it then finds nvme_core. */
+	kernel_param_lock(THIS_MODULE);
 	ret = register_tracepoint_module_notifier(&csd_tp_module_nb);
+	csd_hooks_live = !ret;
+	kernel_param_unlock(THIS_MODULE);
 	if (ret)
 		goto err_requeue;
 	return 0;
@@ -395,6 +537,10 @@ err_requeue:
 /* Detach everywhere and wait until no probe runs any more. */
 void csd_hooks_exit(void)
 {
+	/* The attach parameter's file stays until after this: it acts no more. */
+	kernel_param_lock(THIS_MODULE);
+	csd_hooks_live = false;
+	kernel_param_unlock(THIS_MODULE);
 	unregister_tracepoint_module_notifier(&csd_tp_module_nb);
 	csd_tp_detach(&csd_tp_requeue, csd_probe_requeue);
 	tracepoint_synchronize_unregister();

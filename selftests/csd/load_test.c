@@ -52,6 +52,7 @@ static long long counted_reads(int n)
 }
 
 #define HIST_HOLD	"/sys/module/csd/parameters/hist_work_hold_test"
+#define ATTACH		"/sys/module/csd/parameters/attach"
 
 FIXTURE(lifecycle) {
 	int unused;
@@ -68,8 +69,10 @@ FIXTURE_SETUP(lifecycle)
 FIXTURE_TEARDOWN(lifecycle)
 {
 	/* hist_of_row_parked_before_its_work, stopped half-way. */
-	if (csd_module_loaded("csd"))
+	if (csd_module_loaded("csd")) {
 		csd_write_str(HIST_HOLD, "N");
+		csd_write_str(ATTACH, "Y");
+	}
 	/* Restore the standard state for whatever runs next. */
 	if (!csd_module_loaded("nvme"))
 		csd_nvme_up();
@@ -563,6 +566,128 @@ TEST_F(lifecycle, stats_under_io)
 	EXPECT_EQ(z.submitted, z.completed + z.aborted);
 	EXPECT_EQ(0, z.aborted);
 	close(fd);
+}
+
+/* The attach parameter's value, 'Y' or 'N', or 0. */
+static char attach_param(void)
+{
+	char buf[8];
+
+	return csd_read_file(ATTACH, buf, sizeof(buf)) ? 0 : buf[0];
+}
+
+/*
+ * attach=N detaches the probes with csd loaded: nothing is counted, the
+ * statistics stay; Y attaches again and the counts go on from there.
+ */
+TEST_F(lifecycle, attach_param_detaches_and_keeps_counts)
+{
+	struct csd_ns_entry a, b;
+	int fd;
+
+	EXPECT_EQ(2, hooks_attached());
+	EXPECT_EQ('Y', attach_param());
+	EXPECT_EQ(5, counted_reads(5));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &a));
+
+	ASSERT_EQ(0, csd_write_str(ATTACH, "N"));
+	EXPECT_EQ('N', attach_param());
+	EXPECT_EQ(0, hooks_attached());
+	EXPECT_EQ(0, csd_run("csdctl info | grep -q '^nvme hooks: *detached (attach=N'"));
+	/* Idempotent. */
+	ASSERT_EQ(0, csd_write_str(ATTACH, "0"));
+	EXPECT_EQ(0, hooks_attached());
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 40, 4096, 0));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &b)) TH_LOG("the entry must stay");
+	EXPECT_EQ(a.submitted, b.submitted);
+	EXPECT_EQ(a.completed, b.completed);
+	EXPECT_EQ(a.unmatched, b.unmatched);
+
+	/* Not a boolean: refused, nothing changes. */
+	EXPECT_NE(0, csd_write_str(ATTACH, "maybe"));
+	EXPECT_EQ(0, hooks_attached());
+	EXPECT_EQ('N', attach_param());
+
+	ASSERT_EQ(0, csd_write_str(ATTACH, "Y"));
+	EXPECT_EQ(2, hooks_attached());
+	ASSERT_EQ(0, csd_write_str(ATTACH, "1"));
+	EXPECT_EQ(2, hooks_attached());
+	EXPECT_EQ(11, counted_reads(11));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &b));
+	EXPECT_EQ(a.submitted + 11, b.submitted);
+	EXPECT_EQ(a.completed + 11, b.completed);
+	EXPECT_EQ(a.unmatched, b.unmatched);
+	EXPECT_EQ(0, b.aborted);
+	close(fd);
+}
+
+/* Loaded with attach=N: namespaces are listed, nothing counted until Y. */
+TEST_F(lifecycle, load_detached)
+{
+	struct csd_ns_entry e;
+	int fd;
+
+	ASSERT_EQ(0, csd_rmmod("csd"));
+	ASSERT_EQ(0, csd_insmod_args(csd_ko_path(), "attach=N"));
+	ASSERT_TRUE(csd_wait_path(CSD_DEVICE_PATH, true, 5000));
+	EXPECT_EQ(0, hooks_attached());
+	EXPECT_EQ('N', attach_param());
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 9, 4096, 0));
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &e));
+	EXPECT_EQ(0, e.submitted);
+	EXPECT_EQ(0, e.completed);
+	close(fd);
+	ASSERT_EQ(0, csd_write_str(ATTACH, "Y"));
+	EXPECT_EQ(2, hooks_attached());
+	EXPECT_EQ(13, counted_reads(13));
+}
+
+/*
+ * Detached and attached again many times under fio: each detach waits
+ * for the commands in flight, so when the I/O stops every command csd
+ * saw submitted was seen completed (none aborted), and nothing was seen
+ * completed that was not seen submitted.
+ */
+TEST_F(lifecycle, attach_toggles_under_io)
+{
+	struct csd_ns_entry a, b;
+	char cmd[512];
+	int fd, i, status;
+	pid_t pid;
+
+	fd = csd_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(3, counted_reads(3));
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &a));
+	snprintf(cmd, sizeof(cmd),
+		 CSD_FIO "--name=t --filename=%s --direct=1 --ioengine=libaio --rw=randread "
+		 "--bs=4k --iodepth=16 --numjobs=2 --time_based --runtime=4 --output=/dev/null",
+		 csd_conv()->path);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(csd_run(cmd));
+	usleep(500000);
+	for (i = 0; i < 30; i++) {
+		ASSERT_EQ(0, csd_write_str(ATTACH, i % 2 ? "Y" : "N"));
+		EXPECT_EQ(i % 2 ? 2 : 0, hooks_attached());
+		usleep(30000);
+	}
+	ASSERT_EQ(0, csd_write_str(ATTACH, "Y"));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, csd_find_ns(fd, csd_conv()->disk, &b));
+	EXPECT_LT(a.submitted + 100, b.submitted) TH_LOG("fio's reads were not counted");
+	EXPECT_EQ(b.submitted, b.completed);
+	EXPECT_EQ(0, b.aborted);
+	EXPECT_EQ(a.unmatched, b.unmatched);
+	EXPECT_EQ(a.stale, b.stale);
+	close(fd);
+	EXPECT_EQ(8, counted_reads(8));
 }
 
 TEST_HARNESS_MAIN

@@ -255,6 +255,21 @@ static const struct {
 	{ CSD_FEAT_CGROUP, "cgroup" },
 };
 
+#define ATTACH_PARAM	"/sys/module/csd/parameters/attach"
+
+/* csd was detached with its attach parameter (N). */
+static bool attach_param_off(void)
+{
+	char c = 0;
+	FILE *f = fopen(ATTACH_PARAM, "re");
+
+	if (f) {
+		c = (char)fgetc(f);
+		fclose(f);
+	}
+	return c == 'N';
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	struct csd_info info;
@@ -315,8 +330,9 @@ static int cmd_info(int argc, char **argv)
 	else if (!(info.features & CSD_FEAT_BPF))
 		printf("bpf:              unavailable: csd.ko has no BPF programs (kernel older than 6.9,\n"
 		       "                  no module BTF, or registration failed: see dmesg)\n");
-	printf("nvme hooks:       %s\n", info.hook_attached == 2 ?
-	       "attached" : "not attached (is nvme-core loaded?)");
+	printf("nvme hooks:       %s\n", info.hook_attached == 2 ? "attached" :
+	       attach_param_off() ? "detached (attach=N; echo Y > " ATTACH_PARAM ")" :
+	       "not attached (is nvme-core loaded?)");
 	printf("namespaces:       %u\n", info.nr_namespaces);
 	printf("admin commands:   %llu submitted, %llu completed\n",
 	       (unsigned long long)info.admin_submitted,

@@ -85,7 +85,8 @@
  *	(its per-namespace state could not be allocated). Zero in a healthy
  *	system; never hidden.
  * @hook_attached: out: number of NVMe tracepoints csd is attached to now
- *	(2 while nvme-core is loaded, 0 otherwise).
+ *	(2 while nvme-core is loaded, 0 otherwise or while detached by the
+ *	attach module parameter).
  * @reserved0: out: zero.
  * @kernel_release: out: NUL-terminated release of the kernel csd.ko was
  *	built for (UTS_RELEASE), e.g. "6.12.117+deb12-amd64".
