@@ -25,6 +25,10 @@
 #   --slice S       seconds per slice (default 3)
 #   --settle S      seconds in a configuration before its slice, and in
 #                   (a) after it (twice that after a tracer; default 1)
+#   --switch HOW    how a slice changes configuration: "attach" (default:
+#                   csd stays loaded, its attach parameter detaches it in
+#                   (a) and the peers' slices) or "module" (insmod and
+#                   rmmod: (a) has no csd)
 #   --rounds N      rounds of whole runs of the zoned workloads, the first
 #                   one a warm-up (default 3; 0: none)
 #   --time S        seconds per run of loopz and zns in a round (default 4)
@@ -33,7 +37,8 @@
 #   --configs "..." configurations to run (default "a b c cs t d e f")
 #   --old-ko FILE   also run configuration (b0): csd accounting with FILE,
 #                   an earlier csd.ko, for before-and-after figures of a
-#                   change from the same run
+#                   change from the same run; and (bm), this csd.ko
+#                   loaded for its slice as (b0) is, to compare it with
 #   --parts "..."   what to run (default "slices profile rounds offload
 #                   memory"; slices and profile run in the cost guest,
 #                   the others in the wall-clock guest)
@@ -60,6 +65,7 @@ say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
 report='' profile=b build=1 cycles=12 peer_cycles=3 slice=3 settle=1 old_ko='' workloads="loopz zns"
+switch=attach
 parts="slices profile rounds offload memory"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -71,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--peer-cycles) peer_cycles=$2; shift ;;
 	--slice) slice=$2; shift ;;
 	--settle) settle=$2; shift ;;
+	--switch) switch=$2; shift ;;
 	--workloads) workloads=$2; shift ;;
 	--old-ko) old_ko=$2; shift ;;
 	--parts) parts=$2; shift ;;
@@ -84,6 +91,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+case "$switch" in
+attach|module) ;;
+*) say "--switch: attach or module, not $switch"; exit 2 ;;
+esac
 
 # The page: the method, then the report of the run.
 write_doc() {
@@ -133,6 +144,8 @@ fi
 if [ -n "$old_ko" ]; then
 	[ -f "$old_ko" ] || { say "--old-ko: no file $old_ko"; exit 2; }
 	case " $configs " in *" b0 "*) ;; *) configs="$configs b0" ;; esac
+	# Its control: this csd.ko, switched as (b0) is.
+	case " $configs " in *" bm "*) ;; *) configs="$configs bm" ;; esac
 fi
 
 if [ $build = 1 ]; then
@@ -188,7 +201,7 @@ mem=${CSD_MEM:-3G}
 		"$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
 		"$(dpkg-query -W -f='${Version}' libbpf-tools 2>/dev/null || echo '?')" \
 		"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')" \
-		"$( [ $quick = 1 ] && echo "--quick" || echo "--cycles $cycles --peer-cycles $peer_cycles --slice $slice --settle $settle --rounds $rounds --time $t_loop" )"
+		"$( [ $quick = 1 ] && echo "--quick" || echo "--cycles $cycles --peer-cycles $peer_cycles --slice $slice --settle $settle --switch $switch --rounds $rounds --time $t_loop" )"
 } > "$raw"
 
 # boot NAME TCG_THREAD QEMU_ARGS PARTS PROFILE [DEVICES]: one guest boot
@@ -211,7 +224,7 @@ boot() {
 		t_loop="$t_loop" t_loopz="$t_z" t_zns="$t_z" reps="$reps" quick="$quick" \
 		configs="$configs" workloads="$workloads" profile="$bprof" \
 		cycles="$cycles" peer_cycles="$peer_cycles" slice="$slice" settle="$settle" \
-		parts="$bparts" 2>&1 |
+		switch="$switch" parts="$bparts" 2>&1 |
 		tee -a "$raw" | grep -av --line-buffered '^@bench '
 	brc=${PIPESTATUS[0]}
 	set -e

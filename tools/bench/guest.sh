@@ -11,6 +11,7 @@
 #            [configs="a b c cs t d e f"] [workloads="loop loopz zns"]
 #            [reps=N] [quick=1] [profile="b d"] [cycles=N] [peer_cycles=N]
 #            [slice=S] [settle=S] [parts="slices profile rounds offload memory"]
+#            [switch=attach|module]
 #
 # Workloads:
 #   loop   CPU-bound NVMe path: nvme-loop (nvmet over configfs) in front of
@@ -27,8 +28,13 @@
 #   c  csd + classify completion program  cs csd + slowlog program, read
 #   t  csd + a csdctl trace reader         bd csd, accounting off (probes only)
 #   b0 csd accounting with an earlier csd.ko (bench.sh --old-ko)
+#   bm csd accounting, loaded for its slice as (b0) is (b0's control)
 #   d  bpftrace tools/bench/nvme.bt       e  bpftrace tools/bench/block.bt
 #   f  libbpf-tools biolatency -D
+# switch=attach (default): csd stays loaded; (a) and the peers' configurations
+# have it detached (its attach parameter N), csd's configurations attach it.
+# switch=module: each configuration loads a fresh csd, (a) has none. (b0)
+# always loads its csd.ko.
 # profile="CONFIGS": after the rounds, perf record -a (cpu-clock) during
 # one more run of the loop workload under each of CONFIGS, and print
 # perf report's top symbols and modules (perf must be in the initramfs).
@@ -40,7 +46,7 @@ B=/csd/bench
 export PATH=$B:$PATH
 
 rounds=4 warmup=1 t_loop=8 t_loopz=4 t_zns=4 reps=3 quick=0 profile=
-cycles=0 peer_cycles=3 slice=3 settle=1 parts="slices profile rounds offload memory"
+cycles=0 peer_cycles=3 slice=3 settle=1 parts="slices profile rounds offload memory" switch=attach
 configs="a b c cs t d e f"
 workloads="loop loopz zns"
 for kv in "$@"; do
@@ -61,6 +67,7 @@ for kv in "$@"; do
 	slice=*) slice=$v ;;
 	settle=*) settle=$v ;;
 	parts=*) parts=$v ;;
+	switch=*) switch=$v ;;
 	*) echo "guest.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
@@ -81,7 +88,7 @@ emit "version kernel=$(uname -r) fio=$(fio --version) bpftrace=$(bpftrace --vers
 	"nvme_cli=$(nvme version | awk 'NR == 1 { print $3 }') ncpu=$ncpu" \
 	"mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
 	"csd=$(csdctl info --json | jq -r .module_version) rounds=$rounds warmup=$warmup t_loop=$t_loop t_loopz=$t_loopz t_zns=$t_zns reps=$reps quick=$quick" \
-	"cycles=$cycles peer_cycles=$peer_cycles slice=$slice settle=$settle parts=\"$parts\""
+	"cycles=$cycles peer_cycles=$peer_cycles slice=$slice settle=$settle parts=\"$parts\" switch=$switch"
 
 # -------------------------------------------------------------- utilities
 # Busy and total CPU time of all CPUs, in USER_HZ ticks (1/100 s).
@@ -106,12 +113,32 @@ rotate() {
 	echo "$*"
 }
 
-csd_load() {	# [KO]
-	csd_loaded || insmod "${1:-/csd/csd.ko}" || return 1
+ATTACH=/sys/module/csd/parameters/attach
+csd_old=0	# the csd loaded is (b0)'s
+
+csd_load() {	# [KO]: loaded and attached
+	if ! csd_loaded; then
+		insmod "${1:-/csd/csd.ko}" || return 1
+		[ -n "${1:-}" ] && csd_old=1 || csd_old=0
+	fi
+	[ ! -e $ATTACH ] || [ "$(cat $ATTACH)" = Y ] || echo Y > $ATTACH || return 1
 	# csd learns a namespace from its first command.
 	for d in $wl_disks; do
 		dd if="/dev/$d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
 	done
+}
+
+# The bench's csd loaded, and detached: it costs nothing on the I/O path.
+csd_detached() {
+	if csd_loaded && [ $csd_old = 1 ]; then
+		csd_unload || return 1
+	fi
+	if csd_loaded; then
+		[ "$(cat $ATTACH)" = N ] || echo N > $ATTACH || return 1
+	else
+		insmod /csd/csd.ko attach=N || return 1
+		csd_old=0
+	fi
 }
 
 csd_unload() {
@@ -296,18 +323,27 @@ fi
 emit "setup loop=${loop:-none} loopz=${loopz:-none} zns=$zd zns_zones=$zns_zones zone_mib=$((zbytes >> 20)) workloads=\"$wl_run\""
 
 # ---------------------------------------------------------- configurations
-tracer_pid='' readers=''
+tracer_pid='' readers='' disabled='' reload=''
 enter() {
-	# Always a fresh csd: the one the configuration names (b0's is another
-	# csd.ko), with nothing of the last one's (bd's disabled namespaces).
-	csd_unload || return 1
-	case "$1" in
-	a|d|e|f) ;;
-	b0) csd_load "$B/csd-old.ko" || return 1 ;;
-	*) csd_load || return 1 ;;
-	esac
+	if [ "$switch" = module ] || [ "$1" = b0 ] || [ "$1" = bm ]; then
+		# A fresh csd: the one the configuration names (b0's is
+		# another csd.ko).
+		csd_unload || return 1
+		case "$1" in
+		a|d|e|f) ;;
+		b0) csd_load "$B/csd-old.ko" || return 1 ;;
+		*) csd_load || return 1 ;;
+		esac
+		case "$1" in
+		b0|bm) reload=1 ;;
+		esac
+	else
+		# Detached while the configuration is set up; attached last.
+		csd_detached || return 1
+	fi
 	case "$1" in
 	bd)
+		disabled=1
 		# Accounting off on the namespaces in use: the probes and the
 		# namespace lookup only.
 		for d in $wl_disks; do
@@ -359,6 +395,12 @@ enter() {
 		tracer_ready $tracer_pid /tmp/tracer.out '' 2 || return 1
 		;;
 	esac
+	if [ "$switch" = attach ]; then
+		case "$1" in
+		a|d|e|f|b0|bm) ;;
+		*) echo Y > $ATTACH || return 1 ;;
+		esac
+	fi
 	return 0
 }
 
@@ -401,10 +443,28 @@ leave() {
 		stop "$p" TERM
 	done
 	readers=
+	# (b0) and (bm) were loaded for their slice: unloaded after it, so
+	# that the (a) slice after each follows the same module load.
+	if [ -n "$reload" ]; then
+		reload=
+		csd_unload || rc=1
+	fi
+	# Detached first: the configuration's parts come off an idle csd.
+	if [ "$switch" = attach ] && [ $csd_old = 0 ] && csd_loaded; then
+		echo N > $ATTACH || rc=1
+	fi
 	for f in /run/csd/progs/*; do
 		[ -e "$f" ] || continue
 		csdctl prog detach "${f##*/}" > /dev/null 2>&1 || rc=1
 	done
+	if [ -n "$disabled" ]; then
+		disabled=
+		if [ "$switch" = attach ] && [ $csd_old = 0 ] && csd_loaded; then
+			for d in $wl_disks; do
+				csdctl config "$(csd_disk "$d")" --enable > /dev/null || rc=1
+			done
+		fi
+	fi
 	return $rc
 }
 

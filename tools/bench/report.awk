@@ -157,10 +157,11 @@ function cell(f, sgn,    s) {
 }
 
 BEGIN {
-	CFGS = "a b b0 bd c cs t d e f"
+	CFGS = "a b bm b0 bd c cs t d e f"
 	ncfg = split(CFGS, CFG, " ")
 	NAME["a"] = "(a)  no tracing"
 	NAME["b"] = "(b)  csd, accounting"
+	NAME["bm"] = "(bm) csd, loaded per slice"
 	NAME["b0"] = "(b0) earlier csd.ko"
 	NAME["bd"] = "(bd) csd, accounting off"
 	NAME["c"] = "(c)  csd + classify prog"
@@ -390,11 +391,13 @@ END {
 			printf "  %-28s %s\n", "(c') / (b):", ratio_s("cs", "b")
 		if (("t" in DC) && ("b" in DC) && DSE["t"] != "" && DSE["b"] != "")
 			printf "  %-28s %s\n", "(t) / (b):", ratio_s("t", "b")
-		if (("b0" in DC) && ("b" in DC) && DSE["b0"] != "" && DSE["b"] != "") {
-			# Before and after a change: the difference of the two means.
-			dd = DC["b"] - DC["b0"]
-			hh = t975(wdf(1, DSE["b"], DDF["b"], 1, DSE["b0"], DDF["b0"])) * sqrt(DSE["b"] ^ 2 + DSE["b0"] ^ 2)
-			printf "  %-28s %+.3f +- %.3f us per I/O\n", "(b) - (b0), this csd.ko less the earlier one:", dd, hh
+		# Before and after a change: the difference of the two means; with
+		# (bm), this csd.ko switched the same way (loaded per slice) as (b0).
+		ref = ("bm" in DC) && DSE["bm"] != "" ? "bm" : "b"
+		if (("b0" in DC) && (ref in DC) && DSE["b0"] != "" && DSE[ref] != "") {
+			dd = DC[ref] - DC["b0"]
+			hh = t975(wdf(1, DSE[ref], DDF[ref], 1, DSE["b0"], DDF["b0"])) * sqrt(DSE[ref] ^ 2 + DSE["b0"] ^ 2)
+			printf "  %-28s %+.3f +- %.3f us per I/O\n", "(" ref ") - (b0), this csd.ko less the earlier one:", dd, hh
 		}
 	}
 
