@@ -779,8 +779,10 @@ int cmd_exec(int argc, char **argv)
 			ret = 1;
 			break;
 		}
-		/* --format, or what the program set says its result is. */
-		exec_print(&ns, &e, res, fmt ? fmt : exec_format_name(fd, &e), opts.json ? &j : NULL);
+		/* --format, or what the program set says its result is (asked once). */
+		if (!fmt)
+			fmt = exec_format_name(fd, &e);
+		exec_print(&ns, &e, res, fmt, opts.json ? &j : NULL);
 		if (opts.json && !opts.zone_range)
 			json_end(&j);
 	}
