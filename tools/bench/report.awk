@@ -516,7 +516,8 @@ END {
 		printf "  overlap: wall ms of ioctl and of csdctl against the bound max(reads alone, the program's own time)\n"
 		for (i = 1; i <= nz; i++) {
 			n = ZN[i]
-			b = OWM[n, "read"] > OPM[n] ? OWM[n, "read"] : OPM[n]
+			# Numbers, not strings: "19.4" > "9.3" is false as text.
+			b = OWM[n, "read"] + 0 > OPM[n] + 0 ? OWM[n, "read"] + 0 : OPM[n] + 0
 			OVI[n] = b > 0 ? OWM[n, "ioctl"] / b : ""
 			OVC[n] = b > 0 ? OWM[n, "csdctl"] / b : ""
 			printf "  %-5s reads alone %.1f ms, program %.1f ms; ioctl %.1f ms = %.2f x the bound, csdctl %.1f ms = %.2f x\n",
