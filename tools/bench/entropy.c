@@ -11,12 +11,12 @@
  *           [--csd NS_ID] [--json]
  *
  *   entropy: 7.6090 bits per byte over 4194304 bytes
- *   scanned 4194304 bytes in 32 reads of 131072, returned 4194304 (100.0000%); 12.3 ms
+ *   scanned 4194304 bytes in 8 reads of 524288, returned 4194304 (100.0000%); 12.3 ms
  *
  * A zone is the whole zone size (as csd scans it); --count N does zones
  * Z..Z+N-1, one result per zone (as N runs of csdctl exec would).
  * --slba/--nlb count logical blocks. --bs is the read size (default
- * 128 KiB, the size of csd's own reads).
+ * 512 KiB, the size of csd's own reads).
  *
  * --csd NS_ID asks csd instead (CSD_IOC_EXEC with the offload program
  * set "entropy", which csdctl prog load registered; NS_ID is csd's
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	unsigned long long zone = 0, count = 1, slba = 0, nlb = 0, bs = 128 << 10, ns_id = 0;
+	unsigned long long zone = 0, count = 1, slba = 0, nlb = 0, bs = 512 << 10, ns_id = 0;
 	int have_zone = 0, have_slba = 0, have_nlb = 0, have_count = 0, json = 0, use_csd = 0;
 	uint64_t zb = 0, r, returned, total, all_scanned = 0, all_returned = 0;
 	uint32_t bins[256];

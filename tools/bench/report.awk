@@ -478,7 +478,7 @@ END {
 
 	if (nz) {
 		printf "\noffload: Shannon entropy of 1, 4 and 16 zones of the ZNS drive (%s MiB zones, half-compressible data)\n", SETUP["zone_mib"]
-		printf "  user:   tools/bench/entropy, one process: O_DIRECT preads of 128 KiB, histogram in userspace\n"
+		printf "  user:   tools/bench/entropy, one process: O_DIRECT preads of 512 KiB, histogram in userspace\n"
 		printf "  csdctl: csdctl exec --prog entropy --zone F-L, one process: BPF in the kernel, a 1 KiB histogram per zone back\n"
 		printf "  ioctl:  tools/bench/entropy --csd, one process: CSD_IOC_EXEC per zone (the same, without csdctl's start-up)\n"
 		printf "  wall-clock throughput and CPU time (user + system) of the process(es)\n"
