@@ -26,12 +26,16 @@
  * --read-only reads the same way and counts nothing (its entropy line
  * says 0): the time of the reads alone, the bound an offload that
  * overlaps reading with computing can reach.
+ *
+ * --jobs N runs up to N ranges at once, one thread each (as csdctl exec
+ * --jobs does); the results are printed in range order.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +53,7 @@ static int read_only;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES] [--csd NS_ID | --read-only] [--json]\n",
+	fprintf(stderr, "usage: %s DISK (--zone Z [--count N] | --slba S --nlb L) [--bs BYTES] [--csd NS_ID | --read-only] [--jobs N] [--json]\n",
 		prog);
 	exit(2);
 }
@@ -218,6 +222,55 @@ static int range_csd(int csd, const char *disk, unsigned int ns_id, int zoned,
 	return 0;
 }
 
+/* The ranges, run by one thread or by --jobs threads at once. */
+struct range_res {
+	uint32_t bins[256];
+	uint64_t returned;
+	char line[256];
+	int failed;
+};
+
+static struct {
+	const char *disk;
+	int fd, csd, zoned, use_csd;
+	unsigned long long zone, slba, nlb, bs, ns_id, count;
+	uint64_t zb;
+	int lbs;
+	struct range_res *res;
+	unsigned long long next;	/* the next range to take (atomic) */
+	int failed;			/* one failed: take no more (atomic) */
+} job;
+
+static void *range_worker(void *arg)
+{
+	unsigned char *buf = NULL;
+
+	if (!job.use_csd && posix_memalign((void **)&buf, 4096, job.bs)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		__atomic_store_n(&job.failed, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	for (;;) {
+		unsigned long long r = __atomic_fetch_add(&job.next, 1, __ATOMIC_RELAXED);
+		struct range_res *x = &job.res[r < job.count ? r : 0];
+		uint64_t start = job.zoned ? (job.zone + r) * job.zb : job.slba * job.lbs;
+		uint64_t len = job.zoned ? job.zb : job.nlb * job.lbs;
+
+		if (r >= job.count || __atomic_load_n(&job.failed, __ATOMIC_RELAXED))
+			break;
+		if (job.use_csd ? range_csd(job.csd, job.disk, job.ns_id, job.zoned, job.zone + r,
+					    job.slba, job.nlb, x->bins, &x->returned, x->line,
+					    sizeof(x->line)) :
+				  range_user(job.fd, job.disk, start, len, job.bs, buf, x->bins,
+					     &x->returned, x->line, sizeof(x->line))) {
+			x->failed = 1;
+			__atomic_store_n(&job.failed, 1, __ATOMIC_RELAXED);
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -229,17 +282,18 @@ int main(int argc, char **argv)
 		{ "csd", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "read-only", no_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	unsigned long long zone = 0, count = 1, slba = 0, nlb = 0, bs = 512 << 10, ns_id = 0;
+	unsigned long long jobs = 1;
 	int have_zone = 0, have_slba = 0, have_nlb = 0, have_count = 0, json = 0, use_csd = 0;
-	uint64_t zb = 0, r, returned, total, all_scanned = 0, all_returned = 0;
-	uint32_t bins[256];
+	uint64_t zb = 0, r, total, all_scanned = 0, all_returned = 0;
+	pthread_t tid[64];
+	unsigned int started = 0, t;
 	struct timespec t0;
-	char line[256];
 	const char *disk;
-	unsigned char *buf = NULL;
 	int c, fd, csd = -1, lbs;
 	double h;
 
@@ -253,12 +307,13 @@ int main(int argc, char **argv)
 		case 'C': ns_id = number(optarg); use_csd = 1; break;
 		case 'j': json = 1; break;
 		case 'r': read_only = 1; break;
+		case 'J': jobs = number(optarg); break;
 		default: usage();
 		}
 	}
 	if (optind != argc - 1 || have_zone == (have_slba || have_nlb) ||
 	    (have_slba && !have_nlb) || (have_count && !have_zone) || !count ||
-	    (read_only && use_csd) ||
+	    (read_only && use_csd) || !jobs || jobs > 64 ||
 	    !bs || bs % 4096)
 		usage();
 	disk = argv[optind];
@@ -285,42 +340,62 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: /dev/csd: %s\n", prog, strerror(errno));
 			return 1;
 		}
-	} else if (posix_memalign((void **)&buf, 4096, bs)) {
+	}
+	job.res = calloc(count, sizeof(*job.res));
+	if (!job.res) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
+	job.disk = disk;
+	job.fd = fd;
+	job.csd = csd;
+	job.zoned = have_zone;
+	job.use_csd = use_csd;
+	job.zone = zone;
+	job.slba = slba;
+	job.nlb = nlb;
+	job.bs = bs;
+	job.ns_id = ns_id;
+	job.count = count;
+	job.zb = zb;
+	job.lbs = lbs;
 
+	/* --jobs N: N threads (this one too) take the ranges in turn. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (t = 1; t < jobs && t < count; t++)
+		if (!pthread_create(&tid[started], NULL, range_worker, NULL))
+			started++;
+	range_worker(NULL);
+	for (t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+
 	for (r = 0; r < count; r++) {
+		struct range_res *x = &job.res[r];
 		uint64_t start = have_zone ? (zone + r) * zb : slba * lbs;
-		uint64_t len = have_zone ? zb : nlb * lbs;
 		int i;
 
-		memset(bins, 0, sizeof(bins));
-		if (use_csd ? range_csd(csd, disk, ns_id, have_zone, zone + r, slba, nlb, bins,
-					&returned, line, sizeof(line)) :
-			      range_user(fd, disk, start, len, bs, buf, bins, &returned, line,
-					 sizeof(line)))
+		if (x->failed || job.failed)
 			return 1;
-		h = entropy(bins, &total);
+		h = entropy(x->bins, &total);
 		all_scanned += total;
-		all_returned += returned;
+		all_returned += x->returned;
 		if (json) {
 			printf("{\"disk\":\"%s\",\"start\":%llu,\"bytes_scanned\":%llu,\"bytes_returned\":%llu,"
 			       "\"entropy_bits_per_byte\":%.17g,\"histogram\":[",
 			       disk, (unsigned long long)start, (unsigned long long)total,
-			       (unsigned long long)returned, h);
+			       (unsigned long long)x->returned, h);
 			for (i = 0; i < 256; i++)
-				printf("%s%u", i ? "," : "", bins[i]);
+				printf("%s%u", i ? "," : "", x->bins[i]);
 			printf("]}\n");
 		} else {
 			printf("entropy: %.4f bits per byte over %llu bytes\n", h, (unsigned long long)total);
-			printf("%s\n", line);
+			printf("%s\n", x->line);
 		}
 	}
 	if (count > 1)
 		printf("all %llu: scanned %llu bytes, returned %llu, %.3f ms\n", count,
 		       (unsigned long long)all_scanned, (unsigned long long)all_returned, ms_since(&t0));
+	free(job.res);
 	close(fd);
 	return 0;
 }

@@ -674,12 +674,17 @@ if has_part offload; then
 	# csdctl's start-up). And "read": the same reads as "user", counting
 	# nothing, for the overlap bound: an offload that overlaps reading with
 	# computing takes at least max(reading, the program's own time).
-	say "offload: entropy of 1, 4 and 16 zones: userspace, csdctl exec, CSD_IOC_EXEC, reads alone"
+	say "offload: entropy of 1, 4 and 16 zones (and 16 by 2 threads): userspace, csdctl exec, CSD_IOC_EXEC, reads alone"
 	csd_load
 	offload_ok=1
 	ns_id=$(csdctl devices --json | jq -r ".[] | select(.disk == \"$zd\") | .id")
 	if [ -n "$ns_id" ] && csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null; then
-		for n in 1 4 16; do
+		# 16x2: 16 zones by two threads each way (--jobs 2): csdctl exec's
+		# and entropy's.
+		for nj in 1 4 16 16x2; do
+			n=${nj%x*}
+			j=1
+			[ "$nj" = "$n" ] || j=${nj#*x}
 			zr=$ze_first-$((ze_first + n - 1))
 			k=1
 			while [ "$k" -le "$reps" ]; do
@@ -691,10 +696,10 @@ if has_part offload; then
 				esac
 				for t in $tools; do
 					case $t in
-					user) cmd="entropy $zns --zone $ze_first --count $n" ;;
-					ioctl) cmd="entropy $zns --zone $ze_first --count $n --csd $ns_id" ;;
-					csdctl) cmd="csdctl exec $zd --prog entropy --zone $zr" ;;
-					read) cmd="entropy $zns --zone $ze_first --count $n --read-only" ;;
+					user) cmd="entropy $zns --zone $ze_first --count $n --jobs $j" ;;
+					ioctl) cmd="entropy $zns --zone $ze_first --count $n --csd $ns_id --jobs $j" ;;
+					csdctl) cmd="csdctl exec $zd --prog entropy --zone $zr --jobs $j" ;;
+					read) cmd="entropy $zns --zone $ze_first --count $n --read-only --jobs $j" ;;
 					esac
 					# shellcheck disable=SC2046 # the numbers, split into arguments
 					set -- $(cpu_ticks)
@@ -707,7 +712,7 @@ if has_part offload; then
 					sed -n 's/^zone [0-9]*: //; /^entropy:/p' /tmp/off.$t > /tmp/ent.$t
 					# The offload program's own time, over the zones.
 					pms=$(awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
-					emit "offload zones=$n rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret prog_ms=$pms busy=$(($3 - $1)) $tm"
+					emit "offload zones=$nj rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret prog_ms=$pms busy=$(($3 - $1)) $tm"
 				done
 				for t in csdctl ioctl; do
 					if ! cmp -s /tmp/ent.$t /tmp/ent.user || [ "$(grep -c . /tmp/ent.user)" != "$n" ]; then
@@ -718,7 +723,7 @@ if has_part offload; then
 				done
 				k=$((k + 1))
 			done
-			emit "entropy zones=$n match=$offload_ok first=\"$(head -n1 /tmp/ent.user)\""
+			emit "entropy zones=$nj match=$offload_ok first=\"$(head -n1 /tmp/ent.user)\""
 			[ "$n" = 1 ] && sed 's/^/# csdctl exec: /' /tmp/off.csdctl
 		done
 		csdctl prog detach entropy > /dev/null

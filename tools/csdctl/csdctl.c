@@ -26,6 +26,7 @@
 
 struct opts opts = {
 	.dev_path = CSD_DEVICE_PATH,
+	.jobs = 1,
 };
 
 const char *prog = "csdctl";
@@ -103,13 +104,15 @@ static void usage(FILE *f)
 "                     print what N sends to its ring buffer (slowlog: commands\n"
 "                     slower than US microseconds, default 1000)\n"
 "  exec DISK --prog N (--zone Z[-Z2] [--written] | --slba S --nlb L) [--arg N]\n"
-"          [--format entropy|u64|u32|hex]\n"
+"          [--format entropy|u64|u32|hex] [--jobs N]\n"
 "                     run offload program N over a zone (each zone of Z-Z2) or an LBA\n"
 "                     range in the kernel; prints the decoded result and the data moved.\n"
 "                     A zone is read up to its capacity (from the drive's zone report),\n"
 "                     with --written only up to its write pointer; an LBA range must\n"
 "                     lie within one zone's capacity. The result is shown as the\n"
-"                     program set declares it, unless --format says otherwise\n"
+"                     program set declares it, unless --format says otherwise. --jobs N\n"
+"                     runs up to N zones of a range at once, one thread each (default\n"
+"                     1); the results are printed in zone order\n"
 "  trace [DISK]       one line per completed command, as they complete (Ctrl-C stops):\n"
 "                     time, disk, controller, queue, command id, nsid, operation, zone,\n"
 "                     SLBA, bytes, latency, retries and NVMe status; dropped records\n"
@@ -467,7 +470,7 @@ static const struct command {
 	{ "config", cmd_config, OPT_REGION | OPT_ENABLE | OPT_DISABLE },
 	{ "prog", cmd_prog, OPT_NAME | OPT_ARG | OPT_ITERATIONS },
 	{ "exec", cmd_exec, OPT_PROG | OPT_ZONE | OPT_SLBA | OPT_NLB | OPT_FORMAT | OPT_ARG |
-			    OPT_WRITTEN },
+			    OPT_WRITTEN | OPT_JOBS },
 	{ "trace", cmd_trace, OPT_OP | OPT_ZONE | OPT_MIN_LAT | OPT_ERRORS | OPT_ITERATIONS |
 			      OPT_RING | OPT_CGROUP },
 	{ "inflight", cmd_inflight, OPT_OLDER | OPT_INTERVAL | OPT_ITERATIONS },
@@ -511,6 +514,7 @@ static const struct option longopts[] = {
 	{ "health", no_argument, NULL, LONG_ONLY(OPT_HEALTH) },
 	{ "by-cgroup", no_argument, NULL, LONG_ONLY(OPT_BY_CGROUP) },
 	{ "cgroup", required_argument, NULL, LONG_ONLY(OPT_CGROUP) },
+	{ "jobs", required_argument, NULL, LONG_ONLY(OPT_JOBS) },
 	{ }
 };
 
@@ -710,6 +714,15 @@ static bool parse_opt(int c)
 		return parse_time("--older-than", optarg, 1e6, &opts.older_ns);
 	case OPT_CGROUP:
 		opts.cgroup = optarg;
+		break;
+	case OPT_JOBS:
+		if (!parse_uint("--jobs", optarg, &opts.jobs))
+			return false;
+		if (opts.jobs < 1 || opts.jobs > CSDCTL_JOBS_MAX) {
+			fprintf(stderr, "%s: --jobs: %u is not from 1 to %u\n", prog, opts.jobs,
+				CSDCTL_JOBS_MAX);
+			return false;
+		}
 		break;
 	}
 	return true;

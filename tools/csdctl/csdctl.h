@@ -11,6 +11,9 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* exec --jobs: threads at most. */
+#define CSDCTL_JOBS_MAX	64
+
 /* Command options, as bits of struct opts.given. */
 enum {
 	OPT_INTERVAL	= 1 << 0,	/* -i, --interval SECONDS */
@@ -42,6 +45,7 @@ enum {
 	OPT_HEALTH	= 1 << 26,	/* --health */
 	OPT_BY_CGROUP	= 1 << 27,	/* --by-cgroup */
 	OPT_CGROUP	= 1 << 28,	/* --cgroup PATH */
+	OPT_JOBS	= 1 << 29,	/* --jobs N */
 };
 
 struct opts {
@@ -72,6 +76,7 @@ struct opts {
 	unsigned int ring;
 	unsigned long long older_ns;
 	const char *cgroup;
+	unsigned int jobs;		/* --jobs N: exec's threads */
 };
 
 extern struct opts opts;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,21 +727,118 @@ static void exec_print(const struct csd_ns_entry *ns, const struct csd_exec *e,
 	       e->prog_ns / 1e6, e->io_ns / 1e6);
 }
 
+/* One execution of a zone range's, run by exec_worker(). */
+struct exec_job {
+	struct csd_exec e;
+	unsigned char *res;	/* its result, e.result_len bytes */
+	int err;		/* errno of CSD_IOC_EXEC, 0 if it ran */
+	bool done;
+};
+
+struct exec_pool {
+	int fd;
+	struct exec_job *jobs;
+	unsigned long nr;
+	unsigned long next;	/* the next job to take (atomic) */
+	int failed;		/* a job failed: take no more (atomic) */
+};
+
+/* The request of zone @zone (or the LBA range) of namespace @ns. */
+static void exec_fill(struct csd_exec *e, const struct csd_ns_entry *ns, __u64 zone)
+{
+	memset(e, 0, sizeof(*e));
+	e->size = sizeof(*e);
+	e->ns_id = ns->id;
+	if (opts.given & OPT_ZONE) {
+		e->flags = CSD_EXEC_F_ZONE | (opts.given & OPT_WRITTEN ? CSD_EXEC_F_WRITTEN : 0);
+		e->zone = zone;
+	} else {
+		e->slba = opts.slba;
+		e->nlb = opts.nlb;
+	}
+	snprintf(e->prog, sizeof(e->prog), "%s", opts.prog_name);
+	e->arg = opts.arg;
+}
+
+/* A thread of --jobs: takes the next zone until none is left or one failed. */
+static void *exec_worker(void *arg)
+{
+	struct exec_pool *p = arg;
+	unsigned char *buf = malloc(CSD_EXEC_RESULT_MAX);
+
+	for (;;) {
+		unsigned long i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		struct exec_job *job;
+
+		if (i >= p->nr || __atomic_load_n(&p->failed, __ATOMIC_RELAXED))
+			break;
+		job = &p->jobs[i];
+		job->e.result = (__u64)(unsigned long)buf;
+		job->e.result_len = CSD_EXEC_RESULT_MAX;
+		if (!buf) {
+			job->err = ENOMEM;
+		} else if (ioctl(p->fd, CSD_IOC_EXEC, &job->e)) {
+			job->err = errno;
+		} else {
+			job->res = malloc(job->e.result_len ? job->e.result_len : 1);
+			if (job->res)
+				memcpy(job->res, buf, job->e.result_len);
+			else
+				job->err = ENOMEM;
+		}
+		job->done = true;
+		if (job->err)
+			__atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Run every job of @p, on up to @threads threads (this one included).
+ * The jobs after a failure may not run: their done stays false.
+ */
+static void exec_run_pool(struct exec_pool *p, unsigned int threads)
+{
+	pthread_t tid[CSDCTL_JOBS_MAX];
+	unsigned int i, started = 0;
+
+	for (i = 1; i < threads; i++) {
+		if (pthread_create(&tid[started], NULL, exec_worker, p))
+			break;	/* fewer threads: the others take more */
+		started++;
+	}
+	exec_worker(p);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+static void exec_error(const struct csd_ns_entry *ns, int err)
+{
+	if (err == ENOENT)
+		fprintf(stderr, "%s: no offload program set %s is registered (csdctl prog load)\n",
+			prog, opts.prog_name);
+	else
+		ioctl_error("CSD_IOC_EXEC", ns->disk, err);
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static unsigned char res[CSD_EXEC_RESULT_MAX];
 	const char *fmt = opts.format;
 	struct json j = { .f = stdout };
 	struct csd_ns_entry ns;
+	struct exec_pool pool;
 	struct csd_exec e;
 	__u64 zone, last;
+	unsigned long i;
 	int fd, ret = 0;
 
 	if (argc != 2 || !(opts.given & OPT_PROG) ||
 	    !!(opts.given & OPT_ZONE) == !!(opts.given & (OPT_SLBA | OPT_NLB)) ||
 	    ((opts.given & (OPT_SLBA | OPT_NLB)) && !(opts.given & OPT_NLB)) ||
 	    ((opts.given & OPT_WRITTEN) && !(opts.given & OPT_ZONE))) {
-		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z[-Z2] [--written] | --slba S --nlb L)\n",
+		fprintf(stderr, "%s: usage: exec DISK --prog N (--zone Z[-Z2] [--written] | --slba S --nlb L) [--jobs N]\n",
 			prog);
 		return 2;
 	}
@@ -751,31 +849,39 @@ int cmd_exec(int argc, char **argv)
 	last = opts.given & OPT_ZONE ? opts.zone_last : opts.zone;
 	if (opts.json && opts.zone_range)
 		json_begin_array(&j, NULL);
+	if (opts.jobs > 1 && last > zone) {
+		/* Zones at once, one thread each; printed in zone order. */
+		memset(&pool, 0, sizeof(pool));
+		pool.fd = fd;
+		pool.nr = last - zone + 1;
+		pool.jobs = xcalloc(pool.nr, sizeof(*pool.jobs));
+		for (i = 0; i < pool.nr; i++)
+			exec_fill(&pool.jobs[i].e, &ns, zone + i);
+		exec_run_pool(&pool, opts.jobs < pool.nr ? opts.jobs : pool.nr);
+		for (i = 0; i < pool.nr && pool.jobs[i].done; i++) {
+			struct exec_job *job = &pool.jobs[i];
+
+			if (job->err) {
+				exec_error(&ns, job->err);
+				ret = 1;
+				break;
+			}
+			if (!fmt)
+				fmt = exec_format_name(fd, &job->e);
+			exec_print(&ns, &job->e, job->res, fmt, opts.json ? &j : NULL);
+		}
+		for (i = 0; i < pool.nr; i++)
+			free(pool.jobs[i].res);
+		free(pool.jobs);
+		goto out;
+	}
 	/* One execution per zone of a range, in one process. */
 	for (; zone <= last; zone++) {
-		memset(&e, 0, sizeof(e));
-		e.size = sizeof(e);
-		e.ns_id = ns.id;
-		if (opts.given & OPT_ZONE) {
-			e.flags = CSD_EXEC_F_ZONE |
-				  (opts.given & OPT_WRITTEN ? CSD_EXEC_F_WRITTEN : 0);
-			e.zone = zone;
-		} else {
-			e.slba = opts.slba;
-			e.nlb = opts.nlb;
-		}
-		snprintf(e.prog, sizeof(e.prog), "%s", opts.prog_name);
-		e.arg = opts.arg;
+		exec_fill(&e, &ns, zone);
 		e.result = (__u64)(unsigned long)res;
 		e.result_len = sizeof(res);
 		if (ioctl(fd, CSD_IOC_EXEC, &e)) {
-			int err = errno;
-
-			if (err == ENOENT)
-				fprintf(stderr, "%s: no offload program set %s is registered (csdctl prog load)\n",
-					prog, opts.prog_name);
-			else
-				ioctl_error("CSD_IOC_EXEC", ns.disk, err);
+			exec_error(&ns, errno);
 			ret = 1;
 			break;
 		}
@@ -786,6 +892,7 @@ int cmd_exec(int argc, char **argv)
 		if (opts.json && !opts.zone_range)
 			json_end(&j);
 	}
+out:
 	if (opts.json && opts.zone_range) {
 		json_end_array(&j);
 		json_end(&j);
