@@ -281,7 +281,7 @@ static inline int csd_read_file(const char *path, char *buf, size_t len)
 static inline int csd_sysfs_read(const char *disk, const char *attr,
 				 char *buf, size_t len)
 {
-	char path[512];
+	char path[1100];
 
 	snprintf(path, sizeof(path), "/sys/block/%s/%s", disk, attr);
 	return csd_read_file(path, buf, len);
@@ -766,7 +766,7 @@ static inline int csd_debugfs_trace_reads(int fd, char *buf, size_t size,
 					  const char *disk, int want)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char pat[300];
+	char pat[600];
 	int i, lines = 0;
 	size_t len = 0;
 	char *l, *e;

@@ -364,7 +364,7 @@ TEST(prometheus_passes_promtool)
 /* csdctl prog and exec: load, the verifier's log, attach, classes, exec, detach. */
 TEST(prog_and_exec)
 {
-	char out[16384], cmd[1024];
+	char out[16384], cmd[4096];
 	const char *conv = csd_conv()->disk;
 
 	CSD_SKIP_WITHOUT_BPF();
@@ -408,6 +408,28 @@ TEST(prog_and_exec)
 	snprintf(cmd, sizeof(cmd), "csdctl --json exec %s --prog entropy --zone 1-2 | jq -e 'length == 2 and .[1].zone == 2' > /dev/null 2>&1",
 		 csd_zns()->disk);
 	EXPECT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	/*
+	 * --jobs: zones at once, the same results in zone order (the
+	 * timings aside), with more threads than zones too.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "a=$(csdctl --json exec %1$s --prog entropy --zone 0-6 | jq -c 'map(del(.prog_ns, .io_ns))') && "
+		 "b=$(csdctl --json exec %1$s --prog entropy --zone 0-6 --jobs 3 | jq -c 'map(del(.prog_ns, .io_ns))') && "
+		 "c=$(csdctl --json exec %1$s --prog entropy --zone 0-6 --jobs 64 | jq -c 'map(del(.prog_ns, .io_ns))') && "
+		 "[ \"$a\" = \"$b\" ] && [ \"$a\" = \"$c\" ] && "
+		 "echo \"$b\" | jq -e 'length == 7 and ([.[].zone] == [0,1,2,3,4,5,6])' > /dev/null 2>&1",
+		 csd_zns()->disk);
+	EXPECT_EQ(0, run_capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog entropy --zone 0-1 --jobs 0 2>&1",
+		 csd_zns()->disk);
+	EXPECT_EQ(2, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "--jobs: 0 is not from 1 to 64"));
+	/* A failure stops the range: no program set of that name. */
+	snprintf(cmd, sizeof(cmd), "csdctl exec %s --prog nosuch --zone 0-5 --jobs 2 2>&1",
+		 csd_zns()->disk);
+	EXPECT_EQ(1, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "no offload program set nosuch"));
+	EXPECT_EQ(NULL, strstr(out, "entropy:"));
 	/* The result's format comes from the program set, not from its name. */
 	ASSERT_EQ(0, run_capture("csdctl prog load /csd/bpf/entropy.bpf.o --name scan 2>&1",
 				 out, sizeof(out)));

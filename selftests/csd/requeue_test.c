@@ -47,7 +47,7 @@ static long long block_reads(const char *disk)
 static void requeued_reads(struct __test_metadata *_metadata, const char *sched)
 {
 	const struct csd_nvme_ns *ns = csd_conv();
-	char cmd[1024], path[300], sched_path[300], nomerges[16], old_sched[128], *b, *e;
+	char cmd[1024], path[600], sched_path[600], nomerges[16], old_sched[128], *b, *e;
 	long long reads0, reads1;
 	struct csd_ns_entry ent;
 	struct csd_reset r;
