@@ -430,6 +430,11 @@ stop() {
 
 leave() {
 	rc=0
+	# Detached first: no more records reach the readers, and the
+	# configuration's parts come off an idle csd.
+	if [ "$switch" = attach ] && [ $csd_old = 0 ] && csd_loaded; then
+		echo N > $ATTACH || rc=1
+	fi
 	if [ -n "$tracer_pid" ]; then
 		# The tracer prints its histograms at SIGINT.
 		stop "$tracer_pid" INT
@@ -448,10 +453,6 @@ leave() {
 	if [ -n "$reload" ]; then
 		reload=
 		csd_unload || rc=1
-	fi
-	# Detached first: the configuration's parts come off an idle csd.
-	if [ "$switch" = attach ] && [ $csd_old = 0 ] && csd_loaded; then
-		echo N > $ATTACH || rc=1
 	fi
 	for f in /run/csd/progs/*; do
 		[ -e "$f" ] || continue

@@ -225,7 +225,8 @@ static long trace_drain(int tfd, int fd, struct names *nm, unsigned long *left)
 		}
 		done += i;
 		fflush(stdout);
-		if (*left == 0 || k < TRACE_BATCH)
+		/* A reader slower than the commands gets full batches forever. */
+		if (*left == 0 || k < TRACE_BATCH || stop_requested)
 			return done;
 	}
 }
