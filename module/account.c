@@ -326,14 +326,19 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 
 /*
  * Could the submission probe have seen @rq's setup: was it attached when
- * @rq was allocated? Without the block layer's time stamp (no I/O
- * statistics, a passthrough command), while it is attached.
+ * @rq was started? The block layer's time stamp says so for a request it
+ * accounts (RQF_IO_STAT; it is 0 or stale otherwise, and may be a little
+ * early, from the plug's cached time: never late). Without it (a
+ * passthrough or admin command, I/O statistics off), while it is
+ * attached: such a command in flight when csd attaches is unmatched.
  */
 static bool csd_since_attach(const struct request *rq)
 {
 	u64 since = READ_ONCE(csd_hooks_since);
 
-	return since != U64_MAX && (!rq->start_time_ns || rq->start_time_ns >= since);
+	if (since == U64_MAX)
+		return false;
+	return !(rq->rq_flags & RQF_IO_STAT) || rq->start_time_ns >= since;
 }
 
 /*

@@ -385,6 +385,8 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 			sector_t start, u64 bytes, struct csd_exec_kern *k,
 			struct csd_exec *arg)
 {
+	/* No more pages than the range needs: a second window only past the first. */
+	unsigned int need = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE));
 	struct csd_exec_buf *bufs, *cur, *next;
 	u64 queued = 0, t;
 	unsigned int i, w;
@@ -395,7 +397,9 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 		return -ENOMEM;
 	for (w = 0; w < 2; w++) {
 		init_completion(&bufs[w].done);
-		for (i = 0; i < CSD_EXEC_IO_PAGES; i++) {
+		if (w && bytes <= (u64)need << PAGE_SHIFT)
+			break;
+		for (i = 0; i < need; i++) {
 			bufs[w].pages[i] = alloc_page(GFP_KERNEL);
 			if (!bufs[w].pages[i]) {
 				ret = -ENOMEM;

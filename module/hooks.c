@@ -254,24 +254,30 @@ static void csd_hooks_detach_all(void)
  * array is RCU-published); a command stamped by the submission probe,
  * registered after that, completes later still. Under csd_hooks_mutex.
  */
-static void csd_hooks_connect(void)
+static int csd_hooks_connect(void)
 {
+	int ret;
+
 	lockdep_assert_held(&csd_hooks_mutex);
-	if (!csd_nvme_mod || csd_refused || !csd_attach)
-		return;
-	if (!csd_tp_attach(&csd_tp_complete, csd_nvme_complete, csd_probe_complete))
-		csd_tp_attach(&csd_tp_setup, csd_nvme_setup, csd_probe_setup);
-	if (!csd_tp_setup || !csd_tp_complete) {
+	if (!csd_nvme_mod || !csd_attach)
+		return 0;
+	if (csd_refused)
+		return -EPROTO;
+	ret = csd_tp_attach(&csd_tp_complete, csd_nvme_complete, csd_probe_complete);
+	if (!ret)
+		ret = csd_tp_attach(&csd_tp_setup, csd_nvme_setup, csd_probe_setup);
+	if (ret) {
 		/* Both or neither: half the pair would skew every count. */
 		csd_hooks_detach_all();
 		tracepoint_synchronize_unregister();
-		return;
+		return ret;
 	}
-	/* After: a command allocated since is set up with the probe there. */
+	/* After: a command started since is set up with the probe there. */
 	if (READ_ONCE(csd_hooks_since) == U64_MAX) {
 		WRITE_ONCE(csd_hooks_since, ktime_get_ns());
 		pr_info("attached to %s\n", csd_nvme_mod->name);
 	}
+	return 0;
 }
 
 /* nvme_core came: find its two tracepoints, and attach unless told not to. */
@@ -348,7 +354,8 @@ static unsigned int csd_hooks_stamped(void)
 	struct csd_ns *ns;
 
 	lockdep_assert_held(&csd_ns_mutex);
-	list_for_each_entry(ns, &csd_ns_list, node)
+	/* An entry may be published meanwhile (not under csd_ns_mutex). */
+	list_for_each_entry_rcu(ns, &csd_ns_list, node, lockdep_is_held(&csd_ns_mutex))
 		n += csd_account_stamped(ns);
 	return n;
 }
@@ -371,6 +378,11 @@ static void csd_hooks_pause(void)
 
 	mutex_lock(&csd_hooks_mutex);
 	csd_attach = false;
+	if (!csd_tp_setup && !csd_tp_complete) {
+		/* Detached already: nothing to wait for. */
+		mutex_unlock(&csd_hooks_mutex);
+		return;
+	}
 	/* The completions of the commands submitted from now are not unmatched. */
 	WRITE_ONCE(csd_hooks_since, U64_MAX);
 	csd_tp_detach(&csd_tp_setup, csd_probe_setup);
@@ -394,15 +406,21 @@ static void csd_hooks_pause(void)
 	tracepoint_synchronize_unregister();
 }
 
-/* Under the parameter lock (a sysfs write, or the load's arguments). */
+/*
+ * Under the parameter lock (a sysfs write, or the load's arguments; a
+ * bare "attach" is Y). Attaching fails with -EPROTO after nvme-core's
+ * layout was refused (see csd_hooks_refuse_work()).
+ */
 static int csd_attach_set(const char *val, const struct kernel_param *kp)
 {
-	bool on;
+	bool on = true;
 	int ret;
 
-	ret = kstrtobool(val, &on);
-	if (ret)
-		return ret;
+	if (val) {
+		ret = kstrtobool(val, &on);
+		if (ret)
+			return ret;
+	}
 	if (!csd_hooks_live) {
 		/* At load, before csd_hooks_init(); or unloading. */
 		csd_attach = on;
@@ -414,12 +432,13 @@ static int csd_attach_set(const char *val, const struct kernel_param *kp)
 	}
 	mutex_lock(&csd_hooks_mutex);
 	csd_attach = true;
-	csd_hooks_connect();
+	ret = csd_hooks_connect();
 	mutex_unlock(&csd_hooks_mutex);
-	return 0;
+	return ret;
 }
 
 static const struct kernel_param_ops csd_attach_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = csd_attach_set,
 	.get = param_get_bool,
 };

@@ -251,20 +251,26 @@ static void *range_worker(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		unsigned long long r = __atomic_fetch_add(&job.next, 1, __ATOMIC_RELAXED);
-		struct range_res *x = &job.res[r < job.count ? r : 0];
-		uint64_t start = job.zoned ? (job.zone + r) * job.zb : job.slba * job.lbs;
-		uint64_t len = job.zoned ? job.zb : job.nlb * job.lbs;
+		unsigned long long r;
+		struct range_res *x;
+		uint64_t start, len;
 
-		if (r >= job.count || __atomic_load_n(&job.failed, __ATOMIC_RELAXED))
+		/* Failed first, then take: every range taken runs. */
+		if (__atomic_load_n(&job.failed, __ATOMIC_ACQUIRE))
 			break;
+		r = __atomic_fetch_add(&job.next, 1, __ATOMIC_RELAXED);
+		if (r >= job.count)
+			break;
+		x = &job.res[r];
+		start = job.zoned ? (job.zone + r) * job.zb : job.slba * job.lbs;
+		len = job.zoned ? job.zb : job.nlb * job.lbs;
 		if (job.use_csd ? range_csd(job.csd, job.disk, job.ns_id, job.zoned, job.zone + r,
 					    job.slba, job.nlb, x->bins, &x->returned, x->line,
 					    sizeof(x->line)) :
 				  range_user(job.fd, job.disk, start, len, job.bs, buf, x->bins,
 					     &x->returned, x->line, sizeof(x->line))) {
 			x->failed = 1;
-			__atomic_store_n(&job.failed, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&job.failed, 1, __ATOMIC_RELEASE);
 		}
 	}
 	free(buf);
@@ -313,7 +319,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || have_zone == (have_slba || have_nlb) ||
 	    (have_slba && !have_nlb) || (have_count && !have_zone) || !count ||
-	    (read_only && use_csd) || !jobs || jobs > 64 ||
+	    (read_only && use_csd) || !jobs || jobs > 64 || count > 1 << 20 ||
 	    !bs || bs % 4096)
 		usage();
 	disk = argv[optind];
@@ -374,7 +380,8 @@ int main(int argc, char **argv)
 		uint64_t start = have_zone ? (zone + r) * zb : slba * lbs;
 		int i;
 
-		if (x->failed || job.failed)
+		/* The ranges before the first failure are printed, as without --jobs. */
+		if (x->failed || r >= job.next)
 			return 1;
 		h = entropy(x->bins, &total);
 		all_scanned += total;

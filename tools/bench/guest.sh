@@ -39,7 +39,8 @@
 # one more run of the loop workload under each of CONFIGS, and print
 # perf report's top symbols and modules (perf must be in the initramfs).
 # Then the offload comparison (entropy of 1, 4 and 16 zones of the ZNS
-# drive: csdctl exec vs tools/bench/entropy.c) and csd's memory with
+# drive, and 16 by two threads: csdctl exec vs tools/bench/entropy.c) and
+# csd's memory with
 # 16, 64, 1024 and 4096 zones.
 set -u
 B=/csd/bench
@@ -71,6 +72,11 @@ for kv in "$@"; do
 	*) echo "guest.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
+
+case "$switch" in
+attach|module) ;;
+*) echo "guest.sh: switch=attach or switch=module, not $switch" >&2; exit 2 ;;
+esac
 
 pass=0 fail=0 skip=0
 has_part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }

@@ -767,10 +767,17 @@ static void *exec_worker(void *arg)
 	unsigned char *buf = malloc(CSD_EXEC_RESULT_MAX);
 
 	for (;;) {
-		unsigned long i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		struct exec_job *job;
+		unsigned long i;
 
-		if (i >= p->nr || __atomic_load_n(&p->failed, __ATOMIC_RELAXED))
+		/*
+		 * Failed first, then take: every job taken runs, so the jobs
+		 * run are all those before the last one taken.
+		 */
+		if (__atomic_load_n(&p->failed, __ATOMIC_ACQUIRE))
+			break;
+		i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (i >= p->nr)
 			break;
 		job = &p->jobs[i];
 		job->e.result = (__u64)(unsigned long)buf;
@@ -788,7 +795,7 @@ static void *exec_worker(void *arg)
 		}
 		job->done = true;
 		if (job->err)
-			__atomic_store_n(&p->failed, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&p->failed, 1, __ATOMIC_RELEASE);
 	}
 	free(buf);
 	return NULL;
@@ -849,7 +856,8 @@ int cmd_exec(int argc, char **argv)
 	last = opts.given & OPT_ZONE ? opts.zone_last : opts.zone;
 	if (opts.json && opts.zone_range)
 		json_begin_array(&j, NULL);
-	if (opts.jobs > 1 && last > zone) {
+	/* A range past the namespace's zones: the kernel says so, one by one. */
+	if (opts.jobs > 1 && last > zone && last < ns.nr_zones) {
 		/* Zones at once, one thread each; printed in zone order. */
 		memset(&pool, 0, sizeof(pool));
 		pool.fd = fd;
@@ -858,17 +866,22 @@ int cmd_exec(int argc, char **argv)
 		for (i = 0; i < pool.nr; i++)
 			exec_fill(&pool.jobs[i].e, &ns, zone + i);
 		exec_run_pool(&pool, opts.jobs < pool.nr ? opts.jobs : pool.nr);
+		/* In zone order, up to the first failure, which is said. */
 		for (i = 0; i < pool.nr && pool.jobs[i].done; i++) {
 			struct exec_job *job = &pool.jobs[i];
 
-			if (job->err) {
-				exec_error(&ns, job->err);
-				ret = 1;
+			if (job->err)
 				break;
-			}
 			if (!fmt)
 				fmt = exec_format_name(fd, &job->e);
 			exec_print(&ns, &job->e, job->res, fmt, opts.json ? &j : NULL);
+		}
+		for (; i < pool.nr; i++) {
+			if (pool.jobs[i].err) {
+				exec_error(&ns, pool.jobs[i].err);
+				ret = 1;
+				break;
+			}
 		}
 		for (i = 0; i < pool.nr; i++)
 			free(pool.jobs[i].res);

@@ -165,9 +165,11 @@ struct csd_info {
  *	had just changed and its new epoch was not made yet. Not part of
  *	@submitted. Since csd saw the namespace or since the last reset.
  * @unmatched: completions of commands csd did not see submitted (early
- *	ones, ones submitted before csd attached, or ones nvme-core completes
- *	without setting them up: host path errors, once per retry). Not
- *	part of @completed.
+ *	ones, or ones nvme-core completes without setting them up: host path
+ *	errors, once per retry). Not the completions of commands the block
+ *	layer started before csd attached, or while it detached (the attach
+ *	module parameter); passthrough and admin commands, which carry no
+ *	start time, in flight when csd attaches are. Not part of @completed.
  * @stale: completions of commands submitted in an earlier epoch (before
  *	a reset, a region change or a geometry change). Not part of
  *	@completed.
