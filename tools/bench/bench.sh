@@ -22,7 +22,7 @@
 #   --peer-cycles N of those, the cycles that run the peers (d, e, f)
 #                   too (default 3): their costs are far above their
 #                   intervals
-#   --slice S       seconds per slice (default 3)
+#   --slice S       seconds per slice (default 2)
 #   --settle S      seconds in a configuration before its slice, and in
 #                   (a) after it (twice that after a tracer; default 1)
 #   --switch HOW    how a slice changes configuration: "attach" (default:
@@ -64,7 +64,7 @@ VM=$TOP/tools/vm
 say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
-report='' profile=b build=1 cycles=12 peer_cycles=3 slice=3 settle=1 old_ko='' workloads="loopz zns"
+report='' profile=b build=1 cycles=12 peer_cycles=3 slice=2 settle=1 old_ko='' workloads="loopz zns"
 switch=attach
 parts="slices profile rounds offload memory"
 while [ $# -gt 0 ]; do

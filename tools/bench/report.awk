@@ -164,6 +164,9 @@ function zlabel(n) {
 }
 
 BEGIN {
+	# A slice whose vCPUs were busy less than this share of it is set
+	# aside, with the pairs it is in (see the method).
+	BUSYMIN = 0.85
 	CFGS = "a b bm b0 bd c cs t d e f"
 	ncfg = split(CFGS, CFG, " ")
 	NAME["a"] = "(a)  no tracing"
@@ -237,6 +240,8 @@ BEGIN {
 	SLCYC[ns] = F["cyc"]
 	SLV[ns] = F["ios"] > 0 ? F["busy"] * 10000 / F["ios"] : ""	# CPU us per I/O
 	SLI[ns] = F["total"] > 0 ? F["ios"] / (F["total"] / VER["ncpu"] / 100) : ""	# IOPS
+	# Both vCPUs busy, as the unit (1 us = 1000 / ncpu instructions) needs.
+	SLOK[ns] = F["total"] > 0 && F["busy"] >= BUSYMIN * F["total"]
 	if (c != "a" && !(c in SLSEEN)) {
 		SLSEEN[c] = 1
 		SLCFG[++nslcfg] = c
@@ -338,8 +343,14 @@ END {
 		printf "the peers (d, e, f) over the first %s; the guest's clock counts instructions: with %s vCPUs taking turns,\n", VER["peer_cycles"], VER["ncpu"]
 		printf "1 us of CPU per I/O is %.0f instructions\n", 1000 / VER["ncpu"]
 		n = 0; delete A; delete B
+		nset = 0
 		for (j = 1; j <= NSL; j++)
-			if (SLC[j] == "a" && SLV[j] != "") {
+			nset += !SLOK[j]
+		if (nset)
+			printf "%d of %d slices had their vCPUs busy less than %.0f%% of the time (the workload stalled): set aside,\nwith the pairs they are in\n",
+			       nset, NSL, 100 * BUSYMIN
+		for (j = 1; j <= NSL; j++)
+			if (SLC[j] == "a" && SLV[j] != "" && SLOK[j]) {
 				A[++n] = SLV[j]
 				B[n] = SLI[j] / 1000
 			}
@@ -355,13 +366,16 @@ END {
 			for (j = 1; j <= NSL; j++) {
 				if (SLC[j] != c || SLV[j] == "")
 					continue
-				# The (a) slices next to it (after a failed entry, only one).
+				# The (a) slices next to it (after a failed entry, only
+				# one); a pair with a slice set aside is set aside.
 				pa = ""; na = ""
 				if (j > 1 && SLC[j - 1] == "a" && SLV[j - 1] != "")
 					pa = j - 1
 				if (j < NSL && SLC[j + 1] == "a" && SLV[j + 1] != "")
 					na = j + 1
 				if (pa == "" && na == "")
+					continue
+				if (!SLOK[j] || (pa != "" && !SLOK[pa]) || (na != "" && !SLOK[na]))
 					continue
 				if (pa != "" && na != "") {
 					av = (SLV[pa] + SLV[na]) / 2
