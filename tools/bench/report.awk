@@ -307,9 +307,9 @@ BEGIN {
 }
 /^@bench boot_end / {
 	kv($0)
-	BOOTS[F["name"]] = F["secs"]
+	BOOTS[nboot] = F["secs"]
 	if (F["rc"] != 0)
-		BOOTF[F["name"]] = F["rc"]
+		BOOTF[nboot] = F["rc"]
 }
 /^@bench done/ { ndone++ }
 /^@bench host_end / {
@@ -325,8 +325,8 @@ END {
 	printf "host: %s CPUs, load average %s at the start; %s\n", HOST["host_cpus"], HOST["load"], HOST["cmd"]
 	for (i = 1; i <= nboot; i++)
 		printf "guest %d (%s): %s; %s; %s s%s\n", i, BOOTN[i], BOOTA[i], BOOTP[i],
-		       BOOTS[BOOTN[i]] == "" ? "?" : BOOTS[BOOTN[i]],
-		       (BOOTN[i] in BOOTF) ? ", FAILED (exit " BOOTF[BOOTN[i]] ")" : ""
+		       BOOTS[i] == "" ? "?" : BOOTS[i],
+		       (i in BOOTF) ? ", FAILED (exit " BOOTF[i] ")" : ""
 	if (ndone < nboot || !nboot)
 		printf "WARNING: a guest did not finish: the figures are incomplete\n"
 	for (i = 1; i <= nnotes; i++)
