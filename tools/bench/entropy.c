@@ -292,92 +292,83 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	unsigned long long zone = 0, count = 1, slba = 0, nlb = 0, bs = 512 << 10, ns_id = 0;
 	unsigned long long jobs = 1;
-	int have_zone = 0, have_slba = 0, have_nlb = 0, have_count = 0, json = 0, use_csd = 0;
-	uint64_t zb = 0, r, total, all_scanned = 0, all_returned = 0;
+	int have_slba = 0, have_nlb = 0, have_count = 0, json = 0;
+	uint64_t r, total, all_scanned = 0, all_returned = 0;
 	pthread_t tid[64];
 	unsigned int started = 0, t;
 	struct timespec t0;
 	const char *disk;
-	int c, fd, csd = -1, lbs;
+	int c;
 	double h;
+
+	/* The options go straight into the job the threads share. */
+	job.count = 1;
+	job.bs = 512 << 10;
+	job.csd = -1;
 
 	while ((c = getopt_long(argc, argv, "jh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'z': zone = number(optarg); have_zone = 1; break;
-		case 'c': count = number(optarg); have_count = 1; break;
-		case 's': slba = number(optarg); have_slba = 1; break;
-		case 'n': nlb = number(optarg); have_nlb = 1; break;
-		case 'b': bs = number(optarg); break;
-		case 'C': ns_id = number(optarg); use_csd = 1; break;
+		case 'z': job.zone = number(optarg); job.zoned = 1; break;
+		case 'c': job.count = number(optarg); have_count = 1; break;
+		case 's': job.slba = number(optarg); have_slba = 1; break;
+		case 'n': job.nlb = number(optarg); have_nlb = 1; break;
+		case 'b': job.bs = number(optarg); break;
+		case 'C': job.ns_id = number(optarg); job.use_csd = 1; break;
 		case 'j': json = 1; break;
 		case 'r': read_only = 1; break;
 		case 'J': jobs = number(optarg); break;
 		default: usage();
 		}
 	}
-	if (optind != argc - 1 || have_zone == (have_slba || have_nlb) ||
-	    (have_slba && !have_nlb) || (have_count && !have_zone) || !count ||
-	    (read_only && use_csd) || !jobs || jobs > 64 || count > 1 << 20 ||
-	    !bs || bs % 4096)
+	if (optind != argc - 1 || job.zoned == (have_slba || have_nlb) ||
+	    (have_slba && !have_nlb) || (have_count && !job.zoned) || !job.count ||
+	    (read_only && job.use_csd) || !jobs || jobs > 64 || job.count > 1 << 20 ||
+	    !job.bs || job.bs % 4096)
 		usage();
-	disk = argv[optind];
+	disk = job.disk = argv[optind];
 
-	fd = open(disk, O_RDONLY | O_DIRECT);
-	if (fd < 0) {
+	job.fd = open(disk, O_RDONLY | O_DIRECT);
+	if (job.fd < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, disk, strerror(errno));
 		return 1;
 	}
-	if (ioctl(fd, BLKSSZGET, &lbs)) {
+	if (ioctl(job.fd, BLKSSZGET, &job.lbs)) {
 		fprintf(stderr, "%s: %s: BLKSSZGET: %s\n", prog, disk, strerror(errno));
 		return 1;
 	}
-	if (have_zone) {
-		zb = zone_bytes(fd);
-		if (!zb) {
+	if (job.zoned) {
+		job.zb = zone_bytes(job.fd);
+		if (!job.zb) {
 			fprintf(stderr, "%s: %s is not zoned\n", prog, disk);
 			return 1;
 		}
 	}
-	if (use_csd) {
-		csd = open("/dev/csd", O_RDWR);
-		if (csd < 0) {
+	if (job.use_csd) {
+		job.csd = open("/dev/csd", O_RDWR);
+		if (job.csd < 0) {
 			fprintf(stderr, "%s: /dev/csd: %s\n", prog, strerror(errno));
 			return 1;
 		}
 	}
-	job.res = calloc(count, sizeof(*job.res));
+	job.res = calloc(job.count, sizeof(*job.res));
 	if (!job.res) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
-	job.disk = disk;
-	job.fd = fd;
-	job.csd = csd;
-	job.zoned = have_zone;
-	job.use_csd = use_csd;
-	job.zone = zone;
-	job.slba = slba;
-	job.nlb = nlb;
-	job.bs = bs;
-	job.ns_id = ns_id;
-	job.count = count;
-	job.zb = zb;
-	job.lbs = lbs;
 
 	/* --jobs N: N threads (this one too) take the ranges in turn. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (t = 1; t < jobs && t < count; t++)
+	for (t = 1; t < jobs && t < job.count; t++)
 		if (!pthread_create(&tid[started], NULL, range_worker, NULL))
 			started++;
 	range_worker(NULL);
 	for (t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 
-	for (r = 0; r < count; r++) {
+	for (r = 0; r < job.count; r++) {
 		struct range_res *x = &job.res[r];
-		uint64_t start = have_zone ? (zone + r) * zb : slba * lbs;
+		uint64_t start = job.zoned ? (job.zone + r) * job.zb : job.slba * job.lbs;
 		int i;
 
 		/* The ranges before the first failure are printed, as without --jobs. */
@@ -399,10 +390,10 @@ int main(int argc, char **argv)
 			printf("%s\n", x->line);
 		}
 	}
-	if (count > 1)
-		printf("all %llu: scanned %llu bytes, returned %llu, %.3f ms\n", count,
+	if (job.count > 1)
+		printf("all %llu: scanned %llu bytes, returned %llu, %.3f ms\n", job.count,
 		       (unsigned long long)all_scanned, (unsigned long long)all_returned, ms_since(&t0));
 	free(job.res);
-	close(fd);
+	close(job.fd);
 	return 0;
 }
