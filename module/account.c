@@ -326,11 +326,13 @@ static void csd_admin_account(struct csd_admin_op *a, u64 lat, u16 status)
 
 /*
  * Could the submission probe have seen @rq's setup: was it attached when
- * @rq was started? The block layer's time stamp says so for a request it
- * accounts (RQF_IO_STAT; it is 0 or stale otherwise, and may be a little
- * early, from the plug's cached time: never late). Without it (a
- * passthrough or admin command, I/O statistics off), while it is
- * attached: such a command in flight when csd attaches is unmatched.
+ * @rq was allocated (up to 6.x) or started (7.x)? The block layer's time
+ * stamp says so for a request it accounts (RQF_IO_STAT; 0 or stale
+ * otherwise, and maybe a little early, from the plug's cached time:
+ * never late). Without it (the queue's iostats off, the flush machinery's
+ * own request, passthrough on kernels that do not account it), while the
+ * probe is attached: such a command in flight when csd attaches is
+ * unmatched.
  */
 static bool csd_since_attach(const struct request *rq)
 {

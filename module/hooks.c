@@ -433,6 +433,9 @@ static int csd_attach_set(const char *val, const struct kernel_param *kp)
 	mutex_lock(&csd_hooks_mutex);
 	csd_attach = true;
 	ret = csd_hooks_connect();
+	/* Refused: the parameter keeps saying what csd is (detached). */
+	if (ret)
+		csd_attach = false;
 	mutex_unlock(&csd_hooks_mutex);
 	return ret;
 }

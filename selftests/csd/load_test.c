@@ -681,7 +681,9 @@ TEST_F(lifecycle, attach_toggles_under_io)
 		_exit(csd_run(cmd));
 	/* Until fio's reads are seen (its start-up is slow under TCG). */
 	for (i = 0; i < 300; i++) {
-		if (csd_find_ns(fd, csd_conv()->disk, &b) || b.submitted > a.submitted + 50)
+		ok_fail = csd_find_ns(fd, csd_conv()->disk, &b);
+		EXPECT_EQ(0, ok_fail);
+		if (ok_fail || b.submitted > a.submitted + 50)
 			break;
 		usleep(20000);
 	}

@@ -339,16 +339,24 @@ END {
 		printf "null_blk, randread 4 KiB, io_uring, QD 32, %d jobs); the configurations take turns with (a) while it runs,\n", VER["ncpu"]
 		printf "%s s slices after %s s in the configuration; each slice against the mean of the (a) slices on either side;\n",
 		       VER["slice"], VER["settle"]
-		printf "10%%-trimmed mean +- 95%% interval (winsorized variance, Student's t; n under 10: the plain mean) over %s cycles,\n", VER["cycles"]
-		printf "the peers (d, e, f) over the first %s; the guest's clock counts instructions: with %s vCPUs taking turns,\n", VER["peer_cycles"], VER["ncpu"]
+		printf "10%%-trimmed mean +- 95%% interval (winsorized variance, Student's t; n under 10: the plain mean) over the n pairs\n"
+		printf "of each configuration, the peers (d, e, f) in the first %s cycles; the guest's clock counts instructions: with %s vCPUs taking turns,\n", VER["peer_cycles"], VER["ncpu"]
 		printf "1 us of CPU per I/O is %.0f instructions\n", 1000 / VER["ncpu"]
 		n = 0; delete A; delete B
 		nset = 0
+		delete SETC
 		for (j = 1; j <= NSL; j++)
-			nset += !SLOK[j]
-		if (nset)
-			printf "%d of %d slices had their vCPUs busy less than %.0f%% of the time (the workload stalled): set aside,\nwith the pairs they are in\n",
-			       nset, NSL, 100 * BUSYMIN
+			if (SLV[j] != "" && !SLOK[j]) {
+				nset++
+				SETC[SLC[j]]++
+			}
+		if (nset) {
+			line = ""
+			for (c in SETC)
+				line = line sprintf("%s %s: %d", line == "" ? "" : ",", c, SETC[c])
+			printf "%d of %d slices had their vCPUs busy less than %.0f%% of the time (the workload stalled): set aside,\nwith the pairs they are in (slices by configuration:%s)\n",
+			       nset, NSL, 100 * BUSYMIN, line
+		}
 		for (j = 1; j <= NSL; j++)
 			if (SLC[j] == "a" && SLV[j] != "" && SLOK[j]) {
 				A[++n] = SLV[j]
@@ -362,7 +370,7 @@ END {
 			c = CFG[ci]
 			if (!(c in SLSEEN))
 				continue
-			n = 0; delete A; delete B; delete D; delete R
+			n = 0; nk = 0; delete A; delete B; delete D; delete R; delete K
 			for (j = 1; j <= NSL; j++) {
 				if (SLC[j] != c || SLV[j] == "")
 					continue
@@ -375,8 +383,6 @@ END {
 					na = j + 1
 				if (pa == "" && na == "")
 					continue
-				if (!SLOK[j] || (pa != "" && !SLOK[pa]) || (na != "" && !SLOK[na]))
-					continue
 				if (pa != "" && na != "") {
 					av = (SLV[pa] + SLV[na]) / 2
 					ai = (SLI[pa] + SLI[na]) / 2
@@ -385,6 +391,9 @@ END {
 					av = SLV[k]
 					ai = SLI[k]
 				}
+				K[++nk] = SLV[j] - av	# every pair, for the figure without the rule
+				if (!SLOK[j] || (pa != "" && !SLOK[pa]) || (na != "" && !SLOK[na]))
+					continue
 				n++
 				A[n] = SLV[j]
 				B[n] = SLI[j] / 1000
@@ -396,7 +405,17 @@ END {
 			mstat(R, n); s3 = pm(MN, HW, "%.4f"); IR[c] = MN; IRH[c] = HW
 			mstat(D, n); s4 = pm(MN, HW, "%+.3f"); DC[c] = MN; DSE[c] = SE; DH[c] = HW; DN[c] = n; DDF[c] = DF
 			printf "  %-26s %-5d %-18s %-20s %-22s %s\n", NAME[c], n, s2, s3, s1, s4
+			if (nk > n) {
+				mstat(K, nk)
+				KEPT[c] = sprintf("%s %+.3f +- %.3f (n %d)", c, MN, HW, nk)
+			}
 		}
+		line = ""
+		for (ci = 1; ci <= ncfg; ci++)
+			if (CFG[ci] in KEPT)
+				line = line (line == "" ? "" : "; ") KEPT[CFG[ci]]
+		if (line != "")
+			printf "  with the pairs set aside kept, added CPU us/IO: %s\n", line
 		# Ratios of added costs: the delta method on the two means.
 		line = ""
 		split("d e f", PE, " ")

@@ -167,9 +167,9 @@ struct csd_info {
  * @unmatched: completions of commands csd did not see submitted (early
  *	ones, or ones nvme-core completes without setting them up: host path
  *	errors, once per retry). Not the completions of commands the block
- *	layer started before csd attached, or while it detached (the attach
- *	module parameter); passthrough and admin commands, which carry no
- *	start time, in flight when csd attaches are. Not part of @completed.
+ *	layer stamped before csd attached, or while it detached (the attach
+ *	module parameter); those it did not stamp (iostats off, its flush
+ *	requests) in flight when csd attaches are. Not part of @completed.
  * @stale: completions of commands submitted in an earlier epoch (before
  *	a reset, a region change or a geometry change). Not part of
  *	@completed.
