@@ -54,6 +54,8 @@ static long long counted_reads(int n)
 #define HIST_HOLD	"/sys/module/csd/parameters/hist_work_hold_test"
 #define ATTACH		"/sys/module/csd/parameters/attach"
 
+static char attach_param(void);
+
 FIXTURE(lifecycle) {
 	int unused;
 };
@@ -469,6 +471,11 @@ TEST_F(lifecycle, layout_mismatch_refuses_to_count)
 	ASSERT_EQ(0, ioctl(fd, CSD_IOC_LIST_NS, &list));
 	EXPECT_EQ(0, list.total);
 	EXPECT_EQ(0, csd_run("dmesg | grep -q 'does not match the layout csd was built for'"));
+	/* Refused, csd does not attach when told to: EPROTO, and it says N. */
+	EXPECT_NE(0, csd_write_str(ATTACH, "Y"));
+	EXPECT_EQ(0, csd_run("echo Y 2>&1 > " ATTACH " | grep -q 'Protocol error'"));
+	EXPECT_EQ('N', attach_param());
+	EXPECT_EQ(0, hooks_attached());
 	close(fd);
 
 	/* Built right, it counts again. */
