@@ -105,7 +105,13 @@ static int loop_disk(char *ctrl, size_t clen, char *disk, size_t dlen)
 		closedir(d);
 		if (!disk[0])
 			continue;
-		if (csd_dev_node_ok(disk))
+		/*
+		 * add_disk() makes the disk (sysfs, its node) before it
+		 * registers its queue's sysfs (queue/, mq/): wait for mq/ too.
+		 * Seen once: mq/ missing right after the node came.
+		 */
+		snprintf(dir, sizeof(dir), "/sys/block/%.60s/mq", disk);
+		if (csd_dev_node_ok(disk) && !access(dir, F_OK))
 			return 0;
 	}
 	return -1;
