@@ -39,11 +39,15 @@ u64 csd_exec_zone_capacity(struct csd_exec_ctx *ctx);
 int csd_bpf_init(void);
 int csd_exec_bpf_init(void);
 int csd_exec_ioctl(struct csd_exec *arg);
+u64 csd_exec_mem_bytes(void);
+void csd_exec_exit(void);
 extern bool csd_bpf_available;
 /* Whether csd.ko has BPF programs: module struct_ops need 6.9+ (Kbuild). */
 #define csd_bpf_built true
 #else
 static inline int csd_exec_ioctl(struct csd_exec *arg) { return -EOPNOTSUPP; }
+static inline u64 csd_exec_mem_bytes(void) { return 0; }
+static inline void csd_exec_exit(void) { }
 static inline int csd_bpf_init(void) { return 0; }
 #define csd_bpf_available false
 #define csd_bpf_built false

@@ -24,7 +24,8 @@
 
 #include "csd.h"
 
-#define CSD_EXEC_IO_PAGES	128	/* read 512 KiB per bio */
+#define CSD_EXEC_IO_ORDER	7	/* read 512 KiB per bio */
+#define CSD_EXEC_IO_PAGES	BIT(CSD_EXEC_IO_ORDER)
 
 /* The kernel's side of a context: what the kfuncs need. */
 struct csd_exec_kern {
@@ -34,6 +35,7 @@ struct csd_exec_kern {
 	u8 *result;
 	u32 result_len;
 	u32 result_cap;
+	u32 scratch_dirty;	/* scratch bytes the program may have written */
 };
 
 /* Attached program sets, by name. */
@@ -89,6 +91,8 @@ __bpf_kfunc u8 *csd_exec_scratch(struct csd_exec_ctx *ctx, u32 offset,
 	if (!rdwr_buf_size || check_add_overflow((size_t)offset, rdwr_buf_size, &end) ||
 	    end > CSD_EXEC_SCRATCH)
 		return NULL;
+	if (end > k->scratch_dirty)
+		k->scratch_dirty = end;
 	return k->scratch + offset;
 }
 
@@ -276,12 +280,229 @@ int csd_exec_bpf_init(void)
 /* One of the two read windows: reading while the other is processed. */
 struct csd_exec_buf {
 	struct page *pages[CSD_EXEC_IO_PAGES];
+	/*
+	 * Set when pages[] is one physically contiguous block of
+	 * CSD_EXEC_IO_PAGES: its bio has one segment, not a segment per page,
+	 * which halved the CPU time of submitting it (mapping, PRP list).
+	 * Else pages[] are pages of their own.
+	 */
+	bool block;
 	struct completion done;
 	blk_status_t status;
 	unsigned int nr;	/* pages being read or read */
 	u64 offset;		/* of the window in the range */
 	bool busy;		/* a bio is in flight */
 };
+
+/*
+ * The memory an execution works in: its two windows, the program's
+ * scratch area and the result buffer. The page allocator clears what it
+ * hands out on kernels with init_on_alloc (Debian's default): allocating
+ * a megabyte of windows and a result buffer of up to CSD_EXEC_RESULT_MAX
+ * per call took a fifth of a 4 MiB zone's execution. So an execution's
+ * memory is kept for the next ones: up to CSD_EXEC_CACHED sets, freed
+ * CSD_EXEC_CACHE_IDLE after the last execution ended, counted in
+ * mem_bytes while held. What a program can see of a set's earlier use:
+ * nothing. The windows are read again before the program gets them (the
+ * data kfuncs stop at the bytes read for this chunk), the scratch bytes
+ * the last program reached are cleared, and only bytes this execution
+ * emitted are copied out.
+ */
+struct csd_exec_mem {
+	struct list_head node;		/* in csd_exec_cache */
+	struct csd_exec_buf bufs[2];
+	u8 *scratch;			/* CSD_EXEC_SCRATCH bytes */
+	u32 scratch_dirty;		/* of them not zero any more */
+	u8 *result;
+	u32 result_size;
+};
+
+#define CSD_EXEC_CACHED		2
+#define CSD_EXEC_CACHE_IDLE	(2 * HZ)
+
+static LIST_HEAD(csd_exec_cache);
+static unsigned int csd_exec_nr_cached;
+static DEFINE_SPINLOCK(csd_exec_cache_lock);
+static atomic64_t csd_exec_held = ATOMIC64_INIT(0);	/* bytes, all sets */
+static void csd_exec_cache_reclaim(struct work_struct *work);
+static DECLARE_DELAYED_WORK(csd_exec_cache_work, csd_exec_cache_reclaim);
+
+u64 csd_exec_mem_bytes(void)
+{
+	return atomic64_read(&csd_exec_held);
+}
+
+/* Free @b's pages. */
+static void csd_exec_buf_free(struct csd_exec_buf *b)
+{
+	unsigned int i;
+
+	if (b->block) {
+		__free_pages(b->pages[0], CSD_EXEC_IO_ORDER);
+		atomic64_sub(PAGE_SIZE << CSD_EXEC_IO_ORDER, &csd_exec_held);
+		b->block = false;
+		memset(b->pages, 0, sizeof(b->pages));
+		return;
+	}
+	for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
+		if (b->pages[i]) {
+			__free_page(b->pages[i]);
+			atomic64_sub(PAGE_SIZE, &csd_exec_held);
+			b->pages[i] = NULL;
+		}
+}
+
+/*
+ * Give @b the first @need pages. A whole window is one block if the page
+ * allocator has one at hand (no reclaim or compaction for it), else
+ * pages of their own.
+ */
+static int csd_exec_buf_fill(struct csd_exec_buf *b, unsigned int need)
+{
+	struct page *block;
+	unsigned int i;
+
+	if (b->block)
+		return 0;
+	if (need == CSD_EXEC_IO_PAGES) {
+		block = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+				    CSD_EXEC_IO_ORDER);
+		if (block) {
+			csd_exec_buf_free(b);
+			for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
+				b->pages[i] = nth_page(block, i);
+			b->block = true;
+			atomic64_add(PAGE_SIZE << CSD_EXEC_IO_ORDER, &csd_exec_held);
+			return 0;
+		}
+	}
+	for (i = 0; i < need; i++) {
+		if (b->pages[i])
+			continue;
+		b->pages[i] = alloc_page(GFP_KERNEL);
+		if (!b->pages[i])
+			return -ENOMEM;
+		atomic64_add(PAGE_SIZE, &csd_exec_held);
+	}
+	return 0;
+}
+
+static void csd_exec_mem_free(struct csd_exec_mem *m)
+{
+	unsigned int w;
+
+	for (w = 0; w < 2; w++)
+		csd_exec_buf_free(&m->bufs[w]);
+	kvfree(m->result);
+	kvfree(m->scratch);
+	atomic64_sub(sizeof(*m) + CSD_EXEC_SCRATCH + m->result_size, &csd_exec_held);
+	kfree(m);
+}
+
+/* A set from the cache, or a new one with its scratch area only. */
+static struct csd_exec_mem *csd_exec_mem_get(void)
+{
+	struct csd_exec_mem *m;
+
+	spin_lock(&csd_exec_cache_lock);
+	m = list_first_entry_or_null(&csd_exec_cache, struct csd_exec_mem, node);
+	if (m) {
+		list_del(&m->node);
+		csd_exec_nr_cached--;
+	}
+	spin_unlock(&csd_exec_cache_lock);
+	if (m)
+		return m;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->scratch = kvzalloc(CSD_EXEC_SCRATCH, GFP_KERNEL);
+	if (!m->scratch) {
+		kfree(m);
+		return NULL;
+	}
+	init_completion(&m->bufs[0].done);
+	init_completion(&m->bufs[1].done);
+	atomic64_add(sizeof(*m) + CSD_EXEC_SCRATCH, &csd_exec_held);
+	return m;
+}
+
+/* Back to the cache (no read in flight), or freed if the cache is full. */
+static void csd_exec_mem_put(struct csd_exec_mem *m)
+{
+	spin_lock(&csd_exec_cache_lock);
+	if (csd_exec_nr_cached < CSD_EXEC_CACHED) {
+		list_add(&m->node, &csd_exec_cache);
+		csd_exec_nr_cached++;
+		m = NULL;
+	}
+	spin_unlock(&csd_exec_cache_lock);
+	if (m)
+		csd_exec_mem_free(m);
+	else
+		mod_delayed_work(system_wq, &csd_exec_cache_work, CSD_EXEC_CACHE_IDLE);
+}
+
+static void csd_exec_cache_drop(void)
+{
+	struct csd_exec_mem *m, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock(&csd_exec_cache_lock);
+	list_splice_init(&csd_exec_cache, &gone);
+	csd_exec_nr_cached = 0;
+	spin_unlock(&csd_exec_cache_lock);
+	list_for_each_entry_safe(m, tmp, &gone, node)
+		csd_exec_mem_free(m);
+}
+
+/* CSD_EXEC_CACHE_IDLE after the last execution ended. */
+static void csd_exec_cache_reclaim(struct work_struct *work)
+{
+	csd_exec_cache_drop();
+}
+
+/*
+ * Make @m ready for a range of @bytes and a result of @result_cap bytes:
+ * the window pages the range needs (a second window only past the
+ * first), a result buffer that large, the scratch area zeroed.
+ */
+static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_cap)
+{
+	unsigned int need = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE));
+	u32 size = max_t(u32, result_cap, 1);
+	unsigned int w;
+	int ret;
+
+	for (w = 0; w < 2 && (!w || bytes > (u64)need << PAGE_SHIFT); w++) {
+		ret = csd_exec_buf_fill(&m->bufs[w], need);
+		if (ret)
+			return ret;
+	}
+	if (m->result_size < size) {
+		kvfree(m->result);
+		atomic64_sub(m->result_size, &csd_exec_held);
+		m->result_size = 0;
+		/* Not zeroed by csd: only the bytes emitted are copied out. */
+		m->result = kvmalloc(size, GFP_KERNEL);
+		if (!m->result)
+			return -ENOMEM;
+		m->result_size = size;
+		atomic64_add(size, &csd_exec_held);
+	}
+	memset(m->scratch, 0, m->scratch_dirty);
+	m->scratch_dirty = 0;
+	return 0;
+}
+
+/* At module exit: nothing executes any more (an open /dev/csd pins csd). */
+void csd_exec_exit(void)
+{
+	cancel_delayed_work_sync(&csd_exec_cache_work);
+	csd_exec_cache_drop();
+	WARN_ON_ONCE(atomic64_read(&csd_exec_held));
+}
 
 static void csd_exec_end_io(struct bio *bio)
 {
@@ -302,12 +523,15 @@ static void csd_exec_read_start(struct block_device *bdev, sector_t sector,
 	struct bio *bio;
 	unsigned int i;
 
-	bio = bio_alloc(bdev, b->nr, REQ_OP_READ, GFP_KERNEL);
+	bio = bio_alloc(bdev, b->block ? 1 : b->nr, REQ_OP_READ, GFP_KERNEL);
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_end_io = csd_exec_end_io;
 	bio->bi_private = b;
-	for (i = 0; i < b->nr; i++, len -= PAGE_SIZE)
-		__bio_add_page(bio, b->pages[i], min_t(u64, len, PAGE_SIZE), 0);
+	if (b->block)
+		__bio_add_page(bio, b->pages[0], len, 0);
+	else
+		for (i = 0; i < b->nr; i++, len -= PAGE_SIZE)
+			__bio_add_page(bio, b->pages[i], min_t(u64, len, PAGE_SIZE), 0);
 	reinit_completion(&b->done);
 	b->busy = true;
 	submit_bio(bio);
@@ -377,39 +601,20 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
 }
 
 /*
- * The execution itself, with the program held by SRCU. Two windows of
- * CSD_EXEC_IO_PAGES pages: the next one is read while the program runs
- * over the current one, so reading and computing overlap.
+ * The execution itself, with the program held by SRCU, in @m (prepared
+ * for @bytes). Two windows of CSD_EXEC_IO_PAGES pages: the next one is
+ * read while the program runs over the current one, so reading and
+ * computing overlap.
  */
 static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
-			sector_t start, u64 bytes, struct csd_exec_kern *k,
-			struct csd_exec *arg)
+			sector_t start, u64 bytes, struct csd_exec_mem *m,
+			struct csd_exec_kern *k, struct csd_exec *arg)
 {
-	/* No more pages than the range needs: a second window only past the first. */
-	unsigned int need = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE));
-	struct csd_exec_buf *bufs, *cur, *next;
+	struct csd_exec_buf *cur = &m->bufs[0], *next = &m->bufs[1];
 	u64 queued = 0, t;
-	unsigned int i, w;
 	int ret = 0, ret2;
+	unsigned int w;
 
-	bufs = kcalloc(2, sizeof(*bufs), GFP_KERNEL);
-	if (!bufs)
-		return -ENOMEM;
-	for (w = 0; w < 2; w++) {
-		init_completion(&bufs[w].done);
-		if (w && bytes <= (u64)need << PAGE_SHIFT)
-			break;
-		for (i = 0; i < need; i++) {
-			bufs[w].pages[i] = alloc_page(GFP_KERNEL);
-			if (!bufs[w].pages[i]) {
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
-	}
-
-	cur = &bufs[0];
-	next = &bufs[1];
 	csd_exec_queue(bdev, start, bytes, &queued, cur);
 	while (cur->nr) {
 		ret = csd_exec_read_wait(cur, arg);
@@ -426,14 +631,14 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 		swap(cur, next);
 		cond_resched();
 	}
-	/* Never free pages under a read in flight. */
+	/* Never give the pages back under a read in flight. */
 	for (w = 0; w < 2; w++) {
-		ret2 = csd_exec_read_wait(&bufs[w], arg);
+		ret2 = csd_exec_read_wait(&m->bufs[w], arg);
 		if (!ret)
 			ret = ret2;
 	}
 	if (ret)
-		goto out;
+		return ret;
 
 	k->ctx.len = 0;
 	if (ops->finish) {
@@ -444,12 +649,6 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 		if (ret > 0)
 			ret = 0;
 	}
-out:
-	for (w = 0; w < 2; w++)
-		for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
-			if (bufs[w].pages[i])
-				__free_page(bufs[w].pages[i]);
-	kfree(bufs);
 	return ret;
 }
 
@@ -533,6 +732,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 {
 	struct csd_exec_kern k = { };
 	struct file *bdev_file = NULL;
+	struct csd_exec_mem *m;
 	struct csd_exec_reg *r;
 	u64 bytes = 0, zone_sectors = 0;
 	sector_t start = 0;
@@ -599,18 +799,17 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	k.ctx.range_len = bytes;
 	k.ctx.arg = arg->arg;
 
-	k.scratch = kvzalloc(CSD_EXEC_SCRATCH, GFP_KERNEL);
-	k.result_cap = arg->result_len;
-	/*
-	 * Not zeroed: only the bytes the program emitted are copied out, and
-	 * clearing up to CSD_EXEC_RESULT_MAX per call cost more than the
-	 * program on a small range.
-	 */
-	k.result = kvmalloc(max_t(u32, k.result_cap, 1), GFP_KERNEL);
-	if (!k.scratch || !k.result) {
+	m = csd_exec_mem_get();
+	if (!m) {
 		ret = -ENOMEM;
-		goto out_free;
+		goto out_put;
 	}
+	ret = csd_exec_mem_prepare(m, bytes, arg->result_len);
+	if (ret)
+		goto out_mem;
+	k.scratch = m->scratch;
+	k.result = m->result;
+	k.result_cap = arg->result_len;
 
 	idx = srcu_read_lock(&csd_exec_srcu);
 	r = csd_exec_find(arg->prog);
@@ -619,9 +818,10 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	} else {
 		arg->result_format = r->ops->result_format;
 		ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes,
-				   &k, arg);
+				   m, &k, arg);
 	}
 	srcu_read_unlock(&csd_exec_srcu, idx);
+	m->scratch_dirty = k.scratch_dirty;
 
 	if (!ret) {
 		arg->result_len = k.result_len;
@@ -630,9 +830,8 @@ int csd_exec_ioctl(struct csd_exec *arg)
 				 k.result_len))
 			ret = -EFAULT;
 	}
-out_free:
-	kvfree(k.result);
-	kvfree(k.scratch);
+out_mem:
+	csd_exec_mem_put(m);
 out_put:
 	fput(bdev_file);
 	return ret;

@@ -62,6 +62,7 @@ err_hooks:
 	csd_hooks_exit();
 err_chardev:
 	csd_chardev_exit();
+	csd_exec_exit();
 err_ns:
 	csd_ns_exit();
 err_debugfs:
@@ -75,6 +76,7 @@ static void __exit csd_exit(void)
 	csd_discover_exit();
 	csd_hooks_exit();
 	csd_chardev_exit();
+	csd_exec_exit();
 	csd_ns_exit();
 	csd_debugfs_exit();
 	free_percpu(csd_global);

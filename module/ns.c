@@ -724,8 +724,12 @@ u64 csd_mem_total(void)
 	list_for_each_entry_rcu(ns, &csd_ns_list, node)
 		mem += csd_ns_mem(ns);
 	rcu_read_unlock();
-	/* Parked epochs of namespaces that went away, retired ones, trace rings. */
-	return mem + csd_epochs_kept_mem() + csd_trace_mem_bytes();
+	/*
+	 * Parked epochs of namespaces that went away, retired ones, trace
+	 * rings, offload executions' memory.
+	 */
+	return mem + csd_epochs_kept_mem() + csd_trace_mem_bytes() +
+	       csd_exec_mem_bytes();
 }
 
 /* Called under RCU or csd_ns_mutex. */

@@ -91,8 +91,9 @@
  * @kernel_release: out: NUL-terminated release of the kernel csd.ko was
  *	built for (UTS_RELEASE), e.g. "6.12.117+deb12-amd64".
  * @module_version: out: NUL-terminated csd module version.
- * @mem_bytes: out: memory csd holds for its tables, all namespaces, and
- *	for the rings of the trace readers open.
+ * @mem_bytes: out: memory csd holds for its tables, all namespaces, for
+ *	the rings of the trace readers open, and for offload executions
+ *	(kept for 2 s after the last one).
  * @nr_cpus: out: CPUs csd keeps per-CPU counters for (nr_cpu_ids).
  * @hist_buckets: out: buckets of a per-opcode latency histogram
  *	(CSD_HIST_BUCKETS).
