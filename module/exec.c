@@ -369,8 +369,9 @@ static int csd_exec_buf_fill(struct csd_exec_buf *b, unsigned int need)
 				    CSD_EXEC_IO_ORDER);
 		if (block) {
 			csd_exec_buf_free(b);
+			/* A buddy block's struct pages are one run (7.3 has no nth_page). */
 			for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
-				b->pages[i] = nth_page(block, i);
+				b->pages[i] = block + i;
 			b->block = true;
 			atomic64_add(PAGE_SIZE << CSD_EXEC_IO_ORDER, &csd_exec_held);
 			return 0;
