@@ -32,6 +32,8 @@
 #   --rounds N      rounds of whole runs of the zoned workloads, the first
 #                   one a warm-up (default 3; 0: none)
 #   --time S        seconds per run of loopz and zns in a round (default 4)
+#   --reps N        repetitions of each offload measurement (default 5:
+#                   medians, the order of the four tools rotating)
 #   --workloads "." workloads of the rounds (default "loopz zns"; "loop"
 #                   adds whole runs of the loop workload)
 #   --configs "..." configurations to run (default "a b c cs t d e f")
@@ -65,13 +67,14 @@ say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
 report='' profile=b build=1 cycles=12 peer_cycles=3 slice=2 settle=1 old_ko='' workloads="loopz zns"
-switch=attach
+switch=attach reps=5
 parts="slices profile rounds offload memory"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	--rounds) rounds=$2; shift ;;
 	--time) t_loop=$2; shift ;;
+	--reps) reps=$2; shift ;;
 	--configs) configs=$2; shift ;;
 	--cycles) cycles=$2; shift ;;
 	--peer-cycles) peer_cycles=$2; shift ;;
@@ -91,6 +94,9 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+case "$reps" in
+''|*[!0-9]*|0) say "--reps: a number of repetitions, not $reps"; exit 2 ;;
+esac
 case "$switch" in
 attach|module) ;;
 *) say "--switch: attach or module, not $switch"; exit 2 ;;
@@ -136,7 +142,7 @@ if [ $quick = 1 ]; then
 	# loopz runs the same code as loop: its setup is checked, not its runs.
 	rounds=1 t_loop=1 warmup=0 reps=1 t_z=1 workloads="zns" cycles=1 peer_cycles=1 slice=1 settle=1
 else
-	warmup=1 reps=3
+	warmup=1
 	t_z=$t_loop
 fi
 [ "$rounds" = 0 ] || [ "$rounds" -gt "$warmup" ] ||
@@ -201,7 +207,7 @@ mem=${CSD_MEM:-3G}
 		"$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
 		"$(dpkg-query -W -f='${Version}' libbpf-tools 2>/dev/null || echo '?')" \
 		"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')" \
-		"$( [ $quick = 1 ] && echo "--quick" || echo "--cycles $cycles --peer-cycles $peer_cycles --slice $slice --settle $settle --switch $switch --rounds $rounds --time $t_loop" )"
+		"$( [ $quick = 1 ] && echo "--quick" || echo "--cycles $cycles --peer-cycles $peer_cycles --slice $slice --settle $settle --switch $switch --rounds $rounds --time $t_loop --reps $reps" )"
 } > "$raw"
 
 # boot NAME TCG_THREAD QEMU_ARGS PARTS PROFILE [DEVICES]: one guest boot

@@ -723,7 +723,9 @@ if has_part offload; then
 					# last "N ms": of its "all" line, or of its one
 					# range), without the process's start-up: what the
 					# overlap bound compares. csdctl prints none.
-					ims=$(awk '/^all / { a = $(NF - 1) } /^scanned / { r = $(NF - 1) } END { print a != "" ? a : r != "" ? r : "" }' /tmp/off.$t)
+					ims=
+					[ "$t" = csdctl ] ||
+						ims=$(awk '/^all / { a = $(NF - 1) } /^scanned / { r = $(NF - 1) } END { print a != "" ? a : r != "" ? r : "" }' /tmp/off.$t)
 					emit "offload zones=$nj rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret prog_ms=$pms inproc_ms=$ims busy=$(($3 - $1)) $tm"
 				done
 				for t in csdctl ioctl; do
