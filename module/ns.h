@@ -58,7 +58,6 @@ struct csd_ns {
 	u64 zone_sectors;
 	u64 nr_zones;
 	u64 region_sectors;		/* wanted region size (conventional) */
-	u64 exec_cap_min;		/* smallest zone capacity exec saw (sectors); ns->lock */
 	char disk_name[CSD_NAME_LEN];
 	char ctrl_name[CSD_NAME_LEN];
 	int ctrl_instance;		/* N of nvmeN, -1 if unknown */
@@ -78,6 +77,7 @@ struct csd_ns {
 	struct mutex lock;		/* serializes table changes */
 	struct csd_ops __rcu *bpf_ops;	/* attached completion program */
 	struct dentry *dbg;
+	u64 exec_cap_min;		/* smallest zone capacity exec saw (sectors); lock */
 };
 
 /* What the text views call a namespace: its disk, or nvmeN for an admin queue. */
