@@ -41,6 +41,7 @@ static int csd_info_show(struct seq_file *m, void *v)
 	seq_printf(m, "admin_completed: %llu\n", g.admin_completed);
 	seq_printf(m, "untracked:       %llu\n", g.untracked);
 	seq_printf(m, "mem_bytes:       %llu\n", csd_mem_total());
+	seq_printf(m, "exec_mem_bytes:  %llu\n", csd_exec_mem_bytes());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(csd_info);

@@ -332,29 +332,30 @@ u64 csd_exec_mem_bytes(void)
 	return atomic64_read(&csd_exec_held);
 }
 
-/* Free @b's pages. */
-static void csd_exec_buf_free(struct csd_exec_buf *b)
+/* Free @b's pages. Return: the bytes freed. */
+static u64 csd_exec_buf_free(struct csd_exec_buf *b)
 {
 	unsigned int i;
+	u64 freed = 0;
 
 	if (b->block) {
 		__free_pages(b->pages[0], CSD_EXEC_IO_ORDER);
-		atomic64_sub(PAGE_SIZE << CSD_EXEC_IO_ORDER, &csd_exec_held);
 		b->block = false;
 		memset(b->pages, 0, sizeof(b->pages));
-		return;
+		return PAGE_SIZE << CSD_EXEC_IO_ORDER;
 	}
 	for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
 		if (b->pages[i]) {
 			__free_page(b->pages[i]);
-			atomic64_sub(PAGE_SIZE, &csd_exec_held);
+			freed += PAGE_SIZE;
 			b->pages[i] = NULL;
 		}
+	return freed;
 }
 
 /*
  * Give @b the first @need pages. A whole window is one block if the page
- * allocator has one at hand (no reclaim or compaction for it), else
+ * allocator has one free (no direct reclaim or compaction for it), else
  * pages of their own.
  */
 static int csd_exec_buf_fill(struct csd_exec_buf *b, unsigned int need)
@@ -365,10 +366,10 @@ static int csd_exec_buf_fill(struct csd_exec_buf *b, unsigned int need)
 	if (b->block)
 		return 0;
 	if (need == CSD_EXEC_IO_PAGES) {
-		block = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
-				    CSD_EXEC_IO_ORDER);
+		block = alloc_pages((GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) &
+				    ~__GFP_DIRECT_RECLAIM, CSD_EXEC_IO_ORDER);
 		if (block) {
-			csd_exec_buf_free(b);
+			atomic64_sub(csd_exec_buf_free(b), &csd_exec_held);
 			/* A buddy block's struct pages are one run (7.3 has no nth_page). */
 			for (i = 0; i < CSD_EXEC_IO_PAGES; i++)
 				b->pages[i] = block + i;
@@ -388,16 +389,22 @@ static int csd_exec_buf_fill(struct csd_exec_buf *b, unsigned int need)
 	return 0;
 }
 
+/* The bytes of a set itself and its scratch area, as allocated. */
+#define CSD_EXEC_MEM_BASE \
+	(kmalloc_size_roundup(sizeof(struct csd_exec_mem)) + CSD_EXEC_SCRATCH)
+
 static void csd_exec_mem_free(struct csd_exec_mem *m)
 {
+	u64 freed = CSD_EXEC_MEM_BASE + m->result_size;
 	unsigned int w;
 
 	for (w = 0; w < 2; w++)
-		csd_exec_buf_free(&m->bufs[w]);
+		freed += csd_exec_buf_free(&m->bufs[w]);
 	kvfree(m->result);
 	kvfree(m->scratch);
-	atomic64_sub(sizeof(*m) + CSD_EXEC_SCRATCH + m->result_size, &csd_exec_held);
 	kfree(m);
+	/* At once: a reader of mem_bytes sees the set or none of it. */
+	atomic64_sub(freed, &csd_exec_held);
 }
 
 /* A set from the cache, or a new one with its scratch area only. */
@@ -425,7 +432,7 @@ static struct csd_exec_mem *csd_exec_mem_get(void)
 	}
 	init_completion(&m->bufs[0].done);
 	init_completion(&m->bufs[1].done);
-	atomic64_add(sizeof(*m) + CSD_EXEC_SCRATCH, &csd_exec_held);
+	atomic64_add(CSD_EXEC_MEM_BASE, &csd_exec_held);
 	return m;
 }
 
@@ -497,7 +504,10 @@ static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_ca
 	return 0;
 }
 
-/* At module exit: nothing executes any more (an open /dev/csd pins csd). */
+/*
+ * At module exit (an open /dev/csd pins csd: nothing executes), and when
+ * init fails after /dev/csd was registered.
+ */
 void csd_exec_exit(void)
 {
 	cancel_delayed_work_sync(&csd_exec_cache_work);
@@ -715,7 +725,8 @@ static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
 				  csd_exec_zone_cb, &z);
 	if (ret != 1)
 		return ret < 0 ? ret : -EIO;
-	if (z.cond == BLK_ZONE_COND_OFFLINE)
+	/* The windows were sized for the zone: a capacity past it is the drive's error. */
+	if (z.cond == BLK_ZONE_COND_OFFLINE || z.capacity > zone_sectors)
 		return -EIO;
 	ctx->zone_capacity = (u64)z.capacity << SECTOR_SHIFT;
 	if (!(arg->flags & CSD_EXEC_F_ZONE))
@@ -756,7 +767,9 @@ static u64 csd_exec_early_len(const struct csd_ns *ns, const struct csd_exec *ar
 	lockdep_assert_held(&ns->lock);
 	if (!ns->zoned || !ns->exec_cap_min || (arg->flags & CSD_EXEC_F_WRITTEN))
 		return 0;
-	if ((start % ns->zone_sectors) + (len >> SECTOR_SHIFT) > ns->exec_cap_min)
+	/* Within the smallest capacity seen, and within a short last zone. */
+	if ((start % ns->zone_sectors) + (len >> SECTOR_SHIFT) > ns->exec_cap_min ||
+	    start + (len >> SECTOR_SHIFT) > ns->capacity)
 		return 0;
 	return len;
 }
@@ -849,10 +862,17 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	if (ret)
 		return ret;
 
+	/* The program set stays registered until the end (unregistering waits). */
+	idx = srcu_read_lock(&csd_exec_srcu);
+	r = csd_exec_find(arg->prog);
+	if (!r) {
+		ret = -ENOENT;
+		goto out_srcu;
+	}
 	m = csd_exec_mem_get();
 	if (!m) {
 		ret = -ENOMEM;
-		goto out_put;
+		goto out_srcu;
 	}
 	/* For the range asked: a zone's capacity is at most its size. */
 	ret = csd_exec_mem_prepare(m, bytes, arg->result_len);
@@ -865,11 +885,13 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	if (zone_sectors) {
 		ret = csd_exec_zone_limits(file_bdev(bdev_file), zone_sectors, arg,
 					   start, &bytes, &k.ctx);
-		if (ret)
-			goto out_quiesce;
-		if (!cap_min || k.ctx.zone_capacity >> SECTOR_SHIFT < cap_min)
+		/* A range past the capacity still tells the capacity. */
+		if ((!ret || ret == -ERANGE) &&
+		    (!cap_min || k.ctx.zone_capacity >> SECTOR_SHIFT < cap_min))
 			csd_exec_learn_cap(arg->ns_id, zone_sectors,
 					   k.ctx.zone_capacity >> SECTOR_SHIFT);
+		if (ret)
+			goto out_quiesce;
 	}
 	/* Not the first window of the range the report gave: read it again. */
 	if (early && early != min_t(u64, bytes, (u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT)) {
@@ -883,16 +905,8 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	k.result = m->result;
 	k.result_cap = arg->result_len;
 
-	idx = srcu_read_lock(&csd_exec_srcu);
-	r = csd_exec_find(arg->prog);
-	if (!r) {
-		ret = -ENOENT;
-	} else {
-		arg->result_format = r->ops->result_format;
-		ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes,
-				   queued, m, &k, arg);
-	}
-	srcu_read_unlock(&csd_exec_srcu, idx);
+	arg->result_format = r->ops->result_format;
+	ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes, queued, m, &k, arg);
 	m->scratch_dirty = k.scratch_dirty;
 
 	if (!ret) {
@@ -903,11 +917,12 @@ int csd_exec_ioctl(struct csd_exec *arg)
 			ret = -EFAULT;
 	}
 out_quiesce:
-	/* Never give pages back under a read in flight (a failed report, no program). */
+	/* Never give pages back under a read in flight (a failed report). */
 	csd_exec_quiesce(m, arg);
 out_mem:
 	csd_exec_mem_put(m);
-out_put:
+out_srcu:
+	srcu_read_unlock(&csd_exec_srcu, idx);
 	fput(bdev_file);
 	return ret;
 }

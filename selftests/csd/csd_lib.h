@@ -184,6 +184,41 @@ static inline bool csd_wait_path(const char *path, bool present, int ms)
 	return (access(path, F_OK) == 0) == present;
 }
 
+/*
+ * The memory csd holds for offload executions (debugfs info's
+ * exec_mem_bytes: kept for 2 s after the last one), or -1.
+ */
+static inline long long csd_exec_mem(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/csd/info", "re");
+	long long v = -1;
+	char line[128];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "exec_mem_bytes: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Wait (up to 10 s) until csd holds no execution memory, so that a test
+ * can count csd's memory exactly: 0, or -1.
+ */
+static inline int csd_exec_mem_idle(void)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (csd_exec_mem() == 0)
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
 /* Write @v to the file @path (a sysctl, debugfs or sysfs knob): 0 or -1. */
 static inline int csd_write_str(const char *path, const char *v)
 {

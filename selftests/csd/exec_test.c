@@ -433,28 +433,23 @@ TEST_F(exec, zone_capacity_and_written)
 	bpf_object__close(o);
 }
 
-static __u64 mem_bytes(int fd)
-{
-	struct csd_info info;
-
-	return csd_info(fd, &info) ? 0 : info.mem_bytes;
-}
-
 /*
  * An execution's memory (windows, scratch, result buffer) is kept for the
  * next ones and freed about 2 s after the last: what a program sees of an
  * earlier execution on the same memory is nothing (scratch cleared, data
- * only as read for this range), and mem_bytes counts the memory while
- * csd holds it.
+ * only as read for this range), and csd counts the memory while it holds
+ * it (debugfs exec_mem_bytes, and within GET_INFO's mem_bytes).
  */
 TEST_F(exec, memory_is_reused_clean_and_freed)
 {
-	const __u64 set = 2 * (512 << 10) + CSD_EXEC_SCRATCH + sizeof(__u32[256]);
+	/* Two 512 KiB windows, the scratch, a 1 KiB result; the struct: a few KiB. */
+	const long long set = 2 * (512 << 10) + CSD_EXEC_SCRATCH + sizeof(__u32[256]);
 	__u32 kbins[256], ubins[256], zbins[256] = { [0] = 8192 };
-	__u64 before, held, after;
+	struct csd_info info;
 	struct csd_exec e;
+	long long held;
 	char cmd[512];
-	int round, i;
+	int round;
 
 	/* 1 MiB of random data at LBA 100, 8 KiB of zeros at LBA 400. */
 	ASSERT_EQ(0, write_random(csd_conv()->path, 100 * 4096, 1 << 20, 5));
@@ -476,31 +471,18 @@ TEST_F(exec, memory_is_reused_clean_and_freed)
 		EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
 	}
 
-	/*
-	 * Freed within 10 s of the last execution: then again, with exactly
-	 * one set held (the first wait also lets go of what earlier tests
-	 * left).
-	 */
-	for (round = 0; round < 2; round++) {
-		if (round)
-			ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 256,
-					     "entropy", kbins, sizeof(kbins)));
-		held = mem_bytes(self->fd);
-		ASSERT_NE(0, held);
-		for (i = 0; i < 100 && (after = mem_bytes(self->fd)) >= held; i++)
-			usleep(100 * 1000);
-		ASSERT_LT(after, held) TH_LOG("still %llu bytes", (unsigned long long)held);
-		if (!round)
-			continue;
-		/* The set: two 512 KiB windows, the scratch, a 1 KiB result, a few KiB of struct. */
-		EXPECT_GE(held - after, set);
-		EXPECT_LT(held - after, set + 8192);
-		TH_LOG("an execution's memory: %llu bytes, freed after %d ms",
-		       (unsigned long long)(held - after), i * 100);
-	}
-	before = after;
-	usleep(500 * 1000);
-	EXPECT_EQ(before, mem_bytes(self->fd));
+	/* Held, then freed within 10 s; then one execution's set exactly. */
+	EXPECT_LT(0, csd_exec_mem());
+	ASSERT_EQ(0, csd_exec_mem_idle());
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 256, "entropy",
+			     kbins, sizeof(kbins)));
+	held = csd_exec_mem();
+	EXPECT_LE(set, held);
+	EXPECT_GT(set + 8192, held);
+	ASSERT_EQ(0, csd_info(self->fd, &info));
+	EXPECT_LE((__u64)held, info.mem_bytes);
+	ASSERT_EQ(0, csd_exec_mem_idle());
+	TH_LOG("an execution's memory: %lld bytes", held);
 }
 
 TEST_F(exec, bad_requests)

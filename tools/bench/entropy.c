@@ -137,7 +137,7 @@ static double ms_since(const struct timespec *t0)
  * loop across one). Aligned, the twin's speed does not depend on where
  * the linker happens to put it.
  */
-__attribute__((noinline, aligned(4096)))
+__attribute__((noinline, noclone, aligned(4096)))
 static void count_bytes(const unsigned char *buf, size_t n, uint32_t *bins)
 {
 	size_t i = 0;
