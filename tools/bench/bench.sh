@@ -40,7 +40,9 @@
 #   --old-ko FILE   also run configuration (b0): csd accounting with FILE,
 #                   an earlier csd.ko, for before-and-after figures of a
 #                   change from the same run; and (bm), this csd.ko
-#                   loaded for its slice as (b0) is, to compare it with
+#                   loaded for its slice as (b0) is, to compare it with;
+#                   and in the offload part, CSD_IOC_EXEC over 16 zones
+#                   with FILE and with this csd.ko in turns
 #   --parts "..."   what to run (default "slices profile rounds offload
 #                   memory"; slices and profile run in the cost guest,
 #                   the others in the wall-clock guest)

@@ -749,6 +749,39 @@ if has_part offload; then
 	else
 		notok "offload: entropy in the kernel and in userspace"
 	fi
+	# The offload's before and after (--old-ko): CSD_IOC_EXEC over the 16
+	# zones with the earlier csd.ko and with this one, in turns (the
+	# order alternating), each loaded for its turn; the same method and
+	# run for both.
+	if [ -e "$B/csd-old.ko" ] && [ $offload_ok = 1 ]; then
+		say "offload before/after: CSD_IOC_EXEC over 16 zones, the --old-ko csd.ko and this one in turns"
+		ab_ok=1 c=1
+		while [ $c -le "$reps" ] && [ $ab_ok = 1 ]; do
+			order="old new"
+			[ $((c % 2)) = 0 ] && order="new old"
+			for v in $order; do
+				csdctl prog detach entropy > /dev/null 2>&1
+				csd_unload || { ab_ok=0; break; }
+				if [ $v = old ]; then csd_load "$B/csd-old.ko"; else csd_load; fi || { ab_ok=0; break; }
+				csdctl prog load /csd/bpf/entropy.bpf.o > /dev/null || { ab_ok=0; break; }
+				ns_id=$(csdctl devices --json | jq -r ".[] | select(.disk == \"$zd\") | .id")
+				for r in 1 2 3; do
+					entropy $zns --zone $ze_first --count 16 --csd "$ns_id" > /tmp/off.ab || { ab_ok=0; break; }
+					ims=$(awk '/^all / { print $(NF - 1) }' /tmp/off.ab)
+					pms=$(awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' /tmp/off.ab)
+					emit "offload_ab ko=$v cycle=$c inproc_ms=$ims prog_ms=$pms"
+				done
+			done
+			c=$((c + 1))
+		done
+		csdctl prog detach entropy > /dev/null 2>&1
+		csd_unload && csd_load || ab_ok=0
+		if [ $ab_ok = 1 ]; then
+			ok "offload before/after: both csd.ko ran every turn"
+		else
+			notok "offload before/after (--old-ko)"
+		fi
+	fi
 fi
 
 # ------------------------------------------------------------------- memory

@@ -35,6 +35,10 @@ function kv(line,    s, k, v) {
 			v = s
 			s = ""
 		}
+		# A number is kept as one: substr() gives text, and mawk compares
+		# text with a number as text ("950" >= 1700 is true).
+		if (v ~ /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/)
+			v = v + 0
 		F[k] = v
 		sub(/^ +/, "", s)
 	}
@@ -229,7 +233,7 @@ BEGIN {
 		ROUND[w, RN[w]] = r
 	}
 	HAVE[w, c] = 1
-	IOPS[w, c, r] = F["iops"]
+	IOPS[w, c, r] = F["iops"] + 0
 	CPU[w, c, r] = F["ios"] > 0 ? F["busy"] * 10000 / F["ios"] : ""
 }
 /^@bench slice / {
@@ -269,10 +273,19 @@ BEGIN {
 	OTHR[n, t, k] = F["wall_ns"] > 0 ? F["scanned"] / F["wall_ns"] * 1000 : ""	# MB/s
 	OCPU[n, t, k] = (F["user_ns"] + F["sys_ns"]) / 1e6				# ms
 	OWALL[n, t, k] = F["wall_ns"] / 1e6
-	OPROG[n, t, k] = F["prog_ms"]
-	OIN[n, t, k] = F["inproc_ms"]
+	# Numbers (+ 0): a field is text, and "10.2" < "9.2" as text.
+	OPROG[n, t, k] = F["prog_ms"] + 0
+	OIN[n, t, k] = F["inproc_ms"] == "" ? "" : F["inproc_ms"] + 0
 	ORET[n, t] = F["returned"]
 	OSCAN[n, t] = F["scanned"]
+}
+/^@bench offload_ab / {
+	kv($0)
+	v = F["ko"]
+	k = ++NAB[v]
+	ABIN[v, k] = F["inproc_ms"] + 0
+	ABPR[v, k] = F["prog_ms"] + 0
+	ABR[v, k] = F["prog_ms"] > 0 ? F["inproc_ms"] / F["prog_ms"] : ""
 }
 /^@bench entropy / {
 	kv($0)
@@ -579,6 +592,30 @@ END {
 				printf "  %-5s reads alone %.1f ms, program %.1f ms%s; ioctl %.1f ms = %.2f x the bound (wall: reads %.1f, ioctl %.1f, csdctl %.1f ms)\n",
 				       n, OIM[n, "read"], OPM[n], n ~ /x/ ? sprintf(" (%.1f a thread)", pj) : "",
 				       OIM[n, "ioctl"], OVI[n], OWM[n, "read"], OWM[n, "ioctl"], OWM[n, "csdctl"]
+		}
+		if (NAB["old"] && NAB["new"]) {
+			printf "  before/after (--old-ko, the same run, in turns): CSD_IOC_EXEC over 16 zones, medians of %d and %d\n",
+			       NAB["old"], NAB["new"]
+			for (vi = 1; vi <= 2; vi++) {
+				v = vi == 1 ? "old" : "new"
+				m = 0; delete A
+				for (k = 1; k <= NAB[v]; k++)
+					A[++m] = ABIN[v, k]
+				stats(A, m); ABM[v] = MED; s1 = cell(".1f", 0)
+				m = 0; delete A
+				for (k = 1; k <= NAB[v]; k++)
+					A[++m] = ABPR[v, k]
+				stats(A, m); s2 = cell(".1f", 0)
+				m = 0; delete A
+				for (k = 1; k <= NAB[v]; k++)
+					A[++m] = ABR[v, k]
+				stats(A, m); s3 = cell(".3f", 0)
+				printf "    %-4s in the process %s ms, program %s ms, ratio %s\n",
+				       v == "old" ? "old" : "this", s1, s2, s3
+			}
+			# Parenthesized: a bare > in printf's arguments redirects.
+			printf "    this - old: %+.1f ms (%+.1f%%)\n", ABM["new"] - ABM["old"],
+			       (ABM["old"] > 0 ? 100 * (ABM["new"] - ABM["old"]) / ABM["old"] : 0)
 		}
 		printf "  (vs user: csdctl's and ioctl's throughput over user's; returned: bytes csd returned over bytes scanned;\n"
 		printf "   user returns all %d bytes of a zone to userspace; same: the three print the same entropy for every zone,\n",
