@@ -16,7 +16,7 @@
 function kv(line,    s, k, v) {
 	delete F
 	s = line
-	sub(/^@bench [a-z]+ */, "", s)
+	sub(/^@bench [a-z_]+ */, "", s)
 	while (s != "") {
 		if (!match(s, /^[A-Za-z_0-9]+=/)) {
 			sub(/^[^ ]* */, "", s)	# a word without "=", e.g. "before:"
@@ -37,7 +37,7 @@ function kv(line,    s, k, v) {
 		}
 		# A number is kept as one: substr() gives text, and mawk compares
 		# text with a number as text ("950" >= 1700 is true).
-		if (v ~ /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/)
+		if (v ~ /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/ && !(k in TEXTKEY))
 			v = v + 0
 		F[k] = v
 		sub(/^ +/, "", s)
@@ -168,6 +168,12 @@ function zlabel(n) {
 }
 
 BEGIN {
+	# Fields that stay text even when they look like numbers: versions
+	# ("2.10" is not "2.1"), names, hashes, the host's load as printed.
+	split("kernel fio bpftrace nvme_cli csd qemu libbpf_tools tree date load cmd name disk " \
+	      "accel qemu_args parts sym cfg first tool ko wl", TK, " ")
+	for (i in TK)
+		TEXTKEY[TK[i]] = 1
 	# A slice whose vCPUs were busy less than this share of it is set
 	# aside, with the pairs it is in (see the method).
 	BUSYMIN = 0.85
@@ -281,6 +287,8 @@ BEGIN {
 }
 /^@bench offload_ab / {
 	kv($0)
+	if (F["inproc_ms"] == "")
+		next
 	v = F["ko"]
 	k = ++NAB[v]
 	ABIN[v, k] = F["inproc_ms"] + 0
