@@ -26,6 +26,7 @@
 
 #define CSD_EXEC_IO_ORDER	7	/* read 512 KiB per bio */
 #define CSD_EXEC_IO_PAGES	BIT(CSD_EXEC_IO_ORDER)
+#define CSD_EXEC_IO_BYTES	((u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT)
 
 /* The kernel's side of a context: what the kfuncs need. */
 struct csd_exec_kern {
@@ -304,15 +305,14 @@ struct csd_exec_buf {
  * CSD_EXEC_CACHE_IDLE after the last execution ended, counted in
  * mem_bytes while held. What a program can see of a set's earlier use:
  * nothing. The windows are read again before the program gets them (the
- * data kfuncs stop at the bytes read for this chunk), the scratch bytes
- * the last program reached are cleared, and only bytes this execution
- * emitted are copied out.
+ * data kfuncs stop at the bytes read for this chunk), the scratch bytes a
+ * program reached are cleared when its execution ends, and only bytes
+ * this execution emitted are copied out.
  */
 struct csd_exec_mem {
 	struct list_head node;		/* in csd_exec_cache */
 	struct csd_exec_buf bufs[2];
-	u8 *scratch;			/* CSD_EXEC_SCRATCH bytes */
-	u32 scratch_dirty;		/* of them not zero any more */
+	u8 *scratch;			/* CSD_EXEC_SCRATCH bytes, zero between executions */
 	u8 *result;
 	u32 result_size;
 };
@@ -474,7 +474,7 @@ static void csd_exec_cache_reclaim(struct work_struct *work)
 /*
  * Make @m ready for a range of @bytes and a result of @result_cap bytes:
  * the window pages the range needs (a second window only past the
- * first), a result buffer that large, the scratch area zeroed.
+ * first), a result buffer that large.
  */
 static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_cap)
 {
@@ -499,8 +499,6 @@ static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_ca
 		m->result_size = size;
 		atomic64_add(size, &csd_exec_held);
 	}
-	memset(m->scratch, 0, m->scratch_dirty);
-	m->scratch_dirty = 0;
 	return 0;
 }
 
@@ -560,8 +558,7 @@ static void csd_exec_queue(struct block_device *bdev, sector_t start,
 	b->nr = min_t(u64, CSD_EXEC_IO_PAGES,
 		      DIV_ROUND_UP_ULL(bytes - *queued, PAGE_SIZE));
 	csd_exec_read_start(bdev, start + (*queued >> SECTOR_SHIFT),
-			    min_t(u64, bytes - *queued,
-				  (u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT), b);
+			    min_t(u64, bytes - *queued, CSD_EXEC_IO_BYTES), b);
 	*queued += (u64)b->nr << PAGE_SHIFT;
 }
 
@@ -578,11 +575,13 @@ static int csd_exec_read_wait(struct csd_exec_buf *b, struct csd_exec *arg)
 	return blk_status_to_errno(b->status);
 }
 
-/* Wait for @m's reads in flight, whatever they return. */
-static void csd_exec_quiesce(struct csd_exec_mem *m, struct csd_exec *arg)
+/* Wait for @m's reads in flight. Return: the first one's error, or 0. */
+static int csd_exec_quiesce(struct csd_exec_mem *m, struct csd_exec *arg)
 {
-	csd_exec_read_wait(&m->bufs[0], arg);
-	csd_exec_read_wait(&m->bufs[1], arg);
+	int ret = csd_exec_read_wait(&m->bufs[0], arg);
+	int ret2 = csd_exec_read_wait(&m->bufs[1], arg);
+
+	return ret ?: ret2;
 }
 
 /* Run the program over one window that has been read. */
@@ -623,7 +622,7 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
  * for @bytes). Two windows of CSD_EXEC_IO_PAGES pages: the next one is
  * read while the program runs over the current one, so reading and
  * computing overlap. @queued: bytes whose read is already under way in
- * the first window (csd_exec_early()), or 0.
+ * the first window (csd_exec_early_len()), or 0.
  */
 static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 			sector_t start, u64 bytes, u64 queued,
@@ -632,7 +631,6 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 {
 	struct csd_exec_buf *cur = &m->bufs[0], *next = &m->bufs[1];
 	int ret = 0, ret2;
-	unsigned int w;
 	u64 t;
 
 	if (!queued)
@@ -653,11 +651,9 @@ static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
 		cond_resched();
 	}
 	/* Never give the pages back under a read in flight. */
-	for (w = 0; w < 2; w++) {
-		ret2 = csd_exec_read_wait(&m->bufs[w], arg);
-		if (!ret)
-			ret = ret2;
-	}
+	ret2 = csd_exec_quiesce(m, arg);
+	if (!ret)
+		ret = ret2;
 	if (ret)
 		return ret;
 
@@ -762,7 +758,7 @@ static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
 static u64 csd_exec_early_len(const struct csd_ns *ns, const struct csd_exec *arg,
 			      sector_t start, u64 bytes)
 {
-	u64 len = min_t(u64, bytes, (u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT);
+	u64 len = min_t(u64, bytes, CSD_EXEC_IO_BYTES);	/* the first window */
 
 	lockdep_assert_held(&ns->lock);
 	if (!ns->zoned || !ns->exec_cap_min || (arg->flags & CSD_EXEC_F_WRITTEN))
@@ -883,18 +879,19 @@ int csd_exec_ioctl(struct csd_exec *arg)
 
 	/* The zone report is I/O: outside the mutex, with the disk pinned. */
 	if (zone_sectors) {
+		u64 cap;
+
 		ret = csd_exec_zone_limits(file_bdev(bdev_file), zone_sectors, arg,
 					   start, &bytes, &k.ctx);
+		cap = k.ctx.zone_capacity >> SECTOR_SHIFT;
 		/* A range past the capacity still tells the capacity. */
-		if ((!ret || ret == -ERANGE) &&
-		    (!cap_min || k.ctx.zone_capacity >> SECTOR_SHIFT < cap_min))
-			csd_exec_learn_cap(arg->ns_id, zone_sectors,
-					   k.ctx.zone_capacity >> SECTOR_SHIFT);
+		if ((!ret || ret == -ERANGE) && (!cap_min || cap < cap_min))
+			csd_exec_learn_cap(arg->ns_id, zone_sectors, cap);
 		if (ret)
 			goto out_quiesce;
 	}
 	/* Not the first window of the range the report gave: read it again. */
-	if (early && early != min_t(u64, bytes, (u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT)) {
+	if (early && early != min_t(u64, bytes, CSD_EXEC_IO_BYTES)) {
 		csd_exec_quiesce(m, arg);
 		queued = 0;
 	}
@@ -907,7 +904,8 @@ int csd_exec_ioctl(struct csd_exec *arg)
 
 	arg->result_format = r->ops->result_format;
 	ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes, queued, m, &k, arg);
-	m->scratch_dirty = k.scratch_dirty;
+	/* What the program wrote of the scratch, for the set's next execution. */
+	memset(m->scratch, 0, k.scratch_dirty);
 
 	if (!ret) {
 		arg->result_len = k.result_len;

@@ -682,6 +682,12 @@ if has_part offload; then
 	# nothing, for the overlap bound: an offload that overlaps reading with
 	# computing takes at least max(reading, the program's own time).
 	say "offload: entropy of 1, 4 and 16 zones (and 16 by 2 threads): userspace, csdctl exec, CSD_IOC_EXEC, reads alone"
+	# From a tool's output: the offload program's own time, over the
+	# zones; and the ranges' time inside the process (entropy's last
+	# "N ms": of its "all" line, or of its one range), without the
+	# process's start-up: what the overlap bound compares.
+	off_prog_ms() { awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' "$1"; }
+	off_inproc_ms() { awk '/^all / { a = $(NF - 1) } /^scanned / { r = $(NF - 1) } END { print a != "" ? a : r }' "$1"; }
 	csd_load
 	offload_ok=1
 	ns_id=$(csdctl devices --json | jq -r ".[] | select(.disk == \"$zd\") | .id")
@@ -717,15 +723,9 @@ if has_part offload; then
 					ret=$(awk '/scanned/ { for (i = 1; i <= NF; i++) if ($i == "returned") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
 					# csdctl prefixes each zone's lines with "zone N: ".
 					sed -n 's/^zone [0-9]*: //; /^entropy:/p' /tmp/off.$t > /tmp/ent.$t
-					# The offload program's own time, over the zones.
-					pms=$(awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' /tmp/off.$t)
-					# The range's time inside the process (entropy's
-					# last "N ms": of its "all" line, or of its one
-					# range), without the process's start-up: what the
-					# overlap bound compares. csdctl prints none.
-					ims=
-					[ "$t" = csdctl ] ||
-						ims=$(awk '/^all / { a = $(NF - 1) } /^scanned / { r = $(NF - 1) } END { print a != "" ? a : r != "" ? r : "" }' /tmp/off.$t)
+					pms=$(off_prog_ms /tmp/off.$t)
+					ims=	# csdctl prints none
+					[ "$t" = csdctl ] || ims=$(off_inproc_ms /tmp/off.$t)
 					emit "offload zones=$nj rep=$k tool=$t scanned=$((n * zbytes)) returned=$ret prog_ms=$pms inproc_ms=$ims busy=$(($3 - $1)) $tm"
 				done
 				for t in csdctl ioctl; do
@@ -779,8 +779,8 @@ if has_part offload; then
 					{ [ $v = old ] && ab=2 || ab=0; break; }
 				for r in 1 2 3; do
 					entropy $zns --zone $ze_first --count 16 --csd "$ns_id" > /tmp/off.ab || { ab=0; break; }
-					ims=$(awk '/^all / { print $(NF - 1) }' /tmp/off.ab)
-					pms=$(awk '/ program / { for (i = 1; i < NF; i++) if ($i == "program") s += $(i + 1) } END { print s + 0 }' /tmp/off.ab)
+					ims=$(off_inproc_ms /tmp/off.ab)
+					pms=$(off_prog_ms /tmp/off.ab)
 					[ -n "$ims" ] || { ab=0; break; }
 					emit "offload_ab ko=$v cycle=$c inproc_ms=$ims prog_ms=$pms"
 				done

@@ -239,7 +239,7 @@ BEGIN {
 		ROUND[w, RN[w]] = r
 	}
 	HAVE[w, c] = 1
-	IOPS[w, c, r] = F["iops"] + 0
+	IOPS[w, c, r] = F["iops"]
 	CPU[w, c, r] = F["ios"] > 0 ? F["busy"] * 10000 / F["ios"] : ""
 }
 /^@bench slice / {
@@ -279,9 +279,8 @@ BEGIN {
 	OTHR[n, t, k] = F["wall_ns"] > 0 ? F["scanned"] / F["wall_ns"] * 1000 : ""	# MB/s
 	OCPU[n, t, k] = (F["user_ns"] + F["sys_ns"]) / 1e6				# ms
 	OWALL[n, t, k] = F["wall_ns"] / 1e6
-	# Numbers (+ 0): a field is text, and "10.2" < "9.2" as text.
-	OPROG[n, t, k] = F["prog_ms"] + 0
-	OIN[n, t, k] = F["inproc_ms"] == "" ? "" : F["inproc_ms"] + 0
+	OPROG[n, t, k] = F["prog_ms"]
+	OIN[n, t, k] = F["inproc_ms"]
 	ORET[n, t] = F["returned"]
 	OSCAN[n, t] = F["scanned"]
 }
@@ -291,8 +290,8 @@ BEGIN {
 		next
 	v = F["ko"]
 	k = ++NAB[v]
-	ABIN[v, k] = F["inproc_ms"] + 0
-	ABPR[v, k] = F["prog_ms"] + 0
+	ABIN[v, k] = F["inproc_ms"]
+	ABPR[v, k] = F["prog_ms"]
 	ABR[v, k] = F["prog_ms"] > 0 ? F["inproc_ms"] / F["prog_ms"] : ""
 }
 /^@bench entropy / {
