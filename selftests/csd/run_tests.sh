@@ -73,6 +73,21 @@ run_one() {
 		rm -f $shadows
 		fail=$((fail + 1))
 	fi
+	# A program set still pinned (its test was killed by the harness's
+	# timeout before its teardown ran) holds csd: every later test that
+	# reloads csd would fail. Count it once, against this test, and
+	# detach it.
+	left=
+	for p in /sys/fs/bpf/csd/*; do
+		n=${p##*/}
+		[ -e "$p" ] && [ "$n" != maps ] || continue
+		csdctl prog detach "$n"
+		left="$left $n"
+	done
+	if [ -n "$left" ]; then
+		echo "not ok - $t left program sets attached:$left"
+		fail=$((fail + 1))
+	fi
 }
 
 only_tests=1
