@@ -9,9 +9,13 @@
 #                               per-zone (per-region) counters (csdctl zones)
 #   csd-inflight [DISK]         commands submitted and not completed yet
 #   csd-progs                   completion and offload BPF programs
+#   csd-insns [--calls N] [--list] [FUNCTION...]
+#                               instructions per call of csd's probes
+#                               (single-steps: the guest runs)
 #
-# They read memory only: nothing runs in the guest, so they work at any
-# breakpoint, in interrupt context, or on a hung kernel. They need the
+# They read memory only (csd-insns aside: it lets the guest run):
+# nothing runs in the guest, so they work at any breakpoint, in
+# interrupt context, or on a hung kernel. They need the
 # kernel's gdb scripts (source vmlinux-gdb.py) and csd.ko's symbols
 # (lx-symbols DIR, with DIR holding the csd.ko the guest loaded).
 #
@@ -604,6 +608,125 @@ programs behind it (run counts need kernel.bpf_stats_enabled)."""
             gdb.write("  none registered\n")
 
 
+def _pc_function(pc, cache):
+    """The name of the function holding @pc (csd's, the kernel's), cached."""
+    name = cache.get(pc)
+    if name is None:
+        block = gdb.block_for_pc(pc)
+        while block is not None and block.function is None:
+            block = block.superblock
+        if block is not None:
+            name = block.function.name
+        else:
+            # No DWARF for it (a thunk, an assembly routine): its symbol.
+            out = gdb.execute("info symbol 0x%x" % pc, to_string=True)
+            name = out.split(" in section")[0].split(" + ")[0].strip()
+            if not name or " " in name:
+                name = "0x%x" % pc
+        cache[pc] = name
+    return name
+
+
+class CsdInsns(CsdCommand):
+    """Count the instructions each call of csd's probes executes.
+
+Usage: csd-insns [--calls N] [--list] [FUNCTION...]
+
+Lets the guest run until FUNCTION (default: csd_probe_setup and
+csd_probe_complete, one after the other) is called N times (default 10),
+and single-steps each call from its first instruction to its return,
+counting every instruction executed, in csd and in the kernel functions
+it calls (ktime_get, the return thunk...). Prints, per FUNCTION, each
+call's total and, for the most frequent total, the instructions by
+function. --list prints the first call's instructions as they run.
+Unlike csd's other commands this one resumes the guest, which
+needs I/O to run (make gdb's guest reads a block every 0.3 s). Under TCG
+with -icount shift=0, as in make bench's cost guest, an instruction is
+one nanosecond of guest CPU: this is the exact cost of a probe that the
+bench's slices estimate. QEMU's stub keeps interrupts off while it
+single-steps, so none is counted."""
+
+    def __init__(self):
+        super().__init__("csd-insns", gdb.COMMAND_DATA)
+
+    def run(self, argv):
+        calls = 10
+        listing = False
+        funcs = []
+        while argv:
+            a = argv.pop(0)
+            if a == "--calls" and argv:
+                calls = int(argv.pop(0))
+            elif a == "--list":
+                listing = True
+            elif a.startswith("-"):
+                self.usage("[--calls N] [--list] [FUNCTION...]")
+            else:
+                funcs.append(a)
+        if calls < 1:
+            self.usage("[--calls N] [--list] [FUNCTION...]")
+        for f in funcs or ["csd_probe_setup", "csd_probe_complete"]:
+            self.count(f, calls, listing)
+
+    def count(self, func, calls, listing):
+        cache = {}
+        totals = []
+        paths = {}
+        allpaths = []
+        bp = gdb.Breakpoint(func, internal=True)
+        # Step this vCPU alone: with the others running, a timekeeping
+        # update on another CPU makes ktime_get() retry, which it almost
+        # never does in a guest running freely.
+        locking = gdb.parameter("scheduler-locking")
+        quiet = gdb.parameter("suppress-cli-notifications")
+        gdb.execute("set scheduler-locking step")
+        # No "stopped at" line per step.
+        gdb.execute("set suppress-cli-notifications on")
+        try:
+            for _ in range(calls):
+                bp.enabled = True
+                gdb.execute("continue", to_string=True)
+                bp.enabled = False
+                sp = int(gdb.parse_and_eval("$sp"))
+                ret = int(gdb.parse_and_eval("*(unsigned long *)$sp"))
+                by_func = {}
+                n = 0
+                while True:
+                    pc = int(gdb.parse_and_eval("$pc"))
+                    if pc == ret and int(gdb.parse_and_eval("$sp")) > sp:
+                        break
+                    name = _pc_function(pc, cache)
+                    by_func[name] = by_func.get(name, 0) + 1
+                    if listing and not totals:
+                        gdb.write("    %-28s %s" % (name, gdb.execute(
+                            "x/i 0x%x" % pc, to_string=True).split(":", 1)[1]))
+                    n += 1
+                    gdb.execute("stepi", to_string=True)
+                totals.append(n)
+                paths.setdefault(n, by_func)
+                allpaths.append(by_func)
+        finally:
+            bp.delete()
+            gdb.execute("set scheduler-locking %s" % locking)
+            gdb.execute("set suppress-cli-notifications %s" %
+                        ("on" if quiet else "off"))
+        common = max(set(totals), key=lambda t: (totals.count(t), -t))
+        gdb.write("%s: %d calls, instructions per call: %s\n" %
+                  (func, calls, " ".join(str(t) for t in totals)))
+        gdb.write("  the most frequent, %d (%d of %d calls), by function:\n" %
+                  (common, totals.count(common), calls))
+        for name, k in sorted(paths[common].items(), key=lambda x: -x[1]):
+            gdb.write("    %-36s %5d\n" % (name, k))
+        base = paths[common]
+        for i, p in enumerate(allpaths):
+            if totals[i] == common:
+                continue
+            diff = ["%s %+d" % (f, p.get(f, 0) - base.get(f, 0))
+                    for f in sorted(set(p) | set(base))
+                    if p.get(f, 0) != base.get(f, 0)]
+            gdb.write("  call %d, %d: %s\n" % (i + 1, totals[i], ", ".join(diff)))
+
+
 class CsdVar(gdb.Function):
     """$csd_var("NAME"): csd's variable NAME, at its real address.
 
@@ -631,3 +754,4 @@ CsdStats()
 CsdZones()
 CsdInflight()
 CsdProgs()
+CsdInsns()

@@ -341,6 +341,26 @@ if ok:
         check("csd-stats of an unknown disk fails cleanly",
               "does not track nvme99n99" in str(e), e)
 
+    # 9. csd-insns: both probes stepped, each call's count by function
+    # adds up to its total (the counts themselves change with the code).
+    try:
+        out = run("csd-insns --calls 2")
+        tot = {m.group(1): [int(x) for x in m.group(2).split()] for m in
+               re.finditer(r"^(csd_probe_\w+): 2 calls, instructions per "
+                           r"call: ([\d ]+)$", out, re.M)}
+        parts = [sum(int(x) for x in re.findall(r"^    \S+ +(\d+)$", blk,
+                                                re.M))
+                 for blk in re.split(r"^csd_probe_\w+: ", out, flags=re.M)[1:]]
+        common = [int(x) for x in re.findall(r"the most frequent, (\d+)", out)]
+        check("csd-insns counts both probes' instructions, by function "
+              "adding up (%s)" % ", ".join("%s %s" % (k, v[0]) for k, v in
+                                           sorted(tot.items())),
+              sorted(tot) == ["csd_probe_complete", "csd_probe_setup"] and
+              all(t > 20 for v in tot.values() for t in v) and
+              parts == common, out)
+    except gdb.error as e:
+        check("csd-insns counts both probes' instructions", False, e)
+
     try:
         run("detach")
     except gdb.error:
