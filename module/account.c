@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * csd: per-request accounting, on the hot path.
+ * csd: the probes and the per-request accounting, on the hot path.
  *
- * The submission probe stamps a per-tag slot with the time and the epoch.
- * The completion probe matches the completion with its slot and decodes
- * it once into a struct csd_completion (csd_complete_match()), which the
- * trace, the completion program and csd_account_complete() read in turn;
+ * One file, so that each probe is one function with all it does inlined
+ * (gdb's csd-insns counts what a call costs). The submission probe stamps
+ * a per-tag slot with the time and the epoch. The completion probe
+ * matches the completion with its slot and decodes it once into a struct
+ * csd_completion (csd_complete_match()), which the trace, the completion
+ * program and csd_account_complete() read in turn (with neither, the
+ * record stays in registers);
  * the last updates the epoch's per-CPU row (operation x size class), the
  * row's per-CPU histogram, the zone, and on error the status table.
  * Nothing here sleeps, allocates or takes a lock: per-CPU adds, a few
@@ -79,8 +82,8 @@ bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q)
 	return true;
 }
 
-void csd_account_setup(struct csd_ns *ns, struct request *rq,
-		       struct nvme_command *cmd)
+static __always_inline void csd_account_setup(struct csd_ns *ns, struct request *rq,
+					      struct nvme_command *cmd)
 {
 	/* The check inline, once; the rare change out of line. */
 	bool regeom = unlikely(!csd_geometry_same(ns, rq->q));
@@ -206,10 +209,9 @@ static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
 	csd_this_cpu_max(&r->lat_max, lat);
 }
 
-static void csd_status_count(struct csd_stats *s, const struct csd_cmd_info *ci,
-			     u16 status)
+static void csd_status_count(struct csd_stats *s, u8 op, u8 opcode, u16 status)
 {
-	int key = CSD_STATUS_KEY(ci->op, ci->opcode, status);
+	int key = CSD_STATUS_KEY(op, opcode, status);
 	unsigned int i, h = hash_32(key, 6);
 
 	for (i = 0; i < CSD_STATUS_SLOTS; i++) {
@@ -245,7 +247,9 @@ static atomic_t *csd_zone_action(struct csd_zone *z, u8 op)
 	}
 }
 
-static void csd_zone_account(const struct csd_completion *c)
+/* Count @c in its zone; @bucket: its latency's bucket in the rows. */
+static __always_inline void csd_zone_account(const struct csd_completion *c,
+					     unsigned int bucket)
 {
 	const struct csd_cmd_info *ci = &c->ci;
 	struct csd_stats *s = c->s;
@@ -303,7 +307,7 @@ static void csd_zone_account(const struct csd_completion *c)
 	atomic64_add(ci->bytes, &z->bytes[zio]);
 	atomic64_add(lat, &z->lat_sum[zio]);
 	csd_atomic64_max(&z->lat_max[zio], lat);
-	atomic_inc(&z->hist[zio][csd_hist_bucket(CSD_ZONE_HIST, lat)]);
+	atomic_inc(&z->hist[zio][csd_zone_bucket(bucket, lat)]);
 }
 
 static void csd_atomic64_min(atomic64_t *v, u64 x)
@@ -348,8 +352,8 @@ static bool csd_since_attach(const struct request *rq)
  * and the command counted completed, when it belongs to the current epoch;
  * false when it is counted unmatched or stale instead.
  */
-bool csd_complete_match(struct csd_ns *ns, struct request *rq,
-			struct csd_completion *c)
+static __always_inline bool csd_complete_match(struct csd_ns *ns, struct request *rq,
+					       struct csd_completion *c)
 {
 	struct csd_stats *s = csd_deref(ns->stats);
 	struct csd_slot *slot = csd_slot_of(ns, rq);
@@ -385,7 +389,7 @@ bool csd_complete_match(struct csd_ns *ns, struct request *rq,
 	c->lat_ns = c->now_ns - start;
 	if (unlikely((s64)c->lat_ns < 0))
 		c->lat_ns = 0;
-	csd_decode(ns, cmd, &c->ci);
+	csd_decode(cmd, ns->admin, ns->lba_shift, &c->ci);
 	c->zone = csd_zone_of(s, &c->ci);
 	c->status = csd_rq_status(rq);
 	c->retries = csd_rq_retries(rq);
@@ -399,7 +403,8 @@ bool csd_complete_match(struct csd_ns *ns, struct request *rq,
  * (if any) gave @verdict: CSD_BPF_DROP keeps it out of the rows and
  * zones, 1..CSD_BPF_CLASSES puts it in a class as well.
  */
-void csd_account_complete(const struct csd_completion *c, int verdict)
+static __always_inline void csd_account_complete(const struct csd_completion *c,
+						 int verdict)
 {
 	const struct csd_cmd_info *ci = &c->ci;
 	unsigned int row = ci->op * CSD_SZ_NR + ci->sc;
@@ -407,6 +412,7 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 	struct csd_row_pcpu __percpu *r = s->rows + row;
 	struct csd_hist_pcpu __percpu *h;
 	u64 lat = c->lat_ns;
+	unsigned int bucket = csd_hist_bucket(CSD_ROW_HIST, lat);
 
 	if (unlikely(verdict)) {
 		if (verdict == CSD_BPF_DROP) {
@@ -429,7 +435,7 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 
 	h = csd_deref(s->hist[row]);
 	if (likely(h)) {
-		this_cpu_inc(h->b[csd_hist_bucket(CSD_ROW_HIST, lat)]);
+		this_cpu_inc(h->b[bucket]);
 	} else {
 		/* A row's first commands: its histogram comes from a work item. */
 		this_cpu_inc(r->unbinned);
@@ -439,13 +445,137 @@ void csd_account_complete(const struct csd_completion *c, int verdict)
 
 	if (unlikely(c->status)) {
 		this_cpu_inc(r->errors);
-		csd_status_count(s, ci, c->status);
+		csd_status_count(s, ci->op, ci->opcode, c->status);
 	}
 	if (unlikely(s->admin)) {
 		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
 	} else {
-		csd_zone_account(c);
-		csd_cg_account(s, c);
+		csd_zone_account(c, bucket);
+		csd_cg_account(s, c->cgroup, ci->op, ci->bytes, lat, c->status);
 	}
 }
 
+/*
+ * The probes run in an RCU read-side section. Up to 6.x a tracepoint
+ * calls them with preemption disabled, which is one (see csd_deref()):
+ * they take no rcu_read_lock() of their own, two calls fewer per probe.
+ * Later kernels call them preemptible, under SRCU-fast: there they take
+ * it. Asked at run time, preemptible() (the preemption count and the
+ * interrupt flag), so that no kernel's probe goes unprotected: not
+ * rcu_read_lock_any_held(), which a lockdep kernel answers "held" once
+ * lockdep has turned itself off. Without CONFIG_PREEMPT_COUNT,
+ * preemptible() is 0: such a kernel has no preemptible RCU, and a probe
+ * that does not sleep is a read-side section. synchronize_rcu() waits for
+ * the probes either way.
+ */
+static __always_inline bool csd_probe_rcu_lock(void)
+{
+	bool lock = preemptible();
+
+	if (lock)
+		rcu_read_lock();
+	return lock;
+}
+
+static __always_inline void csd_probe_rcu_unlock(bool locked)
+{
+	if (locked)
+		rcu_read_unlock();
+}
+
+/* Submission: once per dispatch of a command to the driver. */
+void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd)
+{
+	struct request_queue *q = rq->q;
+	struct csd_ns *ns;
+	bool locked;
+
+	/* No disk: an admin queue (or fabrics connect). */
+	if (unlikely(!q->disk))
+		this_cpu_inc(csd_global->admin_submitted);
+
+	locked = csd_probe_rcu_lock();
+	ns = csd_ns_lookup(q);
+	/*
+	 * A queue's first command: nvme-core's layout is checked first (an
+	 * entry found at load has had no command yet).
+	 */
+	if (unlikely(!ns || READ_ONCE(ns->unchecked))) {
+		if (unlikely(!csd_layout_ok(q, rq, cmd))) {
+			csd_hooks_refuse();
+			ns = NULL;
+		} else if (!ns) {
+			ns = csd_ns_get_or_create(q, rq, cmd);
+		} else {
+			WRITE_ONCE(ns->unchecked, false);
+		}
+	}
+	if (likely(ns)) {
+		if (likely(!READ_ONCE(ns->disabled)))
+			csd_account_setup(ns, rq, cmd);
+	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
+		this_cpu_inc(csd_global->untracked);
+	}
+	csd_probe_rcu_unlock(locked);
+}
+
+/* Completion: also fires on the batched completion path. */
+/*
+ * A matched completion that a trace reader or a completion program reads
+ * too: out of line, with the record in memory for them.
+ */
+static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
+{
+	struct csd_completion c __uninitialized;
+	int verdict = 0;
+
+	if (!csd_complete_match(ns, rq, &c))
+		return;
+	/* Each consumer reads the one decoded record. */
+	if (csd_tracing())
+		csd_trace_complete(&c);
+	if (rcu_access_pointer(ns->bpf_ops))
+		verdict = csd_bpf_complete(&c);
+	csd_account_complete(&c, verdict);
+}
+
+void csd_probe_complete(void *data, struct request *rq)
+{
+	struct request_queue *q = rq->q;
+	struct csd_ns *ns;
+	bool locked;
+
+	if (unlikely(!q->disk))
+		this_cpu_inc(csd_global->admin_completed);
+
+	locked = csd_probe_rcu_lock();
+	ns = csd_ns_lookup(q);
+	if (likely(ns)) {
+		if (likely(!csd_tracing() && !rcu_access_pointer(ns->bpf_ops))) {
+			/* Only counted: the record never leaves registers. */
+			struct csd_completion c __uninitialized;
+
+			if (csd_complete_match(ns, rq, &c))
+				csd_account_complete(&c, 0);
+		} else {
+			csd_complete_shared(ns, rq);
+		}
+	}
+	csd_probe_rcu_unlock(locked);
+}
+
+/*
+ * A request given back to its queue (block_rq_requeue, the block layer's
+ * own tracepoint, for every disk): only csd's namespaces are looked at.
+ */
+void csd_probe_requeue(void *data, struct request *rq)
+{
+	struct csd_ns *ns;
+	bool locked;
+
+	locked = csd_probe_rcu_lock();
+	ns = csd_ns_lookup(rq->q);
+	if (ns)
+		csd_account_requeue(ns, rq);
+	csd_probe_rcu_unlock(locked);
+}

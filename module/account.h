@@ -7,22 +7,20 @@
 
 struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq);
 
-/* The zone (region) of a command, or U32_MAX if it has none. */
+/*
+ * The zone (region) of a command, or U32_MAX if it has none (no range, all
+ * zones, past the last region, or no regions).
+ */
 static __always_inline u32 csd_zone_of(const struct csd_stats *s,
 				       const struct csd_cmd_info *ci)
 {
-	unsigned int shift = s->ns->lba_shift - SECTOR_SHIFT;
 	u64 zi;
 
-	if (!ci->ranged || ci->select_all || !s->nr_regions ||
-	    (shift && ci->slba >> (64 - shift)))
+	if (!ci->ranged || ci->select_all)
 		return U32_MAX;
-	zi = (ci->slba << shift) >> s->region_shift;
+	zi = ci->slba >> s->lba_region_shift;
 	return zi < s->nr_regions ? zi : U32_MAX;
 }
-
-void csd_account_setup(struct csd_ns *ns, struct request *rq,
-		       struct nvme_command *cmd);
 
 /*
  * One completed command, decoded once by csd_complete_match(). The
@@ -70,8 +68,9 @@ static inline void csd_this_cpu_max(u64 __percpu *max, u64 v)
 void csd_account_requeue(struct csd_ns *ns, struct request *rq);
 unsigned int csd_account_stamped(struct csd_ns *ns);
 bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q);
-bool csd_complete_match(struct csd_ns *ns, struct request *rq,
-			struct csd_completion *c);
-void csd_account_complete(const struct csd_completion *c, int verdict);
+/* The probes hooks.c attaches to nvme-core's and the block layer's tracepoints. */
+void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd);
+void csd_probe_complete(void *data, struct request *rq);
+void csd_probe_requeue(void *data, struct request *rq);
 
 #endif

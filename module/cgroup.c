@@ -46,23 +46,27 @@ static unsigned int csd_cg_slot(struct csd_stats *s, u64 id)
 	return CSD_CGROUP_SLOTS;
 }
 
-/* Count a completion (not dropped) in its cgroup's row. */
-void csd_cg_account(struct csd_stats *s, const struct csd_completion *c)
+/*
+ * Count a completion (not dropped) of @op, @bytes and @lat ns, with
+ * @status, in cgroup @cgroup's row (scalars: the completion probe keeps
+ * its record in registers).
+ */
+void csd_cg_account(struct csd_stats *s, u64 cgroup, unsigned int op, u64 bytes,
+		    u64 lat, u16 status)
 {
 	struct csd_cg_pcpu __percpu *r;
 	struct csd_cg_shared *sh;
-	u64 lat = c->lat_ns;
 	unsigned int row;
 
-	if (unlikely(!s->cg || !c->cgroup))
+	if (unlikely(!s->cg || !cgroup))
 		return;
-	row = csd_cg_slot(s, c->cgroup) * CSD_OP_NR + c->ci.op;
+	row = csd_cg_slot(s, cgroup) * CSD_OP_NR + op;
 	r = s->cg + row;
 	sh = &s->cg_shared[row];
 	this_cpu_inc(r->count);
-	this_cpu_add(r->bytes, c->ci.bytes);
+	this_cpu_add(r->bytes, bytes);
 	this_cpu_add(r->lat_sum, lat);
-	if (unlikely(c->status))
+	if (unlikely(status))
 		atomic64_inc(&sh->errors);
 	/* A read of a shared line; a write only for a new maximum. */
 	csd_atomic64_max(&sh->lat_max, lat);

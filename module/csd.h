@@ -66,6 +66,9 @@ int csd_hooks_init(void);
 void csd_hooks_exit(void);
 unsigned int csd_hooks_attached(void);
 void csd_hooks_adopt(struct gendisk *disk);
+bool csd_layout_ok(struct request_queue *q, struct request *rq,
+		   struct nvme_command *cmd);
+void csd_hooks_refuse(void);
 /* When the submission probe was last attached (ktime ns); U64_MAX: it is not. */
 extern u64 csd_hooks_since;
 

@@ -4,7 +4,8 @@
  *
  * What csd reads of a command: its operation class (enum csd_op), size
  * class, LBA range and bytes, from the command nvme-core built. Any
- * context; no state.
+ * context; no state. csd_decode() itself is inline, in decode.h; here
+ * are its tables and the names.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,9 +21,8 @@ static const u8 csd_op_actions[CSD_OP_NR] = CSD_OP_ZONE_ACTIONS;
 static const char * const csd_op_names[CSD_OP_NR] = CSD_OP_NAMES;
 static const char * const csd_sz_names[CSD_SZ_NR] = CSD_SZ_NAMES;
 
-/* How a class's command gives its LBA range. */
-enum { CSD_RANGE_NONE, CSD_RANGE_RW, CSD_RANGE_SLBA };
-static const u8 csd_op_range[CSD_OP_NR] = {
+/* How a class's command gives its LBA range (enum csd_range). */
+const u8 csd_op_range[CSD_OP_NR] = {
 	[CSD_OP_READ] = CSD_RANGE_RW,
 	[CSD_OP_WRITE] = CSD_RANGE_RW,
 	[CSD_OP_APPEND] = CSD_RANGE_RW,
@@ -42,8 +42,8 @@ static const u8 csd_op_range[CSD_OP_NR] = {
 };
 
 /* The class of each I/O opcode, and of each zone send action: from the table. */
-static u8 csd_opcode_class[256] __ro_after_init;
-static u8 csd_action_class[8] __ro_after_init;
+u8 csd_opcode_class[256] __ro_after_init;
+u8 csd_action_class[8] __ro_after_init;
 
 void __init csd_decode_init(void)
 {
@@ -75,58 +75,6 @@ const char *csd_op_name(unsigned int op)
 const char *csd_sz_name(unsigned int sc)
 {
 	return sc < CSD_SZ_NR ? csd_sz_names[sc] : "?";
-}
-
-static u8 csd_size_class(u64 bytes)
-{
-	if (!bytes)
-		return CSD_SZ_NONE;
-	if (bytes <= SZ_4K)
-		return CSD_SZ_4K;
-	if (bytes <= SZ_16K)
-		return CSD_SZ_16K;
-	if (bytes <= SZ_64K)
-		return CSD_SZ_64K;
-	if (bytes <= SZ_256K)
-		return CSD_SZ_256K;
-	if (bytes <= SZ_1M)
-		return CSD_SZ_1M;
-	return CSD_SZ_BIG;
-}
-
-void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
-		struct csd_cmd_info *ci)
-{
-	u8 zsa;
-
-	ci->opcode = cmd->common.opcode;
-	ci->ranged = false;
-	ci->select_all = false;
-	ci->bytes = 0;
-	ci->sc = CSD_SZ_NONE;
-	/* Admin opcodes overlap I/O ones: count them by number. */
-	if (ns->admin) {
-		ci->op = CSD_OP_OTHER;
-		return;
-	}
-	ci->op = csd_opcode_class[ci->opcode];
-	if (ci->opcode == nvme_cmd_zone_mgmt_send) {
-		zsa = cmd->zms.zsa;
-		ci->op = zsa < ARRAY_SIZE(csd_action_class) ?
-			 csd_action_class[zsa] : CSD_OP_ZONE_SEND_OTHER;
-		ci->select_all = cmd->zms.select_all & 1;
-	}
-	switch (csd_op_range[ci->op]) {
-	case CSD_RANGE_RW:
-		ci->bytes = ((u64)le16_to_cpu(cmd->rw.length) + 1) << ns->lba_shift;
-		ci->sc = csd_size_class(ci->bytes);
-		fallthrough;
-	case CSD_RANGE_SLBA:
-		/* At the same place in every command with a starting LBA. */
-		ci->slba = le64_to_cpu(cmd->rw.slba);
-		ci->ranged = true;
-		break;
-	}
 }
 
 static_assert(offsetof(struct nvme_command, rw.slba) ==

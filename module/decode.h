@@ -6,7 +6,8 @@
 #ifndef _CSD_DECODE_H
 #define _CSD_DECODE_H
 
-struct csd_ns;
+#include <linux/nvme.h>
+#include <linux/sizes.h>
 
 /* What one command is, from its submission queue entry. */
 struct csd_cmd_info {
@@ -51,8 +52,71 @@ static __always_inline u8 csd_rq_retries(struct request *rq)
 /* decode.c */
 void csd_decode_init(void);
 u8 csd_op_opcode(unsigned int op);
-void csd_decode(const struct csd_ns *ns, const struct nvme_command *cmd,
-		struct csd_cmd_info *ci);
+
+/* How a class's command gives its LBA range (csd_op_range[]). */
+enum csd_range { CSD_RANGE_NONE, CSD_RANGE_RW, CSD_RANGE_SLBA };
+extern const u8 csd_op_range[CSD_OP_NR];
+/* The class of each I/O opcode, and of each zone send action. */
+extern u8 csd_opcode_class[256];
+extern u8 csd_action_class[8];
+
+static __always_inline u8 csd_size_class(u64 bytes)
+{
+	if (!bytes)
+		return CSD_SZ_NONE;
+	if (bytes <= SZ_4K)
+		return CSD_SZ_4K;
+	if (bytes <= SZ_16K)
+		return CSD_SZ_16K;
+	if (bytes <= SZ_64K)
+		return CSD_SZ_64K;
+	if (bytes <= SZ_256K)
+		return CSD_SZ_256K;
+	if (bytes <= SZ_1M)
+		return CSD_SZ_1M;
+	return CSD_SZ_BIG;
+}
+
+/*
+ * Decode @cmd, of a namespace with @lba_shift (or of an admin queue):
+ * inline, for the completion probe.
+ */
+static __always_inline void csd_decode(const struct nvme_command *cmd, bool admin,
+				       unsigned int lba_shift, struct csd_cmd_info *ci)
+{
+	u8 zsa;
+
+	ci->opcode = cmd->common.opcode;
+	ci->ranged = false;
+	ci->select_all = false;
+	ci->slba = 0;
+	ci->bytes = 0;
+	ci->sc = CSD_SZ_NONE;
+	/* Admin opcodes overlap I/O ones: count them by number. */
+	if (admin) {
+		ci->op = CSD_OP_OTHER;
+		return;
+	}
+	ci->op = csd_opcode_class[ci->opcode];
+	if (ci->opcode == nvme_cmd_zone_mgmt_send) {
+		zsa = cmd->zms.zsa;
+		ci->op = zsa < ARRAY_SIZE(csd_action_class) ?
+			 csd_action_class[zsa] : CSD_OP_ZONE_SEND_OTHER;
+		ci->select_all = cmd->zms.select_all & 1;
+	}
+	switch (csd_op_range[ci->op]) {
+	case CSD_RANGE_RW:
+		ci->bytes = ((u64)le16_to_cpu(cmd->rw.length) + 1) << lba_shift;
+		ci->sc = csd_size_class(ci->bytes);
+		fallthrough;
+	case CSD_RANGE_SLBA:
+		/* At the same place in every command with a starting LBA. */
+		ci->slba = le64_to_cpu(cmd->rw.slba);
+		ci->ranged = true;
+		break;
+	}
+}
+
 u64 csd_cmd_bytes(const struct csd_cmd_info *ci, struct request *rq);
 const char *csd_op_name(unsigned int op);
 const char *csd_sz_name(unsigned int sc);

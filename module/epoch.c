@@ -90,6 +90,9 @@ struct csd_stats *csd_stats_alloc(struct csd_ns *ns, u64 region_sectors,
 	if (region_sectors) {
 		s->region_sectors = region_sectors;
 		s->region_shift = ilog2(region_sectors);
+		/* A region holds whole LBAs (csd_region_fits(), zones). */
+		s->lba_region_shift = s->region_shift -
+			min(s->region_shift, ns->lba_shift - SECTOR_SHIFT);
 		s->nr_regions = DIV64_U64_ROUND_UP(ns->capacity, region_sectors);
 	}
 	atomic64_set(&s->mem, sizeof(*s) +

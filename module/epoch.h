@@ -87,6 +87,7 @@ struct csd_stats {
 	atomic64_t zone_unbinned;	/* ranged commands before the zone table */
 	u64 region_sectors;
 	unsigned int region_shift;
+	unsigned int lba_region_shift;	/* an LBA's region: slba >> this */
 	u32 nr_regions;
 	struct csd_zone __rcu *zones;		/* [nr_regions], maybe later */
 	struct csd_zone all_zones;		/* zone sends to every zone */
@@ -114,6 +115,24 @@ struct csd_stats {
  */
 #define CSD_ROW_HIST	(&(const struct csd_hist_layout)CSD_HIST_LAYOUT_ROWS)
 #define CSD_ZONE_HIST	(&(const struct csd_hist_layout)CSD_HIST_LAYOUT_ZONES)
+
+/*
+ * The zones' bucket of a latency @v whose rows' bucket is @row: the same
+ * as csd_hist_bucket(CSD_ZONE_HIST, v), a shift and a subtraction instead
+ * of a second bit scan. At or past 2^ZF (the zones' first octave) both
+ * layouts split the octave of v's top bit by its next bits, the rows by
+ * RB of them and the zones by the first ZB of those; below it the zones'
+ * buckets are linear. Needs ZB <= RB, RF <= ZF and one last octave.
+ */
+static __always_inline unsigned int csd_zone_bucket(unsigned int row, u64 v)
+{
+	BUILD_BUG_ON(CSD_ZHIST_SUB_BITS > CSD_HIST_SUB_BITS);
+	BUILD_BUG_ON(CSD_HIST_FIRST_SHIFT > CSD_ZHIST_FIRST_SHIFT);
+	if (v < (1ULL << CSD_ZHIST_FIRST_SHIFT))
+		return v >> (CSD_ZHIST_FIRST_SHIFT - CSD_ZHIST_SUB_BITS);
+	return (row >> (CSD_HIST_SUB_BITS - CSD_ZHIST_SUB_BITS)) -
+	       ((CSD_ZHIST_FIRST_SHIFT - CSD_HIST_FIRST_SHIFT) << CSD_ZHIST_SUB_BITS);
+}
 
 u64 csd_hist_pct(const struct csd_hist_layout *l, const u64 *b, u64 count,
 		 u32 num, u32 den);

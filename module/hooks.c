@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * csd: attaching to nvme-core's tracepoints.
+ * csd: attaching to nvme-core's tracepoints (the probes themselves are
+ * in account.c, with what they count).
  *
  * nvme_setup_cmd and nvme_complete_rq are not exported, so csd finds them
  * through the tracepoint module notifier, which also replays modules that
@@ -52,8 +53,6 @@ static bool csd_hooks_live;		/* between csd_hooks_init() and _exit() */
 
 static struct tracepoint *csd_tp_requeue;
 
-static void csd_hooks_refuse(void);
-
 /* For the selftests: make the layout check below see a mismatch. */
 static bool layout_check_test;
 module_param(layout_check_test, bool, 0444);
@@ -75,8 +74,8 @@ MODULE_PARM_DESC(layout_check_test,
  * and generation, and an I/O queue's namespace must point to the
  * request's controller. No pointer taken at a checked offset is followed.
  */
-static bool csd_layout_ok(struct request_queue *q, struct request *rq,
-			  struct nvme_command *cmd)
+bool csd_layout_ok(struct request_queue *q, struct request *rq,
+		   struct nvme_command *cmd)
 {
 	u8 *pdu = csd_nvme_req(rq);
 	u16 cid = le16_to_cpu(cmd->common.command_id);
@@ -95,112 +94,6 @@ static bool csd_layout_ok(struct request_queue *q, struct request *rq,
 	    *(void **)((u8 *)q->queuedata + CSD_NVME_NS_CTRL_OFF) != ctrl)
 		return false;
 	return true;
-}
-
-/*
- * The probes run in an RCU read-side section. Up to 6.x a tracepoint
- * calls them with preemption disabled, which is one (see csd_deref()):
- * they take no rcu_read_lock() of their own, two calls fewer per probe.
- * Later kernels call them preemptible, under SRCU-fast: there they take
- * it. Asked at run time, preemptible() (the preemption count and the
- * interrupt flag), so that no kernel's probe goes unprotected: not
- * rcu_read_lock_any_held(), which a lockdep kernel answers "held" once
- * lockdep has turned itself off. Without CONFIG_PREEMPT_COUNT,
- * preemptible() is 0: such a kernel has no preemptible RCU, and a probe
- * that does not sleep is a read-side section. synchronize_rcu() waits for
- * the probes either way.
- */
-static __always_inline bool csd_probe_rcu_lock(void)
-{
-	bool lock = preemptible();
-
-	if (lock)
-		rcu_read_lock();
-	return lock;
-}
-
-static __always_inline void csd_probe_rcu_unlock(bool locked)
-{
-	if (locked)
-		rcu_read_unlock();
-}
-
-/* Submission: once per dispatch of a command to the driver. */
-static void csd_probe_setup(void *data, struct request *rq,
-			    struct nvme_command *cmd)
-{
-	struct request_queue *q = rq->q;
-	struct csd_ns *ns;
-	bool locked;
-
-	/* No disk: an admin queue (or fabrics connect). */
-	if (unlikely(!q->disk))
-		this_cpu_inc(csd_global->admin_submitted);
-
-	locked = csd_probe_rcu_lock();
-	ns = csd_ns_lookup(q);
-	/*
-	 * A queue's first command: nvme-core's layout is checked first (an
-	 * entry found at load has had no command yet).
-	 */
-	if (unlikely(!ns || READ_ONCE(ns->unchecked))) {
-		if (unlikely(!csd_layout_ok(q, rq, cmd))) {
-			csd_hooks_refuse();
-			ns = NULL;
-		} else if (!ns) {
-			ns = csd_ns_get_or_create(q, rq, cmd);
-		} else {
-			WRITE_ONCE(ns->unchecked, false);
-		}
-	}
-	if (likely(ns)) {
-		if (likely(!READ_ONCE(ns->disabled)))
-			csd_account_setup(ns, rq, cmd);
-	} else if (q->disk && !test_bit(GD_DEAD, &q->disk->state)) {
-		this_cpu_inc(csd_global->untracked);
-	}
-	csd_probe_rcu_unlock(locked);
-}
-
-/* Completion: also fires on the batched completion path. */
-static void csd_probe_complete(void *data, struct request *rq)
-{
-	struct request_queue *q = rq->q;
-	struct csd_completion c;
-	struct csd_ns *ns;
-	int verdict = 0;
-	bool locked;
-
-	if (unlikely(!q->disk))
-		this_cpu_inc(csd_global->admin_completed);
-
-	locked = csd_probe_rcu_lock();
-	ns = csd_ns_lookup(q);
-	if (likely(ns) && csd_complete_match(ns, rq, &c)) {
-		/* Each consumer reads the one decoded record. */
-		if (csd_tracing())
-			csd_trace_complete(&c);
-		if (unlikely(rcu_access_pointer(ns->bpf_ops)))
-			verdict = csd_bpf_complete(&c);
-		csd_account_complete(&c, verdict);
-	}
-	csd_probe_rcu_unlock(locked);
-}
-
-/*
- * A request given back to its queue (block_rq_requeue, the block layer's
- * own tracepoint, for every disk): only csd's namespaces are looked at.
- */
-static void csd_probe_requeue(void *data, struct request *rq)
-{
-	struct csd_ns *ns;
-	bool locked;
-
-	locked = csd_probe_rcu_lock();
-	ns = csd_ns_lookup(rq->q);
-	if (ns)
-		csd_account_requeue(ns, rq);
-	csd_probe_rcu_unlock(locked);
 }
 
 static void csd_find_requeue_tp(struct tracepoint *tp, void *priv)
@@ -339,7 +232,7 @@ static void csd_hooks_refuse_work(struct work_struct *work)
 static DECLARE_WORK(csd_refuse_work, csd_hooks_refuse_work);
 
 /* From the submission probe: any context, maybe many times. */
-static void csd_hooks_refuse(void)
+void csd_hooks_refuse(void)
 {
 	schedule_work(&csd_refuse_work);
 }

@@ -68,7 +68,7 @@ static bool csd_inflight_one(struct request *rq, void *data)
 
 	e = &set->e[set->nr++];
 	memset(e, 0, sizeof(*e));
-	csd_decode(ns, cmd, &ci);
+	csd_decode(cmd, ns->admin, ns->lba_shift, &ci);
 	s = rcu_dereference(ns->stats);
 	e->start_ns = start;
 	e->age_ns = age;
