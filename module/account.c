@@ -393,7 +393,6 @@ static __always_inline bool csd_complete_match(struct csd_ns *ns, struct request
 	c->zone = csd_zone_of(s, &c->ci);
 	c->status = csd_rq_status(rq);
 	c->retries = csd_rq_retries(rq);
-	c->cgroup = ns->admin ? 0 : csd_rq_cgroup(rq);
 	this_cpu_inc(s->tot->completed);
 	return true;
 }
@@ -451,7 +450,7 @@ static __always_inline void csd_account_complete(const struct csd_completion *c,
 		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
 	} else {
 		csd_zone_account(c, bucket);
-		csd_cg_account(s, c->cgroup, ci->op, ci->bytes, lat, c->status);
+		csd_cg_account(s, c->rq, ci->op, ci->bytes, lat, c->status);
 	}
 }
 
@@ -531,6 +530,8 @@ static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
 
 	if (!csd_complete_match(ns, rq, &c))
 		return;
+	/* For the trace (the accounting reads it again, in cgroup.c). */
+	c.cgroup = ns->admin ? 0 : csd_rq_cgroup(rq);
 	/* Each consumer reads the one decoded record. */
 	if (csd_tracing())
 		csd_trace_complete(&c);

@@ -47,19 +47,22 @@ static unsigned int csd_cg_slot(struct csd_stats *s, u64 id)
 }
 
 /*
- * Count a completion (not dropped) of @op, @bytes and @lat ns, with
- * @status, in cgroup @cgroup's row (scalars: the completion probe keeps
- * its record in registers).
+ * Count a completion (not dropped) of @rq, of @op, @bytes and @lat ns,
+ * with @status, in its cgroup's row (scalars: the completion probe keeps
+ * its record in registers; the cgroup is read here, last, so that the
+ * probe holds nothing across the call).
  */
-void csd_cg_account(struct csd_stats *s, u64 cgroup, unsigned int op, u64 bytes,
-		    u64 lat, u16 status)
+void csd_cg_account(struct csd_stats *s, struct request *rq, unsigned int op,
+		    u64 bytes, u64 lat, u16 status)
 {
 	struct csd_cg_pcpu __percpu *r;
 	struct csd_cg_shared *sh;
 	unsigned int row;
+	u64 cgroup;
 
-	if (unlikely(!s->cg || !cgroup))
+	if (unlikely(!s->cg))
 		return;
+	cgroup = csd_rq_cgroup(rq);
 	row = csd_cg_slot(s, cgroup) * CSD_OP_NR + op;
 	r = s->cg + row;
 	sh = &s->cg_shared[row];

@@ -35,8 +35,8 @@ struct csd_cg_shared {
 #define CSD_CG_ROWS	((CSD_CGROUP_SLOTS + 1) * CSD_OP_NR)
 
 u64 csd_rq_cgroup(struct request *rq);
-void csd_cg_account(struct csd_stats *s, u64 cgroup, unsigned int op, u64 bytes,
-		    u64 lat, u16 status);
+void csd_cg_account(struct csd_stats *s, struct request *rq, unsigned int op,
+		    u64 bytes, u64 lat, u16 status);
 int csd_cg_alloc(struct csd_stats *s, gfp_t gfp);
 void csd_cg_free(struct csd_stats *s);
 /*
