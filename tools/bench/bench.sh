@@ -44,8 +44,10 @@
 #                   and in the offload part, CSD_IOC_EXEC over 16 zones
 #                   with FILE and with this csd.ko in turns
 #   --parts "..."   what to run (default "slices profile rounds offload
-#                   memory"; slices and profile run in the cost guest,
-#                   the others in the wall-clock guest)
+#                   memory insns"; slices and profile run in the cost
+#                   guest, rounds, offload and memory in the wall-clock
+#                   guest; insns: the probes' instructions per call,
+#                   exact, from gdb's csd-insns in make gdb's guest)
 #   --doc FILE      where the page goes (default Documentation/performance.rst;
 #                   --doc - prints it instead)
 #   --no-doc        do not write the page
@@ -70,7 +72,7 @@ say() { echo "csd-bench: $*" >&2; }
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
 report='' profile=b build=1 cycles=12 peer_cycles=3 slice=2 settle=1 old_ko='' workloads="loopz zns"
 switch=attach reps=5
-parts="slices profile rounds offload memory"
+parts="slices profile rounds offload memory insns"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
@@ -240,10 +242,42 @@ boot() {
 	[ "$brc" = 0 ] || rc=$brc
 }
 
+# insns: the exact instructions of a call of each probe, single-stepped
+# by gdb's csd-insns in make gdb's guest (which reads a block of its
+# conventional namespace every 0.3 s), for this csd.ko and --old-ko's.
+insns() {
+	local ko label out t0
+	for label in this old; do
+		ko=$TOP/module/csd.ko
+		if [ $label = old ]; then
+			[ -n "$old_ko" ] || continue
+			ko=$old_ko
+		fi
+		t0=$(date +%s)
+		say "counting the probes' instructions ($label csd.ko) under gdb"
+		if out=$(CSD_KO=$ko CSD_GDB_PORT=auto CSD_VM_DIR=$work/gdb-$label \
+			"$TOP/gdb/csd-gdb.sh" -batch -ex "csd-insns --calls 4" 2> "$work/gdb-$label.log"); then
+			echo "$out" | awk -v ko=$label '
+				/^csd_probe_[a-z]+: [0-9]+ calls/ { p = $1; sub(":", "", p)
+					c = $0; sub(/.*per call: /, "", c)
+					printf "@bench insns ko=%s probe=%s calls=\"%s\"\n", ko, p, c }
+				/^  the most frequent, / { n = $4; sub(",", "", n)
+					printf "@bench insns_common ko=%s probe=%s n=%s\n", ko, p, n }
+				/^    [^ ]+ +[0-9]+$/ { printf "@bench insns_fn ko=%s probe=%s fn=%s n=%s\n", ko, p, $1, $2 }' >> "$raw"
+		else
+			echo "@bench error step=insns ko=$label (gdb: $work/gdb-$label.log)" >> "$raw"
+			tail -n 5 "$work/gdb-$label.log" >&2 || true
+			rc=1
+		fi
+		echo "@bench insns_end ko=$label secs=$(( $(date +%s) - t0 ))" >> "$raw"
+	done
+}
+
 start=$(date +%s)
 if [ $quick = 1 ]; then
 	# make check: every piece once, in one boot (run.sh's default TCG).
-	boot quick "${CSD_TCG_THREAD:-single}" "" "$parts" "$profile"
+	# (csd-insns is checked by make check's gdb smoke test.)
+	boot quick "${CSD_TCG_THREAD:-single}" "" "$(echo " $parts " | sed 's/ insns / /; s/^ //; s/ $//')" "$profile"
 else
 	# The cost per request counts guest instructions: QEMU's icount clock
 	# (one instruction = 1 ns of guest time, no sleeping: single-threaded
@@ -254,6 +288,7 @@ else
 	for p in $parts; do
 		case $p in
 		slices|profile) cost_parts="$cost_parts $p" ;;
+		insns) ;;
 		*) wall_parts="$wall_parts $p" ;;
 		esac
 	done
@@ -264,6 +299,7 @@ else
 	[ -z "$cost_parts" ] ||
 		boot cost single " -icount shift=0,sleep=off" "${cost_parts# }" "$profile"
 	[ -z "$wall_parts" ] || boot wall "${CSD_TCG_THREAD:-multi}" "" "${wall_parts# }" "" "$mem_1m"
+	case " $parts " in *" insns "*) insns ;; esac
 fi
 secs=$(( $(date +%s) - start ))
 echo "@bench host_end secs=$secs rc=$rc" >> "$raw"

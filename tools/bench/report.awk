@@ -171,7 +171,7 @@ BEGIN {
 	# Fields that stay text even when they look like numbers: versions
 	# ("2.10" is not "2.1"), names, hashes, the host's load as printed.
 	split("kernel fio bpftrace nvme_cli csd qemu libbpf_tools tree date load cmd name disk " \
-	      "accel qemu_args parts sym cfg first tool ko wl", TK, " ")
+	      "accel qemu_args parts sym cfg first tool ko wl probe fn calls", TK, " ")
 	for (i in TK)
 		TEXTKEY[TK[i]] = 1
 	# A slice whose vCPUs were busy less than this share of it is set
@@ -216,6 +216,19 @@ BEGIN {
 	s = $0
 	sub(/^@bench note /, "", s)
 	NOTES[++nnotes] = s
+}
+/^@bench insns / {
+	kv($0)
+	ICALLS[F["ko"], F["probe"]] = F["calls"]
+}
+/^@bench insns_common / {
+	kv($0)
+	INS[F["ko"], F["probe"]] = F["n"]
+}
+/^@bench insns_fn / {
+	kv($0)
+	k = F["ko"] SUBSEP F["probe"]
+	INFN[k, ++NINFN[k]] = F["fn"] " " F["n"]
 }
 /^@bench error / {
 	s = $0
@@ -469,6 +482,40 @@ END {
 		printf "their share of all samples and that share of the run's CPU per I/O (%.2f us)\n", PRUN[c]
 		for (k = 1; k <= NPROF[c]; k++)
 			printf "  %-40s %6.2f%%  %.3f us per I/O\n", PSYM[c, k], PPCT[c, k], PPCT[c, k] / 100 * PRUN[c]
+	}
+
+	if ((("this", "csd_probe_setup") in INS) && (("this", "csd_probe_complete") in INS)) {
+		printf "\ninstructions per call of csd's probes, exact: single-stepped by gdb (csd-insns) in the test guest, reads of its\n"
+		printf "conventional namespace, the most frequent count of 4 calls; in the cost guest an instruction is 1 ns of guest time\n"
+		printf "  %-26s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
+		for (ki = 1; ki <= 2; ki++) {
+			ko = ki == 1 ? "this" : "old"
+			if (!((ko, "csd_probe_setup") in INS) || !((ko, "csd_probe_complete") in INS))
+				continue
+			printf "  %-26s %-14d %-14d %d\n", ko == "this" ? "this one" : "the earlier one (--old-ko)",
+			       INS[ko, "csd_probe_setup"], INS[ko, "csd_probe_complete"],
+			       INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
+		}
+		if (("old", "csd_probe_setup") in INS && ("old", "csd_probe_complete") in INS) {
+			o = INS["old", "csd_probe_setup"] + INS["old", "csd_probe_complete"]
+			n = INS["this", "csd_probe_setup"] + INS["this", "csd_probe_complete"]
+			printf "  this one less the earlier one: %+d instructions per I/O (%+.1f%%)\n", n - o, 100 * (n - o) / o
+		}
+		for (pi = 1; pi <= 2; pi++) {
+			p = pi == 1 ? "csd_probe_setup" : "csd_probe_complete"
+			k = "this" SUBSEP p
+			line = "  " p " (this one), by function:"
+			for (j = 1; j <= NINFN[k]; j++) {
+				split(INFN[k, j], fw, " ")
+				w = " " fw[1] " " fw[2] (j < NINFN[k] ? "," : "")
+				if (length(line w) > 110) {
+					print line
+					line = "   "
+				}
+				line = line w
+			}
+			print line
+		}
 	}
 
 	if (nwl)
