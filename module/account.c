@@ -194,19 +194,27 @@ void csd_account_requeue(struct csd_ns *ns, struct request *rq)
 		this_cpu_dec(s->tot->submitted);
 }
 
-static void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r, u64 lat)
+static void csd_this_cpu_min(u64 __percpu *min, u64 v)
 {
-	u64 old;
+	u64 old = this_cpu_read(*min);
 
-	old = this_cpu_read(r->lat_min);
-	while (lat < old) {
-		u64 prev = this_cpu_cmpxchg(r->lat_min, old, lat);
+	while (v < old) {
+		u64 prev = this_cpu_cmpxchg(*min, old, v);
 
 		if (prev == old)
 			break;
 		old = prev;
 	}
-	csd_this_cpu_max(&r->lat_max, lat);
+}
+
+/* A read and a compare each, in the common case of no new extreme. */
+static __always_inline void csd_this_cpu_min_max(struct csd_row_pcpu __percpu *r,
+						 u64 lat)
+{
+	if (unlikely(lat < this_cpu_read(r->lat_min)))
+		csd_this_cpu_min(&r->lat_min, lat);
+	if (unlikely(lat > this_cpu_read(r->lat_max)))
+		csd_this_cpu_max(&r->lat_max, lat);
 }
 
 static void csd_status_count(struct csd_stats *s, u8 op, u8 opcode, u16 status)
@@ -260,30 +268,30 @@ static __always_inline void csd_zone_account(const struct csd_completion *c,
 	atomic_t *action;
 	int zio;
 
-	if (!ci->ranged || !s->nr_regions)
-		return;
-	if (unlikely(!zones)) {
-		atomic64_inc(&s->zone_unbinned);
+	/* The common case first: a command within one zone (csd_zone_of()). */
+	if (unlikely(c->zone == U32_MAX || !zones)) {
+		if (!ci->ranged || !s->nr_regions)
+			return;
+		if (!zones) {
+			atomic64_inc(&s->zone_unbinned);
+			return;
+		}
+		if (ci->select_all && s->ns->zoned) {
+			/*
+			 * Every zone: counted once, in the epoch's all-zones
+			 * record, which the readers add to each zone. Never a
+			 * loop over the zones here, in interrupt context.
+			 */
+			z = &s->all_zones;
+			if (error)
+				atomic_inc(&z->errors);
+			action = csd_zone_action(z, ci->op);
+			if (action)
+				atomic_inc(action);
+		}
+		/* Else out of any range: the device says so. */
 		return;
 	}
-
-	if (ci->select_all && s->ns->zoned) {
-		/*
-		 * Every zone: counted once, in the epoch's all-zones record,
-		 * which the readers add to each zone. Never a loop over the
-		 * zones here, in interrupt context.
-		 */
-		z = &s->all_zones;
-		if (error)
-			atomic_inc(&z->errors);
-		action = csd_zone_action(z, ci->op);
-		if (action)
-			atomic_inc(action);
-		return;
-	}
-
-	if (c->zone == U32_MAX)
-		return;		/* out of any range: the device says so */
 	z = &zones[c->zone];
 	if (error)
 		atomic_inc(&z->errors);
