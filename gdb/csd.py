@@ -633,7 +633,9 @@ class CsdInsns(CsdCommand):
 Usage: csd-insns [--calls N] [--list] [FUNCTION...]
 
 Lets the guest run until FUNCTION (default: csd_probe_setup and
-csd_probe_complete, one after the other) is called N times (default 10),
+csd_probe_complete, one after the other; a function with code of its
+own, not one inlined everywhere) is called N times (default 10; it
+waits for as long as that takes: Ctrl-C stops it),
 and single-steps each call from its first instruction to its return,
 counting every instruction executed, in csd and in the kernel functions
 it calls (ktime_get, the return thunk...). Prints, per FUNCTION, each
@@ -646,8 +648,14 @@ one nanosecond of guest CPU: this is the exact cost of a probe that the
 bench's slices estimate. QEMU's stub keeps interrupts off while it
 single-steps, so none is counted."""
 
+    name = "csd-insns"
+    USAGE = "[--calls N] [--list] [FUNCTION...]"
+    # A probe's call is a few hundred instructions: far more is a wrong
+    # stop or a runaway, not a measurement.
+    MAX_STEPS = 100000
+
     def __init__(self):
-        super().__init__("csd-insns", gdb.COMMAND_DATA)
+        super().__init__(self.name, gdb.COMMAND_DATA)
 
     def run(self, argv):
         calls = 10
@@ -655,61 +663,90 @@ single-steps, so none is counted."""
         funcs = []
         while argv:
             a = argv.pop(0)
-            if a == "--calls" and argv:
+            if a == "--calls" and argv and argv[0].isdigit():
                 calls = int(argv.pop(0))
             elif a == "--list":
                 listing = True
             elif a.startswith("-"):
-                self.usage("[--calls N] [--list] [FUNCTION...]")
+                self.usage(self.USAGE)
             else:
                 funcs.append(a)
         if calls < 1:
-            self.usage("[--calls N] [--list] [FUNCTION...]")
+            self.usage(self.USAGE)
         for f in funcs or ["csd_probe_setup", "csd_probe_complete"]:
             self.count(f, calls, listing)
+
+    def entry(self, func):
+        """The address of @func's out-of-line code (inlined: none)."""
+        try:
+            return int(gdb.parse_and_eval("(unsigned long)&%s" % func))
+        except gdb.error:
+            raise CsdError("no function %s with code of its own (inlined "
+                           "everywhere, or csd.ko's symbols not loaded)" %
+                           func)
+
+    def step_call(self, ret, sp, cache, listing):
+        """Single-step from a function's entry to @ret; counts by function."""
+        by_func = {}
+        n = 0
+        while True:
+            pc = int(gdb.parse_and_eval("$pc"))
+            if pc == ret and int(gdb.parse_and_eval("$sp")) > sp:
+                return n, by_func
+            if n >= self.MAX_STEPS:
+                raise CsdError("no return after %d instructions (pc 0x%x)" %
+                               (n, pc))
+            name = _pc_function(pc, cache)
+            by_func[name] = by_func.get(name, 0) + 1
+            if listing:
+                gdb.write("    %-28s %s" % (name, gdb.execute(
+                    "x/i 0x%x" % pc, to_string=True).split(":", 1)[1]))
+            n += 1
+            gdb.execute("stepi", to_string=True)
 
     def count(self, func, calls, listing):
         cache = {}
         totals = []
         paths = {}
         allpaths = []
-        bp = gdb.Breakpoint(func, internal=True)
-        # Step this vCPU alone: with the others running, a timekeeping
-        # update on another CPU makes ktime_get() retry, which it almost
-        # never does in a guest running freely.
-        locking = gdb.parameter("scheduler-locking")
-        quiet = gdb.parameter("suppress-cli-notifications")
-        gdb.execute("set scheduler-locking step")
-        # No "stopped at" line per step.
-        gdb.execute("set suppress-cli-notifications on")
+        addr = self.entry(func)
+        bp = None
+        saved = {}
         try:
+            # Step this vCPU alone: with the others running, a
+            # timekeeping update on another CPU makes ktime_get() retry,
+            # which it almost never does in a guest running freely. And
+            # no "stopped at" line per step.
+            for param, value in (("scheduler-locking", "step"),
+                                 ("suppress-cli-notifications", "on")):
+                saved[param] = gdb.parameter(param)
+                gdb.execute("set %s %s" % (param, value))
+            bp = gdb.Breakpoint("*0x%x" % addr, internal=True)
             for _ in range(calls):
                 bp.enabled = True
                 gdb.execute("continue", to_string=True)
                 bp.enabled = False
+                pc = int(gdb.parse_and_eval("$pc"))
+                if pc != addr:
+                    raise CsdError("the guest stopped at 0x%x, not at %s "
+                                   "(interrupted?)" % (pc, func))
                 sp = int(gdb.parse_and_eval("$sp"))
                 ret = int(gdb.parse_and_eval("*(unsigned long *)$sp"))
-                by_func = {}
-                n = 0
-                while True:
-                    pc = int(gdb.parse_and_eval("$pc"))
-                    if pc == ret and int(gdb.parse_and_eval("$sp")) > sp:
-                        break
-                    name = _pc_function(pc, cache)
-                    by_func[name] = by_func.get(name, 0) + 1
-                    if listing and not totals:
-                        gdb.write("    %-28s %s" % (name, gdb.execute(
-                            "x/i 0x%x" % pc, to_string=True).split(":", 1)[1]))
-                    n += 1
-                    gdb.execute("stepi", to_string=True)
+                n, by_func = self.step_call(ret, sp, cache,
+                                            listing and not totals)
                 totals.append(n)
                 paths.setdefault(n, by_func)
                 allpaths.append(by_func)
         finally:
-            bp.delete()
-            gdb.execute("set scheduler-locking %s" % locking)
-            gdb.execute("set suppress-cli-notifications %s" %
-                        ("on" if quiet else "off"))
+            if bp is not None:
+                bp.delete()
+            for param, value in saved.items():
+                if isinstance(value, bool):
+                    value = "on" if value else "off"
+                try:
+                    gdb.execute("set %s %s" % (param, value))
+                except gdb.error:
+                    pass
         common = max(set(totals), key=lambda t: (totals.count(t), -t))
         gdb.write("%s: %d calls, instructions per call: %s\n" %
                   (func, calls, " ".join(str(t) for t in totals)))

@@ -344,7 +344,13 @@ if ok:
     # 9. csd-insns: both probes stepped, each call's count by function
     # adds up to its total (the counts themselves change with the code).
     try:
-        out = run("csd-insns --calls 2")
+        timer = threading.Timer(float(env.get("CSD_SMOKE_BREAK_TIMEOUT", "60")) * 2,
+                                lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            out = run("csd-insns --calls 2")
+        finally:
+            timer.cancel()
         tot = {m.group(1): [int(x) for x in m.group(2).split()] for m in
                re.finditer(r"^(csd_probe_\w+): 2 calls, instructions per "
                            r"call: ([\d ]+)$", out, re.M)}

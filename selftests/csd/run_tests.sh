@@ -42,7 +42,8 @@ kmemleak_check() {
 	fi
 }
 
-run_one() {
+# run_binary TEST [ARGS...]: one binary, its TAP totals added to ours.
+run_binary() {
 	t=$1
 	shift
 	[ -x "./$t" ] || { echo "not ok - $t: no such test"; fail=$((fail + 1)); return; }
@@ -64,6 +65,13 @@ run_one() {
 		echo "not ok - $t exited $rc"
 		fail=$((fail + 1))
 	fi
+}
+
+# left_behind TEST: what TEST left that would fail later tests, removed
+# and counted once against it (also after a binary that died without
+# its TAP summary).
+left_behind() {
+	t=$1
 	# A file where a disk's node belongs (something opened the path with
 	# O_CREAT while the driver was reloading) shadows the disk for every
 	# later test: name the test that left it, and remove it.
@@ -78,16 +86,23 @@ run_one() {
 	# reloads csd would fail. Count it once, against this test, and
 	# detach it.
 	left=
-	for p in /sys/fs/bpf/csd/*; do
-		n=${p##*/}
-		[ -e "$p" ] && [ "$n" != maps ] || continue
-		csdctl prog detach "$n"
+	for pin in /sys/fs/bpf/csd/*; do
+		n=${pin##*/}
+		[ -e "$pin" ] && [ "$n" != maps ] || continue
+		# Removing the pin detaches, as csdctl does (and its maps).
+		csdctl prog detach "$n" ||
+			rm -rf "$pin" "/sys/fs/bpf/csd/maps/$n" "/run/csd/progs/$n"
 		left="$left $n"
 	done
 	if [ -n "$left" ]; then
 		echo "not ok - $t left program sets attached:$left"
 		fail=$((fail + 1))
 	fi
+}
+
+run_one() {
+	run_binary "$@"
+	left_behind "$1"
 }
 
 only_tests=1
