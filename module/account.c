@@ -8,11 +8,12 @@
  * matches the completion with its slot and decodes it once into a struct
  * csd_completion (csd_complete_match()), which the trace, the completion
  * program and csd_account_complete() read in turn (with neither, the
- * record stays in registers);
- * the last updates the epoch's per-CPU row (operation x size class), the
- * row's per-CPU histogram, the zone, and on error the status table.
- * Nothing here sleeps, allocates or takes a lock: per-CPU adds, a few
- * atomics on the zone, and RCU.
+ * record's address never escapes, and the compiler keeps it in
+ * registers); the last updates the epoch's per-CPU row (operation x size
+ * class), the row's per-CPU histogram, the zone, and on error the status
+ * table. Nothing here sleeps or takes a lock: per-CPU adds, a few atomics
+ * on the zone, and RCU; nothing allocates but a queue's first command
+ * (csd_ns_get_or_create(), GFP_ATOMIC) and the work items asked for.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -289,7 +290,10 @@ static __always_inline void csd_zone_account(const struct csd_completion *c,
 			if (action)
 				atomic_inc(action);
 		}
-		/* Else out of any range: the device says so. */
+		/*
+		 * Else out of any range (the device says so), or a zone send
+		 * to every zone of a conventional namespace.
+		 */
 		return;
 	}
 	z = &zones[c->zone];
@@ -526,7 +530,6 @@ void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd)
 	csd_probe_rcu_unlock(locked);
 }
 
-/* Completion: also fires on the batched completion path. */
 /*
  * A matched completion that a trace reader or a completion program reads
  * too: out of line, with the record in memory for them.
@@ -548,6 +551,7 @@ static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
 	csd_account_complete(&c, verdict);
 }
 
+/* Completion: also fires on the batched completion path. */
 void csd_probe_complete(void *data, struct request *rq)
 {
 	struct request_queue *q = rq->q;
@@ -561,7 +565,7 @@ void csd_probe_complete(void *data, struct request *rq)
 	ns = csd_ns_lookup(q);
 	if (likely(ns)) {
 		if (likely(!csd_tracing() && !rcu_access_pointer(ns->bpf_ops))) {
-			/* Only counted: the record never leaves registers. */
+			/* Only counted: the record's address never escapes. */
 			struct csd_completion c __uninitialized;
 
 			if (csd_complete_match(ns, rq, &c))

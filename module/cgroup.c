@@ -62,6 +62,7 @@ void csd_cg_account(struct csd_stats *s, struct request *rq, unsigned int op,
 
 	if (unlikely(!s->cg))
 		return;
+	/* Never 0, the id of a free slot: cgroup ids start at 1 (the root). */
 	cgroup = csd_rq_cgroup(rq);
 	row = csd_cg_slot(s, cgroup) * CSD_OP_NR + op;
 	r = s->cg + row;
