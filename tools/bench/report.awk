@@ -219,7 +219,7 @@ BEGIN {
 }
 /^@bench insns / {
 	kv($0)
-	ICALLS[F["ko"], F["probe"]] = F["calls"]
+	INCALLS = split(F["calls"], icalls, " ")
 }
 /^@bench insns_common / {
 	kv($0)
@@ -486,7 +486,7 @@ END {
 
 	if ((("this", "csd_probe_setup") in INS) && (("this", "csd_probe_complete") in INS)) {
 		printf "\ninstructions per call of csd's probes, exact: single-stepped by gdb (csd-insns) in the test guest, reads of its\n"
-		printf "conventional namespace, the most frequent count of 4 calls; in the cost guest an instruction is 1 ns of guest time\n"
+		printf "conventional namespace, the most frequent count of %d calls; in the cost guest an instruction is 1 ns of guest time\n", INCALLS
 		printf "  %-26s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
 		for (ki = 1; ki <= 2; ki++) {
 			ko = ki == 1 ? "this" : "old"
