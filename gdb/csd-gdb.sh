@@ -25,7 +25,9 @@
 #
 # Environment: CSD_GDB_PORT (default 1234; "auto" picks a free port),
 # CSD_VM_DIR (logs in $CSD_VM_DIR/gdb, default <tree>/.vm/gdb),
-# CSD_GDB_TIMEOUT (the guest's lifetime in seconds, default 86400), and
+# CSD_GDB_TIMEOUT (the guest's lifetime in seconds, default 86400),
+# CSD_GDB_PROG (a program set of tools/bpf, e.g. classify, attached to the
+# conventional namespace before gdb attaches: its completions run it), and
 # tools/vm/run.sh's CSD_* knobs.
 set -euo pipefail
 

@@ -18,8 +18,14 @@
 #                    the start of zone 2 and a reset of zone 2; then csdctl's
 #                    view of it as JSON between CSD-GDB-JSON markers; then
 #                    the same as idle (the zoned namespace stays still)
+#
+# A second argument PROG (csd-gdb.sh's $CSD_GDB_PROG: a program set of
+# tools/bpf, e.g. classify): idle and late first load that set and attach
+# it to $CSD_CONV_DEV, so that the completions gdb sees run a completion
+# program.
 
 mode=${1:-idle}
+prog=${2:-}
 zns=${CSD_ZNS_DEV#/dev/}
 conv=${CSD_CONV_DEV#/dev/}
 
@@ -47,10 +53,18 @@ if [ "$mode" = smoke ]; then
 	echo "CSD-GDB-JSON-END"
 fi
 
+attach_prog() {
+	[ -n "$prog" ] || return 0
+	csdctl prog load "/csd/bpf/$prog.bpf.o" --name gdbprog > /dev/null &&
+		csdctl prog attach gdbprog "$conv" || exit 1
+}
+
+[ "$mode" = late ] || attach_prog
 echo "CSD-GDB-READY zns=$zns conv=$conv"
 if [ "$mode" = late ]; then
 	sleep 5
 	insmod /csd/csd.ko || exit 1
+	attach_prog
 	echo "CSD-GDB-LOADED"
 fi
 i=0

@@ -47,7 +47,7 @@ csd_boot() {
 		: > "$CSD_GUEST_OUT"
 		CSD_VM_DIR=$dir CSD_GDB_PORT=$CSD_PORT \
 			CSD_QEMU_EXTRA="${CSD_QEMU_EXTRA:-} -pidfile $dir/qemu.pid" \
-			"$TOP/tools/vm/run.sh" --gdb --timeout "$timeout" "$@" "$GDBDIR/guest.sh" "$mode" \
+			"$TOP/tools/vm/run.sh" --gdb --timeout "$timeout" "$@" "$GDBDIR/guest.sh" "$mode" ${CSD_GDB_PROG:+"$CSD_GDB_PROG"} \
 			> "$CSD_GUEST_OUT" 2> "$dir/run.log" < /dev/null &
 		CSD_RUN_PID=$!
 		# QEMU gives up at once on a port it cannot bind: wait for its
