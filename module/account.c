@@ -462,7 +462,9 @@ static __always_inline void csd_account_complete(const struct csd_completion *c,
 		csd_admin_account(&s->admin[ci->opcode], lat, c->status);
 	} else {
 		csd_zone_account(c, bucket);
-		csd_cg_account(s, c->rq, ci->op, ci->bytes, lat, c->status);
+		/* Read last (the fast path), unless the shared path has. */
+		csd_cg_account(s, c->cgroup ?: csd_rq_cgroup(c->rq), ci->op,
+			       ci->bytes, lat, c->status);
 	}
 }
 
@@ -531,23 +533,43 @@ void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd)
 }
 
 /*
- * A matched completion that a trace reader or a completion program reads
- * too: out of line, with the record in memory for them.
+ * A matched completion that a trace reader reads too: out of line, with
+ * the record in memory for it and the completion program, if any.
  */
 static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
 {
 	struct csd_completion c __uninitialized;
+	struct csd_ops *ops;
 	int verdict = 0;
 
 	if (!csd_complete_match(ns, rq, &c))
 		return;
-	/* For the trace (the accounting reads it again, in cgroup.c). */
+	/* For the trace, and then the accounting (never 0 but for admin). */
 	c.cgroup = ns->admin ? 0 : csd_rq_cgroup(rq);
 	/* Each consumer reads the one decoded record. */
-	if (csd_tracing())
-		csd_trace_complete(&c);
-	if (rcu_access_pointer(ns->bpf_ops))
-		verdict = csd_bpf_complete(&c);
+	csd_trace_complete(&c);
+	ops = csd_deref(ns->bpf_ops);
+	if (ops)
+		verdict = csd_bpf_complete(ops, &c);
+	csd_account_complete(&c, verdict);
+}
+
+/*
+ * A matched completion that the namespace's completion program @ops reads
+ * (and no trace reader): out of line, so that the common path below keeps
+ * its registers; the record in registers here too, the program's context
+ * on the stack.
+ */
+static noinline void csd_complete_prog(struct csd_ns *ns, struct request *rq,
+				       struct csd_ops *ops)
+{
+	struct csd_completion c __uninitialized;
+	int verdict;
+
+	if (!csd_complete_match(ns, rq, &c))
+		return;
+	verdict = csd_bpf_run(ops, &c);
+	c.cgroup = 0;	/* not read yet */
 	csd_account_complete(&c, verdict);
 }
 
@@ -564,14 +586,20 @@ void csd_probe_complete(void *data, struct request *rq)
 	locked = csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns)) {
-		if (likely(!csd_tracing() && !rcu_access_pointer(ns->bpf_ops))) {
+		struct csd_ops *ops = csd_deref(ns->bpf_ops);
+
+		if (unlikely(csd_tracing())) {
+			csd_complete_shared(ns, rq);
+		} else if (likely(!ops)) {
 			/* Only counted: the record's address never escapes. */
 			struct csd_completion c __uninitialized;
 
-			if (csd_complete_match(ns, rq, &c))
+			if (csd_complete_match(ns, rq, &c)) {
+				c.cgroup = 0;	/* not read yet */
 				csd_account_complete(&c, 0);
+			}
 		} else {
-			csd_complete_shared(ns, rq);
+			csd_complete_prog(ns, rq, ops);
 		}
 	}
 	csd_probe_rcu_unlock(locked);

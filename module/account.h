@@ -36,7 +36,7 @@ struct csd_completion {
 	struct csd_cmd_info ci;		/* operation, size class, LBA range */
 	u64 now_ns;
 	u64 lat_ns;			/* submission to completion */
-	u64 cgroup;			/* cgroup id, 0 for admin (trace only) */
+	u64 cgroup;			/* cgroup id; 0: admin, or not read yet */
 	u32 zone;			/* zone or region, U32_MAX if none */
 	u16 status;			/* NVMe status (SCT/SC), 0: success */
 	u8 retries;

@@ -65,65 +65,16 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 __bpf_kfunc_end_defs();
 
 /* After the program: undo csd_req_data()'s mappings, newest first. */
-static void csd_req_data_unmap(struct csd_req_kern *k)
+void csd_req_data_unmap(struct csd_req_kern *k)
 {
 	while (k->nr_maps)
 		kunmap_local(k->maps[--k->nr_maps]);
 }
 
-/* csd_bpf_complete(), under rcu_read_lock(). */
-static int __csd_bpf_complete(const struct csd_completion *c)
+/* csd_bpf_run(), out of line: for the completion probe's traced path. */
+int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c)
 {
-	const struct csd_cmd_info *ci = &c->ci;
-	struct csd_ops *ops = rcu_dereference(c->ns->bpf_ops);
-	struct csd_req_kern kern = { .rq = c->rq };
-	struct csd_req_ctx *ctx = &kern.ctx;
-	struct csd_req_ctx init = {
-		.ns_id = c->ns->id,
-		.nsid = c->ns->nsid,
-		.opcode = ci->opcode,
-		.op = ci->op,
-		.size_class = ci->sc,
-		.status = c->status,
-		.zone = U32_MAX,
-		.bytes = ci->bytes,
-		.latency_ns = c->lat_ns,
-	};
-	int ret;
-
-	if (!ops)
-		return 0;
-	*ctx = init;
-	if (ci->ranged) {
-		ctx->slba = ci->slba;
-		if (ci->bytes)
-			ctx->nlb = ci->bytes >> c->ns->lba_shift;
-		ctx->zone = c->zone;
-	}
-	if (ci->opcode == nvme_cmd_zone_mgmt_send)
-		ctx->zone_action = c->cmd->zms.zsa;
-	/* Read data is for reads that succeeded. */
-	kern.data_ok = ci->op == CSD_OP_READ && !c->status;
-
-	ret = ops->complete(ctx);
-	csd_req_data_unmap(&kern);
-	return ret;
-}
-
-/*
- * Run the namespace's completion program on one completed command, in the
- * completion probe's context (any; see csd_probe_rcu_lock()); its
- * verdict, 0 without one. Under rcu_read_lock(), as BPF programs and
- * their helpers expect.
- */
-int csd_bpf_complete(const struct csd_completion *c)
-{
-	int ret;
-
-	rcu_read_lock();
-	ret = __csd_bpf_complete(c);
-	rcu_read_unlock();
-	return ret;
+	return csd_bpf_run(ops, c);
 }
 
 /* All of csd's kfuncs: a module registers one set per program type. */

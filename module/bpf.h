@@ -15,13 +15,84 @@ struct csd_req_kern {
 	void *maps[CSD_REQ_MAPS];
 };
 
-struct csd_completion;
-
-/* The namespace's completion program's verdict: 0 without one (bpf.c). */
+/* The namespace's completion program (bpf.c). */
 #ifdef CSD_HAVE_BPF
-int csd_bpf_complete(const struct csd_completion *c);
+void csd_req_data_unmap(struct csd_req_kern *k);
+int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c);
+
+/*
+ * Run completion program set @ops on one completed command @c, in the
+ * completion probe's context (any); its verdict. The probe's RCU
+ * read-side section (see csd_probe_rcu_lock()) keeps @ops alive, and
+ * csd_ops_unreg()'s synchronize_rcu() waits for it; the struct_ops
+ * trampoline takes rcu_read_lock() and disables migration for the program
+ * itself. Inline in the probe, which keeps @c in registers: only the
+ * context is in memory. It is written field by field, every byte of it
+ * (the program may read any): on a kernel that zeroes the stack
+ * (CONFIG_INIT_STACK_ALL_ZERO) an initializer would clear all of @kern
+ * first.
+ */
+static __always_inline int csd_bpf_run(struct csd_ops *ops,
+				       struct csd_completion *c)
+{
+	const struct csd_cmd_info *ci = &c->ci;
+	struct csd_req_kern kern __uninitialized;
+	struct csd_req_ctx *ctx = &kern.ctx;
+	int ret;
+
+	ctx->ns_id = c->ns->id;
+	ctx->nsid = c->ns->nsid;
+	ctx->opcode = ci->opcode;
+	ctx->op = ci->op;
+	ctx->size_class = ci->sc;
+	ctx->zone_action = ci->opcode == nvme_cmd_zone_mgmt_send ? c->cmd->zms.zsa : 0;
+	ctx->status = c->status;
+	ctx->pad = 0;
+	ctx->pad1 = 0;
+	ctx->pad2 = 0;
+	ctx->bytes = ci->bytes;
+	ctx->latency_ns = c->lat_ns;
+	if (ci->ranged) {
+		ctx->zone = c->zone;
+		ctx->slba = ci->slba;
+		ctx->nlb = ci->bytes >> c->ns->lba_shift;
+	} else {
+		ctx->zone = U32_MAX;
+		ctx->slba = 0;
+		ctx->nlb = 0;
+	}
+	kern.rq = c->rq;
+	/* Read data is for reads that succeeded. */
+	kern.data_ok = ci->op == CSD_OP_READ && !c->status;
+	kern.nr_maps = 0;
+
+	ret = ops->complete(ctx);
+	if (unlikely(kern.nr_maps))
+		csd_req_data_unmap(&kern);
+	/*
+	 * What the accounting reads next, read back from the context, which
+	 * the program cannot write (read-only BTF; csd_req_data() writes
+	 * none of it): the probe keeps nothing of it in registers across the
+	 * call (each would be spilled to the stack, and read back).
+	 */
+	c->ci.op = ctx->op;
+	c->ci.sc = ctx->size_class;
+	c->ci.opcode = ctx->opcode;
+	c->ci.bytes = ctx->bytes;
+	c->lat_ns = ctx->latency_ns;
+	c->status = ctx->status;
+	return ret;
+}
 #else
-static inline int csd_bpf_complete(const struct csd_completion *c) { return 0; }
+static inline int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c)
+{
+	return 0;
+}
+
+static inline int csd_bpf_run(struct csd_ops *ops, struct csd_completion *c)
+{
+	return 0;
+}
 #endif
 
 /* bpf.c */

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * csd: rows per (cgroup, operation): see cgroup.h.
- *
- * The hot path does one lookup in a table of CSD_CGROUP_SLOTS cgroup ids
- * (hashed, probed linearly, claimed with cmpxchg and never given back in
- * the epoch's life) and adds to per-CPU counters: no lock, no allocation.
- * A reset starts a new epoch, with an empty table.
+ * csd: rows per (cgroup, operation): see cgroup.h, which has the hot
+ * path (inline in the completion probe). Here: the rows' memory and their
+ * readout. A reset starts a new epoch, with an empty table.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,65 +13,6 @@
 #include <linux/slab.h>
 
 #include "csd.h"
-
-/* The cgroup id of @rq's I/O: its bio's blkcg, else the root's. */
-u64 csd_rq_cgroup(struct request *rq)
-{
-#ifdef CONFIG_BLK_CGROUP
-	struct cgroup_subsys_state *css = rq->bio ? bio_blkcg_css(rq->bio) : NULL;
-
-	return cgroup_id((css ? css : blkcg_root_css)->cgroup);
-#else
-	return 1;	/* the root cgroup's id */
-#endif
-}
-
-/* The slot of cgroup @id in @s, claimed if free; CSD_CGROUP_SLOTS if none. */
-static unsigned int csd_cg_slot(struct csd_stats *s, u64 id)
-{
-	unsigned int i, h = hash_64(id, ilog2(CSD_CGROUP_SLOTS));
-
-	for (i = 0; i < CSD_CGROUP_SLOTS; i++) {
-		unsigned int k = (h + i) % CSD_CGROUP_SLOTS;
-		s64 cur = atomic64_read(&s->cg_id[k]);
-
-		if (!cur && atomic64_try_cmpxchg(&s->cg_id[k], &cur, id))
-			return k;
-		if (cur == id)
-			return k;
-	}
-	return CSD_CGROUP_SLOTS;
-}
-
-/*
- * Count a completion (not dropped) of @rq, of @op, @bytes and @lat ns,
- * with @status, in its cgroup's row (scalars: the completion probe keeps
- * its record in registers; the cgroup is read here, last, so that the
- * probe holds nothing across the call).
- */
-void csd_cg_account(struct csd_stats *s, struct request *rq, unsigned int op,
-		    u64 bytes, u64 lat, u16 status)
-{
-	struct csd_cg_pcpu __percpu *r;
-	struct csd_cg_shared *sh;
-	unsigned int row;
-	u64 cgroup;
-
-	if (unlikely(!s->cg))
-		return;
-	/* Never 0, the id of a free slot: cgroup ids start at 1 (the root). */
-	cgroup = csd_rq_cgroup(rq);
-	row = csd_cg_slot(s, cgroup) * CSD_OP_NR + op;
-	r = s->cg + row;
-	sh = &s->cg_shared[row];
-	this_cpu_inc(r->count);
-	this_cpu_add(r->bytes, bytes);
-	this_cpu_add(r->lat_sum, lat);
-	if (unlikely(status))
-		atomic64_inc(&sh->errors);
-	/* A read of a shared line; a write only for a new maximum. */
-	csd_atomic64_max(&sh->lat_max, lat);
-}
 
 int csd_cg_alloc(struct csd_stats *s, gfp_t gfp)
 {

@@ -338,6 +338,103 @@ TEST_F(prog, read_data_in_completion)
 	free(buf);
 }
 
+/* The last context ctxlog.bpf.o kept of @opcode's commands. */
+static int ctx_of(struct bpf_object *obj, __u32 opcode, struct csd_req_ctx *c)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, "last");
+
+	if (!m)
+		return -1;
+	return bpf_map__lookup_elem(m, &opcode, sizeof(opcode), c, sizeof(*c), 0);
+}
+
+/*
+ * Every field of the context a program sees, padding too, for three
+ * commands of known content on the zoned namespace: a zone reset (a zone
+ * send of action 4), a write off the write pointer (Zone Invalid Write)
+ * and a two-block read. tools/bpf/ctxlog.bpf.c keeps the last command of
+ * each opcode.
+ */
+TEST_F(prog, context_fields)
+{
+	__u32 lba = 1U << self->zns.lba_shift;
+	__u64 zl = self->zns.zone_sectors >> (self->zns.lba_shift - 9);
+	__u8 sc2 = 2 * lba <= 4096 ? CSD_SZ_4K : CSD_SZ_16K;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct csd_req_ctx c;
+	struct bpf_map *map;
+	void *buf;
+
+	ASSERT_EQ(0, posix_memalign(&buf, 4096, 2 * lba));
+	memset(buf, 0, 2 * lba);
+	obj = open_prog("ctxlog.bpf.o", "csd_ctxlog", self->zns.id, &map);
+	ASSERT_NE(NULL, obj);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	ASSERT_EQ(0, nvme_io(csd_zns(), 0x79, 6 * zl, 0, NULL, 0, 0, 0, 0x04));
+	EXPECT_EQ(0x1bc, nvme_io(csd_zns(), 0x01, 6 * zl + 5, 1, buf, lba, 0, 0, 0) & 0x7ff);
+	ASSERT_EQ(0, nvme_io(csd_zns(), 0x02, zl + 3, 2, buf, 2 * lba, 0, 0, 0));
+	ASSERT_EQ(0, bpf_link__destroy(link));
+
+	ASSERT_EQ(0, ctx_of(obj, 0x79, &c));
+	EXPECT_EQ(self->zns.id, c.ns_id);
+	EXPECT_EQ(self->zns.nsid, c.nsid);
+	EXPECT_EQ(0x79, c.opcode);
+	EXPECT_EQ(CSD_OP_ZONE_RESET, c.op);
+	EXPECT_EQ(CSD_SZ_NONE, c.size_class);
+	EXPECT_EQ(4, c.zone_action);
+	EXPECT_EQ(0, c.status);
+	EXPECT_EQ(0, c.pad);
+	EXPECT_EQ(6, c.zone);
+	EXPECT_EQ(0, c.pad1);
+	EXPECT_EQ(6 * zl, c.slba);
+	EXPECT_EQ(0, c.nlb);
+	EXPECT_EQ(0, c.pad2);
+	EXPECT_EQ(0, c.bytes);
+	EXPECT_LT(0, c.latency_ns);
+
+	ASSERT_EQ(0, ctx_of(obj, 0x01, &c));
+	EXPECT_EQ(self->zns.id, c.ns_id);
+	EXPECT_EQ(self->zns.nsid, c.nsid);
+	EXPECT_EQ(0x01, c.opcode);
+	EXPECT_EQ(CSD_OP_WRITE, c.op);
+	EXPECT_EQ(CSD_SZ_4K, c.size_class);
+	EXPECT_EQ(0, c.zone_action);
+	EXPECT_EQ(0x1bc, c.status);
+	EXPECT_EQ(0, c.pad);
+	EXPECT_EQ(6, c.zone);
+	EXPECT_EQ(0, c.pad1);
+	EXPECT_EQ(6 * zl + 5, c.slba);
+	EXPECT_EQ(1, c.nlb);
+	EXPECT_EQ(0, c.pad2);
+	EXPECT_EQ(lba, c.bytes);
+	EXPECT_LT(0, c.latency_ns);
+
+	ASSERT_EQ(0, ctx_of(obj, 0x02, &c));
+	EXPECT_EQ(self->zns.id, c.ns_id);
+	EXPECT_EQ(self->zns.nsid, c.nsid);
+	EXPECT_EQ(0x02, c.opcode);
+	EXPECT_EQ(CSD_OP_READ, c.op);
+	EXPECT_EQ(sc2, c.size_class);
+	EXPECT_EQ(0, c.zone_action);
+	EXPECT_EQ(0, c.status);
+	EXPECT_EQ(0, c.pad);
+	EXPECT_EQ(1, c.zone);
+	EXPECT_EQ(0, c.pad1);
+	EXPECT_EQ(zl + 3, c.slba);
+	EXPECT_EQ(2, c.nlb);
+	EXPECT_EQ(0, c.pad2);
+	EXPECT_EQ(2 * lba, c.bytes);
+	EXPECT_LT(0, c.latency_ns);
+
+	/* No other opcode ran the program: its entries are still zero. */
+	ASSERT_EQ(0, ctx_of(obj, 0x7a, &c));
+	EXPECT_EQ(0, c.ns_id);
+	bpf_object__close(obj);
+	free(buf);
+}
+
 /*
  * csd_req_data() at the edges of an 8 KiB read (two 4 KiB segments): a
  * slice up to the end of a segment, NULL for one that crosses into the

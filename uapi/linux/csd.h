@@ -697,6 +697,7 @@ struct csd_config {
  * @status: NVMe status, (SCT << 8) | SC.
  * @pad: zero.
  * @zone: zone (region) index, or U32_MAX when the command has no LBA.
+ * @pad1: zero (the alignment hole before @slba, named).
  * @slba: starting LBA.
  * @nlb: number of logical blocks (0 when the command has no LBA range).
  * @pad2: zero.
@@ -713,6 +714,7 @@ struct csd_req_ctx {
 	__u16 status;
 	__u16 pad;
 	__u32 zone;
+	__u32 pad1;
 	__u64 slba;
 	__u32 nlb;
 	__u32 pad2;
