@@ -608,6 +608,9 @@ programs behind it (run counts need kernel.bpf_stats_enabled)."""
             gdb.write("  none registered\n")
 
 
+NO_SYMBOL = "[no-symbol]"
+
+
 def _pc_function(pc, cache):
     """The name of the function holding @pc (csd's, the kernel's), cached."""
     name = cache.get(pc)
@@ -639,8 +642,11 @@ waits for as long as that takes: Ctrl-C stops it),
 and single-steps each call from its first instruction to its return,
 counting every instruction executed, in csd and in the kernel functions
 it calls (ktime_get, the return thunk...). Prints, per FUNCTION, each
-call's total and, for the most frequent total, the instructions by
-function. --list prints the first call's instructions as they run.
+call's total and, for the fewest (the common path: a call that sets a
+new latency maximum runs a few more), the instructions by
+function ("[no-symbol]": code without a symbol, such as a BPF program's
+and its trampoline's). --list prints the first call's instructions as
+they run.
 Unlike csd's other commands this one resumes the guest, which
 needs I/O to run (make gdb's guest reads a block every 0.3 s). Under TCG
 with -icount shift=0, as in make bench's cost guest, an instruction is
@@ -697,7 +703,11 @@ single-steps, so none is counted."""
                 raise CsdError("no return after %d instructions (pc 0x%x)" %
                                (n, pc))
             name = _pc_function(pc, cache)
-            by_func[name] = by_func.get(name, 0) + 1
+            # Code with no symbol (in csd's paths, the BPF JIT's: a
+            # completion program and its struct_ops trampoline) counts
+            # as one; --list shows each address.
+            key = NO_SYMBOL if name.startswith("0x") else name
+            by_func[key] = by_func.get(key, 0) + 1
             if listing:
                 gdb.write("    %-28s %s" % (name, gdb.execute(
                     "x/i 0x%x" % pc, to_string=True).split(":", 1)[1]))
@@ -747,10 +757,13 @@ single-steps, so none is counted."""
                     gdb.execute("set %s %s" % (param, value))
                 except gdb.error:
                     pass
-        common = max(set(totals), key=lambda t: (totals.count(t), -t))
+        # The common path: a call that sets a new latency maximum (a
+        # zone's, a CPU's; frequent here, as stepping stretches the
+        # latency of the call it steps) runs a few instructions more.
+        common = min(totals)
         gdb.write("%s: %d calls, instructions per call: %s\n" %
                   (func, calls, " ".join(str(t) for t in totals)))
-        gdb.write("  the most frequent, %d (%d of %d calls), by function:\n" %
+        gdb.write("  the fewest, %d (%d of %d calls), by function:\n" %
                   (common, totals.count(common), calls))
         for name, k in sorted(paths[common].items(), key=lambda x: -x[1]):
             gdb.write("    %-36s %5d\n" % (name, k))

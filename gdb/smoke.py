@@ -357,7 +357,7 @@ if ok:
         parts = [sum(int(x) for x in re.findall(r"^    \S+ +(\d+)$", blk,
                                                 re.M))
                  for blk in re.split(r"^csd_probe_\w+: ", out, flags=re.M)[1:]]
-        common = [int(x) for x in re.findall(r"the most frequent, (\d+)", out)]
+        common = [int(x) for x in re.findall(r"the fewest, (\d+)", out)]
         check("csd-insns counts both probes' instructions, by function "
               "adding up (%s)" % ", ".join("%s %s" % (k, v[0]) for k, v in
                                            sorted(tot.items())),

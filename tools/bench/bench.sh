@@ -244,28 +244,33 @@ boot() {
 
 # insns: the exact instructions of a call of each probe, single-stepped
 # by gdb's csd-insns in make gdb's guest (which reads a block of its
-# conventional namespace every 0.3 s), for this csd.ko and --old-ko's.
+# conventional namespace every 0.3 s), for this csd.ko and --old-ko's:
+# with accounting alone (b), and with (c)'s completion program, classify,
+# attached (label "this-c", "old-c").
 insns() {
-	local ko label out t0
-	for label in this old; do
-		ko=$TOP/module/csd.ko
-		if [ $label = old ]; then
+	local ko label out t0 prog
+	for label in this this-c old old-c; do
+		ko=$TOP/module/csd.ko prog=
+		case $label in
+		old*)
 			[ -n "$old_ko" ] || continue
 			ko=$old_ko
-		fi
+			;;
+		esac
+		case $label in *-c) prog=classify ;; esac
 		t0=$(date +%s)
-		say "counting the probes' instructions ($label csd.ko) under gdb"
+		say "counting the probes' instructions ($label csd.ko${prog:+, $prog attached}) under gdb"
 		# TCG, whatever CSD_ACCEL says: under KVM the guest reads
 		# time through kvm-clock, another path. The guest's lifetime
 		# bounds a run that hangs.
 		if out=$(CSD_ACCEL=tcg CSD_GDB_TIMEOUT=900 CSD_KO=$ko CSD_GDB_PORT=auto \
-			CSD_VM_DIR=$work/gdb-$label "$TOP/gdb/csd-gdb.sh" -batch \
+			CSD_GDB_PROG=$prog CSD_VM_DIR=$work/gdb-$label "$TOP/gdb/csd-gdb.sh" -batch \
 			-ex "csd-insns --calls 4" 2> "$work/gdb-$label.log"); then
 			echo "$out" | awk -v ko=$label '
 				/^csd_probe_[a-z]+: [0-9]+ calls/ { p = $1; sub(":", "", p)
 					c = $0; sub(/.*per call: /, "", c)
 					printf "@bench insns ko=%s probe=%s calls=\"%s\"\n", ko, p, c }
-				/^  the most frequent, / { n = $4; sub(",", "", n)
+				/^  the fewest, / { n = $4; sub(",", "", n)
 					printf "@bench insns_common ko=%s probe=%s n=%s\n", ko, p, n }
 				/^    [^ ]+ +[0-9]+$/ { printf "@bench insns_fn ko=%s probe=%s fn=%s n=%s\n", ko, p, $1, $2 }' >> "$raw"
 		else

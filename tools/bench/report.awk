@@ -486,25 +486,44 @@ END {
 
 	if ((("this", "csd_probe_setup") in INS) && (("this", "csd_probe_complete") in INS)) {
 		printf "\ninstructions per call of csd's probes, exact: single-stepped by gdb (csd-insns) in the test guest, reads of its\n"
-		printf "conventional namespace, the most frequent count of %d calls; in the cost guest an instruction is 1 ns of guest time\n", INCALLS
+		printf "conventional namespace, the fewest of %d calls (the common path); in the cost guest an instruction is 1 ns of guest time\n", INCALLS
 		printf "  %-26s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
-		for (ki = 1; ki <= 2; ki++) {
-			ko = ki == 1 ? "this" : "old"
+		for (ki = 1; ki <= 4; ki++) {
+			ko = ki == 1 ? "this" : ki == 2 ? "this-c" : ki == 3 ? "old" : "old-c"
 			if (!((ko, "csd_probe_setup") in INS) || !((ko, "csd_probe_complete") in INS))
 				continue
-			printf "  %-26s %-14d %-14d %d\n", ko == "this" ? "this one" : "the earlier one (--old-ko)",
+			printf "  %-26s %-14d %-14d %d\n", (ko ~ /^this/ ? "this one" : "the earlier one (--old-ko)") \
+			       (ko ~ /-c$/ ? ", (c)" : ", (b)"),
 			       INS[ko, "csd_probe_setup"], INS[ko, "csd_probe_complete"],
 			       INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
 		}
-		if (("old", "csd_probe_setup") in INS && ("old", "csd_probe_complete") in INS) {
-			o = INS["old", "csd_probe_setup"] + INS["old", "csd_probe_complete"]
-			n = INS["this", "csd_probe_setup"] + INS["this", "csd_probe_complete"]
-			printf "  this one less the earlier one: %+d instructions per I/O (%+.1f%%)\n", n - o, 100 * (n - o) / o
+		for (ki = 1; ki <= 2; ki++) {
+			sfx = ki == 1 ? "" : "-c"
+			if (!(("old" sfx, "csd_probe_setup") in INS && ("old" sfx, "csd_probe_complete") in INS) ||
+			    !(("this" sfx, "csd_probe_setup") in INS && ("this" sfx, "csd_probe_complete") in INS))
+				continue
+			o = INS["old" sfx, "csd_probe_setup"] + INS["old" sfx, "csd_probe_complete"]
+			n = INS["this" sfx, "csd_probe_setup"] + INS["this" sfx, "csd_probe_complete"]
+			printf "  %s: this one less the earlier one: %+d instructions per I/O (%+.1f%%)\n",
+			       ki == 1 ? "(b)" : "(c)", n - o, 100 * (n - o) / o
 		}
-		for (pi = 1; pi <= 2; pi++) {
+		for (ki = 1; ki <= 2; ki++) {
+			ko = ki == 1 ? "this" : "old"
+			if (!((ko, "csd_probe_setup") in INS && (ko, "csd_probe_complete") in INS &&
+			      (ko "-c", "csd_probe_setup") in INS && (ko "-c", "csd_probe_complete") in INS))
+				continue
+			b = INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
+			c = INS[ko "-c", "csd_probe_setup"] + INS[ko "-c", "csd_probe_complete"]
+			printf "  (c)/(b), %s, exact: %.3f  [%s]  (target: <= 1.5)\n",
+			       ko == "this" ? "this one" : "the earlier one", c / b, c / b <= 1.5 ? "PASS" : "MISS"
+		}
+		for (pi = 1; pi <= 3; pi++) {
 			p = pi == 1 ? "csd_probe_setup" : "csd_probe_complete"
-			k = "this" SUBSEP p
-			line = "  " p " (this one), by function:"
+			ko = pi == 3 ? "this-c" : "this"
+			k = ko SUBSEP p
+			if (!(k in NINFN))
+				continue
+			line = "  " p " (this one" (pi == 3 ? ", (c)" : "") "), by function:"
 			for (j = 1; j <= NINFN[k]; j++) {
 				split(INFN[k, j], fw, " ")
 				w = " " fw[1] " " fw[2] (j < NINFN[k] ? "," : "")
