@@ -7,9 +7,9 @@
  * a per-tag slot with the time and the epoch. The completion probe
  * matches the completion with its slot and decodes it once into a struct
  * csd_completion (csd_complete_match()), which the trace, the completion
- * program and csd_account_complete() read in turn (with neither, the
- * record's address never escapes, and the compiler keeps it in
- * registers); the last updates the epoch's per-CPU row (operation x size
+ * program and csd_account_complete() read in turn (without a trace
+ * reader, the record's address never escapes, and the compiler keeps it
+ * in registers); the last updates the epoch's per-CPU row (operation x size
  * class), the row's per-CPU histogram, the zone, and on error the status
  * table. Nothing here sleeps or takes a lock: per-CPU adds, a few atomics
  * on the zone, and RCU; nothing allocates but a queue's first command

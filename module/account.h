@@ -24,9 +24,11 @@ static __always_inline u32 csd_zone_of(const struct csd_stats *s,
 
 /*
  * One completed command, decoded once by csd_complete_match(). The
- * completion probe hands it, read-only, to each consumer in turn: the
- * trace readers, the namespace's completion program and the accounting
- * (rows, histograms, statuses, zones). None of them calls another.
+ * completion probe hands it to each consumer in turn: the trace readers,
+ * the namespace's completion program and the accounting (rows,
+ * histograms, statuses, zones). None of them calls another, and only
+ * csd_bpf_run() writes to it (it reads values back from the program's
+ * context, unchanged).
  */
 struct csd_completion {
 	struct csd_ns *ns;

@@ -64,6 +64,23 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 
 __bpf_kfunc_end_defs();
 
+/*
+ * csd_bpf_run() writes the context member by member: it must have no
+ * hole, or a program would read stack bytes csd never wrote.
+ */
+#define CSD_CTX_NEXT(a, b) \
+	(offsetofend(struct csd_req_ctx, a) == offsetof(struct csd_req_ctx, b))
+static_assert(CSD_CTX_NEXT(ns_id, nsid) && CSD_CTX_NEXT(nsid, opcode) &&
+	      CSD_CTX_NEXT(opcode, op) && CSD_CTX_NEXT(op, size_class) &&
+	      CSD_CTX_NEXT(size_class, zone_action) &&
+	      CSD_CTX_NEXT(zone_action, status) && CSD_CTX_NEXT(status, pad) &&
+	      CSD_CTX_NEXT(pad, zone) && CSD_CTX_NEXT(zone, pad1) &&
+	      CSD_CTX_NEXT(pad1, slba) && CSD_CTX_NEXT(slba, nlb) &&
+	      CSD_CTX_NEXT(nlb, pad2) && CSD_CTX_NEXT(pad2, bytes) &&
+	      CSD_CTX_NEXT(bytes, latency_ns) &&
+	      offsetof(struct csd_req_ctx, ns_id) == 0 &&
+	      offsetofend(struct csd_req_ctx, latency_ns) == sizeof(struct csd_req_ctx));
+
 /* After the program: undo csd_req_data()'s mappings, newest first. */
 void csd_req_data_unmap(struct csd_req_kern *k)
 {

@@ -70,14 +70,12 @@ static __always_inline int csd_bpf_run(struct csd_ops *ops,
 	if (unlikely(kern.nr_maps))
 		csd_req_data_unmap(&kern);
 	/*
-	 * What the accounting reads next, read back from the context, which
-	 * the program cannot write (read-only BTF; csd_req_data() writes
-	 * none of it): the probe keeps nothing of it in registers across the
-	 * call (each would be spilled to the stack, and read back).
+	 * Values the accounting adds, read back from the context, which the
+	 * program cannot write (read-only BTF; csd_req_data() writes none of
+	 * it), rather than kept in registers across the call (each would be
+	 * spilled to the stack, and read back). Not what indexes csd's
+	 * arrays (operation, size class, opcode): those stay csd's own.
 	 */
-	c->ci.op = ctx->op;
-	c->ci.sc = ctx->size_class;
-	c->ci.opcode = ctx->opcode;
 	c->ci.bytes = ctx->bytes;
 	c->lat_ns = ctx->latency_ns;
 	c->status = ctx->status;

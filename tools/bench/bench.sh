@@ -263,14 +263,17 @@ insns() {
 		# TCG, whatever CSD_ACCEL says: under KVM the guest reads
 		# time through kvm-clock, another path. The guest's lifetime
 		# bounds a run that hangs.
+		# With the program, its JIT code ([no-symbol]) must be in the
+		# count: else the completions gdb stepped did not run it.
 		if out=$(CSD_ACCEL=tcg CSD_GDB_TIMEOUT=900 CSD_KO=$ko CSD_GDB_PORT=auto \
 			CSD_GDB_PROG=$prog CSD_VM_DIR=$work/gdb-$label "$TOP/gdb/csd-gdb.sh" -batch \
-			-ex "csd-insns --calls 4" 2> "$work/gdb-$label.log"); then
+			-ex "csd-insns --calls 4" 2> "$work/gdb-$label.log") &&
+			{ [ -z "$prog" ] || echo "$out" | grep -q '^    \[no-symbol\] '; }; then
 			echo "$out" | awk -v ko=$label '
 				/^csd_probe_[a-z]+: [0-9]+ calls/ { p = $1; sub(":", "", p)
 					c = $0; sub(/.*per call: /, "", c)
 					printf "@bench insns ko=%s probe=%s calls=\"%s\"\n", ko, p, c }
-				/^  the fewest, / { n = $4; sub(",", "", n)
+				/^  the fewest, / { n = $3; sub(",", "", n)
 					printf "@bench insns_common ko=%s probe=%s n=%s\n", ko, p, n }
 				/^    [^ ]+ +[0-9]+$/ { printf "@bench insns_fn ko=%s probe=%s fn=%s n=%s\n", ko, p, $1, $2 }' >> "$raw"
 		else

@@ -487,12 +487,12 @@ END {
 	if ((("this", "csd_probe_setup") in INS) && (("this", "csd_probe_complete") in INS)) {
 		printf "\ninstructions per call of csd's probes, exact: single-stepped by gdb (csd-insns) in the test guest, reads of its\n"
 		printf "conventional namespace, the fewest of %d calls (the common path); in the cost guest an instruction is 1 ns of guest time\n", INCALLS
-		printf "  %-26s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
+		printf "  %-36s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
 		for (ki = 1; ki <= 4; ki++) {
 			ko = ki == 1 ? "this" : ki == 2 ? "this-c" : ki == 3 ? "old" : "old-c"
 			if (!((ko, "csd_probe_setup") in INS) || !((ko, "csd_probe_complete") in INS))
 				continue
-			printf "  %-26s %-14d %-14d %d\n", (ko ~ /^this/ ? "this one" : "the earlier one (--old-ko)") \
+			printf "  %-36s %-14d %-14d %d\n", (ko ~ /^this/ ? "this one" : "the earlier one (--old-ko)") \
 			       (ko ~ /-c$/ ? ", (c)" : ", (b)"),
 			       INS[ko, "csd_probe_setup"], INS[ko, "csd_probe_complete"],
 			       INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
@@ -504,6 +504,8 @@ END {
 				continue
 			o = INS["old" sfx, "csd_probe_setup"] + INS["old" sfx, "csd_probe_complete"]
 			n = INS["this" sfx, "csd_probe_setup"] + INS["this" sfx, "csd_probe_complete"]
+			if (o <= 0 || n <= 0)
+				continue
 			printf "  %s: this one less the earlier one: %+d instructions per I/O (%+.1f%%)\n",
 			       ki == 1 ? "(b)" : "(c)", n - o, 100 * (n - o) / o
 		}
@@ -514,6 +516,8 @@ END {
 				continue
 			b = INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
 			c = INS[ko "-c", "csd_probe_setup"] + INS[ko "-c", "csd_probe_complete"]
+			if (b <= 0 || c <= 0)
+				continue
 			printf "  (c)/(b), %s, exact: %.3f  [%s]  (target: <= 1.5)\n",
 			       ko == "this" ? "this one" : "the earlier one", c / b, c / b <= 1.5 ? "PASS" : "MISS"
 		}
