@@ -611,6 +611,10 @@ programs behind it (run counts need kernel.bpf_stats_enabled)."""
 NO_SYMBOL = "[no-symbol]"
 
 
+class _Stalled(Exception):
+    """A call stepped alone that did not return (csd-insns)."""
+
+
 def _pc_function(pc, cache):
     """The name of the function holding @pc (csd's, the kernel's), cached."""
     name = cache.get(pc)
@@ -656,9 +660,10 @@ single-steps, so none is counted."""
 
     name = "csd-insns"
     USAGE = "[--calls N] [--list] [FUNCTION...]"
-    # A probe's call is a few hundred instructions: far more is a wrong
-    # stop or a runaway, not a measurement.
-    MAX_STEPS = 100000
+    # A probe's call is a few hundred instructions: far more is a spin on
+    # another vCPU, a wrong stop or a runaway, not a measurement.
+    MAX_STEPS = 10000
+    MAX_STALLS = 3
 
     def __init__(self):
         super().__init__(self.name, gdb.COMMAND_DATA)
@@ -700,8 +705,8 @@ single-steps, so none is counted."""
             if pc == ret and int(gdb.parse_and_eval("$sp")) > sp:
                 return n, by_func
             if n >= self.MAX_STEPS:
-                raise CsdError("no return after %d instructions (pc 0x%x)" %
-                               (n, pc))
+                raise _Stalled("no return after %d instructions (pc 0x%x)"
+                               % (n, pc))
             name = _pc_function(pc, cache)
             # Code with no symbol (in csd's paths, the BPF JIT's: a
             # completion program and its struct_ops trampoline) counts
@@ -732,7 +737,8 @@ single-steps, so none is counted."""
                 saved[param] = gdb.parameter(param)
                 gdb.execute("set %s %s" % (param, value))
             bp = gdb.Breakpoint("*0x%x" % addr, internal=True)
-            for _ in range(calls):
+            stalls = 0
+            while len(totals) < calls:
                 bp.enabled = True
                 gdb.execute("continue", to_string=True)
                 bp.enabled = False
@@ -742,8 +748,21 @@ single-steps, so none is counted."""
                                    "(interrupted?)" % (pc, func))
                 sp = int(gdb.parse_and_eval("$sp"))
                 ret = int(gdb.parse_and_eval("*(unsigned long *)$sp"))
-                n, by_func = self.step_call(ret, sp, cache,
-                                            listing and not totals)
+                try:
+                    n, by_func = self.step_call(ret, sp, cache,
+                                                listing and not totals)
+                except _Stalled as e:
+                    # Spinning on what another vCPU holds (a timekeeping
+                    # update's seqcount, say), which cannot run while
+                    # this one steps alone: not a count. The next
+                    # "continue" lets it finish; count another call.
+                    stalls += 1
+                    gdb.write("%s: a call skipped: %s, waiting for another "
+                              "vCPU\n" % (func, e))
+                    if stalls > self.MAX_STALLS:
+                        raise CsdError("%d calls did not return"
+                                       % stalls)
+                    continue
                 totals.append(n)
                 paths.setdefault(n, by_func)
                 allpaths.append(by_func)
