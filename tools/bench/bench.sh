@@ -267,7 +267,7 @@ insns() {
 		# count: else the completions gdb stepped did not run it.
 		if out=$(CSD_ACCEL=tcg CSD_GDB_TIMEOUT=900 CSD_KO=$ko CSD_GDB_PORT=auto \
 			CSD_GDB_PROG=$prog CSD_VM_DIR=$work/gdb-$label "$TOP/gdb/csd-gdb.sh" -batch \
-			-ex "csd-insns --calls 4" 2> "$work/gdb-$label.log") &&
+			-ex "csd-insns --calls 8" 2> "$work/gdb-$label.log") &&
 			{ [ -z "$prog" ] || echo "$out" | grep -q '^    \[no-symbol\] '; }; then
 			echo "$out" | awk -v ko=$label '
 				/^csd_probe_[a-z]+: [0-9]+ calls/ { p = $1; sub(":", "", p)
