@@ -351,6 +351,14 @@ BEGIN {
 	HOST["secs"] = F["secs"]
 }
 
+# Instructions per I/O of csd.ko run @ko (insns part): submission plus
+# completion, or 0 if either count is missing.
+function insns_io(ko) {
+	if (!((ko, "csd_probe_setup") in INS) || !((ko, "csd_probe_complete") in INS))
+		return 0
+	return INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
+}
+
 END {
 	printf "csd benchmark (make bench), %s\n", HOST["date"]
 	printf "kernel %s | QEMU %s, %s vCPUs, %d MiB | %s | bpftrace %s | libbpf-tools %s | nvme-cli %s | csd %s\n",
@@ -484,39 +492,32 @@ END {
 			printf "  %-40s %6.2f%%  %.3f us per I/O\n", PSYM[c, k], PPCT[c, k], PPCT[c, k] / 100 * PRUN[c]
 	}
 
-	if ((("this", "csd_probe_setup") in INS) && (("this", "csd_probe_complete") in INS)) {
+	if (insns_io("this")) {
 		printf "\ninstructions per call of csd's probes, exact: single-stepped by gdb (csd-insns) in the test guest, reads of its\n"
 		printf "conventional namespace, the fewest of %d calls (the common path); in the cost guest an instruction is 1 ns of guest time\n", INCALLS
 		printf "  %-36s %-14s %-14s %s\n", "csd.ko", "submission", "completion", "per I/O"
 		for (ki = 1; ki <= 4; ki++) {
 			ko = ki == 1 ? "this" : ki == 2 ? "this-c" : ki == 3 ? "old" : "old-c"
-			if (!((ko, "csd_probe_setup") in INS) || !((ko, "csd_probe_complete") in INS))
+			if (!insns_io(ko))
 				continue
 			printf "  %-36s %-14d %-14d %d\n", (ko ~ /^this/ ? "this one" : "the earlier one (--old-ko)") \
 			       (ko ~ /-c$/ ? ", (c)" : ", (b)"),
-			       INS[ko, "csd_probe_setup"], INS[ko, "csd_probe_complete"],
-			       INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
+			       INS[ko, "csd_probe_setup"], INS[ko, "csd_probe_complete"], insns_io(ko)
 		}
 		for (ki = 1; ki <= 2; ki++) {
 			sfx = ki == 1 ? "" : "-c"
-			if (!(("old" sfx, "csd_probe_setup") in INS && ("old" sfx, "csd_probe_complete") in INS) ||
-			    !(("this" sfx, "csd_probe_setup") in INS && ("this" sfx, "csd_probe_complete") in INS))
-				continue
-			o = INS["old" sfx, "csd_probe_setup"] + INS["old" sfx, "csd_probe_complete"]
-			n = INS["this" sfx, "csd_probe_setup"] + INS["this" sfx, "csd_probe_complete"]
-			if (o <= 0 || n <= 0)
+			o = insns_io("old" sfx)
+			n = insns_io("this" sfx)
+			if (!o || !n)
 				continue
 			printf "  %s: this one less the earlier one: %+d instructions per I/O (%+.1f%%)\n",
 			       ki == 1 ? "(b)" : "(c)", n - o, 100 * (n - o) / o
 		}
 		for (ki = 1; ki <= 2; ki++) {
 			ko = ki == 1 ? "this" : "old"
-			if (!((ko, "csd_probe_setup") in INS && (ko, "csd_probe_complete") in INS &&
-			      (ko "-c", "csd_probe_setup") in INS && (ko "-c", "csd_probe_complete") in INS))
-				continue
-			b = INS[ko, "csd_probe_setup"] + INS[ko, "csd_probe_complete"]
-			c = INS[ko "-c", "csd_probe_setup"] + INS[ko "-c", "csd_probe_complete"]
-			if (b <= 0 || c <= 0)
+			b = insns_io(ko)
+			c = insns_io(ko "-c")
+			if (!b || !c)
 				continue
 			printf "  (c)/(b), %s, exact: %.3f  [%s]  (target: <= 1.5)\n",
 			       ko == "this" ? "this one" : "the earlier one", c / b, c / b <= 1.5 ? "PASS" : "MISS"
