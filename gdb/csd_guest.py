@@ -585,7 +585,7 @@ class Epoch:
         to = _offsets(t)
         tsize = t.sizeof
         self.submitted = self.completed = self.aborted = self.dropped = 0
-        ncls = _array_len(t["class_count"].type)
+        ncls = _array_len(t["class"].type)
         self.class_count = [0] * ncls
         self.class_lat_sum = [0] * ncls
         self.other = [0] * 256
@@ -601,8 +601,9 @@ class Epoch:
                 self.aborted = (self.aborted + q("aborted")) & U64_MAX
                 self.dropped = (self.dropped + q("dropped")) & U64_MAX
                 for i in range(ncls):
-                    self.class_count[i] += q("class_count", i)
-                    self.class_lat_sum[i] += q("class_lat_sum", i)
+                    # struct csd_class_pcpu { u64 count, lat_sum; }
+                    self.class_count[i] += q("class", 2 * i)
+                    self.class_lat_sum[i] += q("class", 2 * i + 1)
                 oth = struct.unpack_from("<256Q", b, to["other_opcode"])
                 for i in range(256):
                     self.other[i] += oth[i]

@@ -18,6 +18,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/jump_label.h>
 #include <linux/nvme.h>
 #include <linux/timekeeping.h>
 
@@ -25,7 +26,8 @@
 #include "nvme_layout.h"
 
 /* The slot of tag @tag of hardware queue @h, or NULL. */
-static struct csd_slot *csd_slot_at(struct csd_ns *ns, unsigned int h, int tag)
+static __always_inline struct csd_slot *
+csd_slot_at(struct csd_ns *ns, unsigned int h, int tag)
 {
 	struct csd_slot *row;
 
@@ -35,9 +37,16 @@ static struct csd_slot *csd_slot_at(struct csd_ns *ns, unsigned int h, int tag)
 	return likely(row) ? &row[tag] : NULL;
 }
 
-struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+/* @rq's slot, or NULL: inline in the probes. */
+static __always_inline struct csd_slot *csd_rq_slot(struct csd_ns *ns,
+						    struct request *rq)
 {
 	return csd_slot_at(ns, rq->mq_hctx->queue_num, rq->tag);
+}
+
+struct csd_slot *csd_slot_of(struct csd_ns *ns, struct request *rq)
+{
+	return csd_rq_slot(ns, rq);
 }
 
 /* True while @ns's geometry is the one its epoch was made for. */
@@ -89,7 +98,7 @@ static __always_inline void csd_account_setup(struct csd_ns *ns, struct request 
 	/* The check inline, once; the rare change out of line. */
 	bool regeom = unlikely(!csd_geometry_same(ns, rq->q));
 	struct csd_stats *s = csd_deref(ns->stats);
-	struct csd_slot *slot = csd_slot_of(ns, rq);
+	struct csd_slot *slot = csd_rq_slot(ns, rq);
 
 	if (regeom)
 		csd_geometry_mark(ns);
@@ -368,7 +377,7 @@ static __always_inline bool csd_complete_match(struct csd_ns *ns, struct request
 					       struct csd_completion *c)
 {
 	struct csd_stats *s = csd_deref(ns->stats);
-	struct csd_slot *slot = csd_slot_of(ns, rq);
+	struct csd_slot *slot = csd_rq_slot(ns, rq);
 	struct nvme_command *cmd = csd_rq_cmd(rq);
 	u64 start;
 	u32 gen;
@@ -426,13 +435,17 @@ static __always_inline void csd_account_complete(const struct csd_completion *c,
 	unsigned int bucket = csd_hist_bucket(CSD_ROW_HIST, lat);
 
 	if (unlikely(verdict)) {
-		if (verdict == CSD_BPF_DROP) {
+		/* 1..CSD_BPF_CLASSES, in one compare (0 is not here). */
+		unsigned int k = verdict - 1;
+
+		if (k < CSD_BPF_CLASSES) {
+			struct csd_class_pcpu __percpu *cl = &s->tot->class[k];
+
+			this_cpu_inc(cl->count);
+			this_cpu_add(cl->lat_sum, lat);
+		} else if (verdict == CSD_BPF_DROP) {
 			this_cpu_inc(s->tot->dropped);
 			return;
-		}
-		if (verdict > 0 && verdict <= CSD_BPF_CLASSES) {
-			this_cpu_inc(s->tot->class_count[verdict - 1]);
-			this_cpu_add(s->tot->class_lat_sum[verdict - 1], lat);
 		}
 	}
 	this_cpu_inc(r->count);
@@ -550,31 +563,49 @@ static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
 	csd_trace_complete(&c);
 	ops = csd_deref(ns->bpf_ops);
 	if (ops)
-		verdict = csd_bpf_complete(ops, &c);
+		verdict = csd_bpf_run(ops, &c);
 	csd_account_complete(&c, verdict);
+}
+
+/* A matched completion that is only counted: the record never escapes. */
+static __always_inline void csd_complete_count(struct csd_ns *ns,
+					       struct request *rq)
+{
+	struct csd_completion c __uninitialized;
+
+	if (csd_complete_match(ns, rq, &c)) {
+		c.cgroup = 0;	/* not read yet */
+		csd_account_complete(&c, 0);
+	}
 }
 
 /*
- * A matched completion that the namespace's completion program @ops reads
- * (and no trace reader): out of line, so that the common path below keeps
- * its registers; the record in registers here too, the program's context
- * on the stack.
+ * Whether a completion may have a reader besides the accounting: a trace
+ * reader, or a namespace's completion program. While none is, the
+ * completion probe is the counting path alone, and this is a no-op in it;
+ * with one, a jump to csd_probe_complete_readers(). Taken before the reader
+ * or program is published and dropped after it is unpublished, outside
+ * every csd lock (patching code takes the CPU hotplug lock and sleeps).
  */
-static noinline void csd_complete_prog(struct csd_ns *ns, struct request *rq,
-				       struct csd_ops *ops)
-{
-	struct csd_completion c __uninitialized;
-	int verdict;
+static DEFINE_STATIC_KEY_FALSE(csd_complete_readers);
 
-	if (!csd_complete_match(ns, rq, &c))
-		return;
-	verdict = csd_bpf_run(ops, &c);
-	c.cgroup = 0;	/* not read yet */
-	csd_account_complete(&c, verdict);
+void csd_complete_readers_get(void)
+{
+	static_branch_inc(&csd_complete_readers);
 }
 
-/* Completion: also fires on the batched completion path. */
-void csd_probe_complete(void *data, struct request *rq)
+void csd_complete_readers_put(void)
+{
+	static_branch_dec(&csd_complete_readers);
+}
+
+/*
+ * The completion probe while csd_complete_readers is on: its own frame,
+ * so that the counting path keeps its registers. With a program (and no
+ * trace reader), the record stays in registers; only the program's
+ * context is in memory (csd_bpf_run()).
+ */
+static noinline void csd_probe_complete_readers(struct request *rq)
 {
 	struct request_queue *q = rq->q;
 	struct csd_ns *ns;
@@ -582,27 +613,55 @@ void csd_probe_complete(void *data, struct request *rq)
 
 	if (unlikely(!q->disk))
 		this_cpu_inc(csd_global->admin_completed);
-
 	locked = csd_probe_rcu_lock();
 	ns = csd_ns_lookup(q);
 	if (likely(ns)) {
 		struct csd_ops *ops = csd_deref(ns->bpf_ops);
 
-		if (unlikely(csd_tracing())) {
+		if (csd_tracing()) {
 			csd_complete_shared(ns, rq);
-		} else if (likely(!ops)) {
-			/* Only counted: the record's address never escapes. */
+		} else if (ops) {
 			struct csd_completion c __uninitialized;
+			int verdict;
 
 			if (csd_complete_match(ns, rq, &c)) {
+				verdict = csd_bpf_run(ops, &c);
 				c.cgroup = 0;	/* not read yet */
-				csd_account_complete(&c, 0);
+				csd_account_complete(&c, verdict);
 			}
 		} else {
-			csd_complete_prog(ns, rq, ops);
+			csd_complete_count(ns, rq);
 		}
 	}
 	csd_probe_rcu_unlock(locked);
+}
+
+/* The completion probe while csd_complete_readers is off: counting only. */
+static noinline void csd_probe_complete_count(struct request *rq)
+{
+	struct request_queue *q = rq->q;
+	struct csd_ns *ns;
+	bool locked;
+
+	if (unlikely(!q->disk))
+		this_cpu_inc(csd_global->admin_completed);
+	locked = csd_probe_rcu_lock();
+	ns = csd_ns_lookup(q);
+	if (likely(ns))
+		csd_complete_count(ns, rq);
+	csd_probe_rcu_unlock(locked);
+}
+
+/*
+ * Completion: also fires on the batched completion path. Two tail calls,
+ * so that neither path saves registers for the other.
+ */
+void csd_probe_complete(void *data, struct request *rq)
+{
+	if (static_branch_unlikely(&csd_complete_readers))
+		csd_probe_complete_readers(rq);
+	else
+		csd_probe_complete_count(rq);
 }
 
 /*

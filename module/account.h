@@ -73,6 +73,9 @@ bool csd_geometry_changed(struct csd_ns *ns, struct request_queue *q);
 /* The probes hooks.c attaches to nvme-core's and the block layer's tracepoints. */
 void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd);
 void csd_probe_complete(void *data, struct request *rq);
+/* Around publishing a trace reader or a completion program (may sleep). */
+void csd_complete_readers_get(void);
+void csd_complete_readers_put(void);
 void csd_probe_requeue(void *data, struct request *rq);
 
 #endif

@@ -43,10 +43,11 @@ __bpf_kfunc const u8 *csd_req_data(struct csd_req_ctx *ctx, u32 offset,
 	/*
 	 * The verifier takes any constant up to U32_MAX, and for 0 lets the
 	 * program read one byte (the size of what the pointer points to):
-	 * size 0 gets NULL, and no sum below can wrap.
+	 * size 0 gets NULL, and no sum below can wrap. Read data is for
+	 * reads that succeeded (the context is csd's, read-only to programs).
 	 */
-	if (!rdonly_buf_size || !k->data_ok || !k->rq->bio ||
-	    k->nr_maps == CSD_REQ_MAPS)
+	if (!rdonly_buf_size || k->ctx.op != CSD_OP_READ || k->ctx.status ||
+	    !k->rq->bio || k->nr_maps == CSD_REQ_MAPS)
 		return NULL;
 	rq_for_each_segment(bv, k->rq, iter) {
 		if (offset - pos < bv.bv_len) {
@@ -86,12 +87,6 @@ void csd_req_data_unmap(struct csd_req_kern *k)
 {
 	while (k->nr_maps)
 		kunmap_local(k->maps[--k->nr_maps]);
-}
-
-/* csd_bpf_run(), out of line: for the completion probe's traced path. */
-int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c)
-{
-	return csd_bpf_run(ops, c);
 }
 
 /* All of csd's kfuncs: a module registers one set per program type. */
@@ -209,6 +204,8 @@ static int csd_ops_reg(void *kdata, struct bpf_link *link)
 	/* Whoever attaches, even with a map fd handed over, must be allowed. */
 	if (!bpf_capable())
 		return -EPERM;
+	/* Before the program is published: the probe must look for it. */
+	csd_complete_readers_get();
 	mutex_lock(&csd_ns_mutex);
 	ns = csd_ns_find_id(ops->ns_id);
 	if (!ns || ns->admin)
@@ -218,6 +215,8 @@ static int csd_ops_reg(void *kdata, struct bpf_link *link)
 	else
 		rcu_assign_pointer(ns->bpf_ops, ops);
 	mutex_unlock(&csd_ns_mutex);
+	if (ret)
+		csd_complete_readers_put();
 	return ret;
 }
 
@@ -231,6 +230,8 @@ static void csd_ops_unreg(void *kdata, struct bpf_link *link)
 		if (rcu_access_pointer(ns->bpf_ops) == kdata)
 			RCU_INIT_POINTER(ns->bpf_ops, NULL);
 	mutex_unlock(&csd_ns_mutex);
+	/* Once for the csd_ops_reg() that succeeded (its namespace may be gone). */
+	csd_complete_readers_put();
 	/* No completion probe runs the program after this. */
 	synchronize_rcu();
 }

@@ -10,7 +10,6 @@
 struct csd_req_kern {
 	struct csd_req_ctx ctx;
 	struct request *rq;
-	bool data_ok;
 	unsigned int nr_maps;
 	void *maps[CSD_REQ_MAPS];
 };
@@ -18,7 +17,6 @@ struct csd_req_kern {
 /* The namespace's completion program (bpf.c). */
 #ifdef CSD_HAVE_BPF
 void csd_req_data_unmap(struct csd_req_kern *k);
-int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c);
 
 /*
  * Run completion program set @ops on one completed command @c, in the
@@ -62,8 +60,6 @@ static __always_inline int csd_bpf_run(struct csd_ops *ops,
 		ctx->nlb = 0;
 	}
 	kern.rq = c->rq;
-	/* Read data is for reads that succeeded. */
-	kern.data_ok = ci->op == CSD_OP_READ && !c->status;
 	kern.nr_maps = 0;
 
 	ret = ops->complete(ctx);
@@ -82,11 +78,6 @@ static __always_inline int csd_bpf_run(struct csd_ops *ops,
 	return ret;
 }
 #else
-static inline int csd_bpf_complete(struct csd_ops *ops, struct csd_completion *c)
-{
-	return 0;
-}
-
 static inline int csd_bpf_run(struct csd_ops *ops, struct csd_completion *c)
 {
 	return 0;

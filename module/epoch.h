@@ -28,14 +28,19 @@ struct csd_hist_pcpu {
 	u64 b[CSD_HIST_BUCKETS];
 };
 
+/* A class completion programs put commands in: one base, two adds. */
+struct csd_class_pcpu {
+	u64 count;
+	u64 lat_sum;
+};
+
 /* Epoch counters of a namespace, one copy per CPU. */
 struct csd_tot_pcpu {
 	u64 submitted;
 	u64 completed;
 	u64 aborted;
 	u64 dropped;
-	u64 class_count[CSD_BPF_CLASSES];
-	u64 class_lat_sum[CSD_BPF_CLASSES];
+	struct csd_class_pcpu class[CSD_BPF_CLASSES];
 	u64 other_opcode[256];	/* CSD_OP_OTHER completions by opcode */
 };
 

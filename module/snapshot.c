@@ -46,8 +46,8 @@ void csd_stats_classes(const struct csd_stats *s, u64 *dropped, u64 *count,
 
 		*dropped += READ_ONCE(t->dropped);
 		for (i = 0; i < CSD_BPF_CLASSES; i++) {
-			count[i] += READ_ONCE(t->class_count[i]);
-			lat_sum[i] += READ_ONCE(t->class_lat_sum[i]);
+			count[i] += READ_ONCE(t->class[i].count);
+			lat_sum[i] += READ_ONCE(t->class[i].lat_sum);
 		}
 	}
 }

@@ -10,10 +10,11 @@
  * its tail. A full ring drops the new record and counts it; records are
  * never overwritten. read() merges the rings in completion time order.
  *
- * While no reader is open, the completion path pays one read of the list
- * head (csd_tracing()). Readers are added and removed under a mutex and
- * found by the probes under RCU; a closed reader is freed after a grace
- * period.
+ * While no reader (and no completion program) is open, the completion
+ * probe does not look for readers: a static key, taken for each open
+ * reader (csd_complete_readers_get()). Readers are added and removed
+ * under a mutex and found by the probes under RCU; a closed reader is
+ * freed after a grace period.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -334,6 +335,8 @@ static int csd_tracer_start(struct csd_tracer *t)
 {
 	int ret = 0;
 
+	/* Before @t is published: the probe must look for readers. */
+	csd_complete_readers_get();
 	mutex_lock(&csd_tracers_mutex);
 	if (csd_nr_tracers >= CSD_TRACE_READERS_MAX) {
 		ret = -EBUSY;
@@ -342,6 +345,8 @@ static int csd_tracer_start(struct csd_tracer *t)
 		list_add_tail_rcu(&t->node, &csd_tracers);
 	}
 	mutex_unlock(&csd_tracers_mutex);
+	if (ret)
+		csd_complete_readers_put();
 	return ret;
 }
 
@@ -352,6 +357,7 @@ static void csd_tracer_stop(struct csd_tracer *t)
 	list_del_rcu(&t->node);
 	csd_nr_tracers--;
 	mutex_unlock(&csd_tracers_mutex);
+	csd_complete_readers_put();
 	/* The probes read the list under RCU: a grace period covers them. */
 	synchronize_rcu();
 	csd_tracer_free(t);

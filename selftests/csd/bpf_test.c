@@ -185,6 +185,61 @@ TEST_F(prog, drop_then_detach)
 	EXPECT_EQ(40, c.st.dropped);
 }
 
+/*
+ * A program and a trace reader on one namespace (the probe's shared path):
+ * both see every command, with the same latency, and the class csd counts
+ * sums exactly the latencies of the trace. Closing both leaves plain
+ * counting.
+ */
+TEST_F(prog, with_trace_reader)
+{
+	struct csd_trace_open t = { .size = sizeof(t), .ns_id = self->conv.id,
+				    .flags = CSD_TRACE_F_NONBLOCK };
+	struct csd_trace_rec recs[64];
+	struct csd_ns_stats a, b, c;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	struct bpf_map *map, *counts;
+	__u64 all = 0, lat = 0;
+	__u32 k = CSD_OP_NR;
+	ssize_t r;
+	int i, n;
+
+	obj = open_prog("classify.bpf.o", "csd_classify", self->conv.id, &map);
+	ASSERT_NE(NULL, obj);
+	link = bpf_map__attach_struct_ops(map);
+	ASSERT_NE(NULL, link);
+	ASSERT_EQ(0, ioctl(self->fd, CSD_IOC_TRACE, &t));
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &a));
+
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 37, 4096, 8192));
+
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &b));
+	r = read(t.fd, recs, sizeof(recs));
+	ASSERT_EQ(37 * sizeof(recs[0]), r);
+	for (n = r / sizeof(recs[0]), i = 0; i < n; i++) {
+		EXPECT_EQ(CSD_OP_READ, recs[i].op);
+		EXPECT_EQ(8192 >> self->conv.lba_shift, recs[i].slba);
+		EXPECT_GT(recs[i].latency_ns, 0);
+		lat += recs[i].latency_ns;
+	}
+	counts = bpf_object__find_map_by_name(obj, "counts");
+	ASSERT_NE(NULL, counts);
+	ASSERT_EQ(0, bpf_map__lookup_elem(counts, &k, sizeof(k), &all, sizeof(all), 0));
+	EXPECT_EQ(37, all);
+	EXPECT_EQ(37, b.completed - a.completed);
+	EXPECT_EQ(37, b.class_count[0] - a.class_count[0]);
+	EXPECT_EQ(lat, b.class_lat_sum_ns[0] - a.class_lat_sum_ns[0]);
+
+	close(t.fd);
+	ASSERT_EQ(0, bpf_link__destroy(link));
+	bpf_object__close(obj);
+	ASSERT_EQ(0, csd_direct_reads(csd_conv()->path, 5, 4096, 0));
+	ASSERT_EQ(0, ns_stats(self->fd, self->conv.id, &c));
+	EXPECT_EQ(5, c.completed - b.completed);
+	EXPECT_EQ(0, c.class_count[0] - b.class_count[0]);
+}
+
 /* One program per namespace; unknown namespaces are refused. */
 TEST_F(prog, attach_rules)
 {
