@@ -18,6 +18,7 @@
 #include <linux/btf_ids.h>
 #include <linux/highmem.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/uaccess.h>
@@ -27,6 +28,7 @@
 #define CSD_EXEC_IO_ORDER	7	/* read 512 KiB per bio */
 #define CSD_EXEC_IO_PAGES	BIT(CSD_EXEC_IO_ORDER)
 #define CSD_EXEC_IO_BYTES	((u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT)
+#define CSD_EXEC_IO_FIRST	SZ_128K	/* the first read: csd_exec_window() */
 
 /* The kernel's side of a context: what the kfuncs need. */
 struct csd_exec_kern {
@@ -546,19 +548,34 @@ static void csd_exec_read_start(struct block_device *bdev, sector_t sector,
 	submit_bio(bio);
 }
 
+/*
+ * The length of the window that starts @queued bytes into a range: as long
+ * as the windows before it together, from CSD_EXEC_IO_FIRST up to
+ * CSD_EXEC_IO_BYTES (128 KiB, 128 KiB, 256 KiB, then 512 KiB each). The
+ * program waits only for the first read, which is short; the drives csd
+ * was measured on read about twice as fast as the example programs
+ * compute, so each longer window is read while the one before it is
+ * processed.
+ */
+static u64 csd_exec_window(u64 queued)
+{
+	return clamp_t(u64, queued, CSD_EXEC_IO_FIRST, CSD_EXEC_IO_BYTES);
+}
+
 /* Start reading the window at *@queued into @b, if one is left. */
 static void csd_exec_queue(struct block_device *bdev, sector_t start,
 			   u64 bytes, u64 *queued, struct csd_exec_buf *b)
 {
+	u64 len;
+
 	if (*queued >= bytes) {
 		b->nr = 0;
 		return;
 	}
+	len = min_t(u64, bytes - *queued, csd_exec_window(*queued));
 	b->offset = *queued;
-	b->nr = min_t(u64, CSD_EXEC_IO_PAGES,
-		      DIV_ROUND_UP_ULL(bytes - *queued, PAGE_SIZE));
-	csd_exec_read_start(bdev, start + (*queued >> SECTOR_SHIFT),
-			    min_t(u64, bytes - *queued, CSD_EXEC_IO_BYTES), b);
+	b->nr = DIV_ROUND_UP_ULL(len, PAGE_SIZE);
+	csd_exec_read_start(bdev, start + (*queued >> SECTOR_SHIFT), len, b);
 	*queued += (u64)b->nr << PAGE_SHIFT;
 }
 
@@ -619,9 +636,9 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
 
 /*
  * The execution itself, with the program held by SRCU, in @m (prepared
- * for @bytes). Two windows of CSD_EXEC_IO_PAGES pages: the next one is
+ * for @bytes). Two buffers of CSD_EXEC_IO_PAGES pages: the next window is
  * read while the program runs over the current one, so reading and
- * computing overlap. @queued: bytes whose read is already under way in
+ * computing overlap (csd_exec_window()). @queued: bytes whose read is already under way in
  * the first window (csd_exec_early_len()), or 0.
  */
 static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
@@ -758,7 +775,7 @@ static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
 static u64 csd_exec_early_len(const struct csd_ns *ns, const struct csd_exec *arg,
 			      sector_t start, u64 bytes)
 {
-	u64 len = min_t(u64, bytes, CSD_EXEC_IO_BYTES);	/* the first window */
+	u64 len = min_t(u64, bytes, csd_exec_window(0));	/* the first window */
 
 	lockdep_assert_held(&ns->lock);
 	if (!ns->zoned || !ns->exec_cap_min || (arg->flags & CSD_EXEC_F_WRITTEN))
@@ -891,7 +908,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 			goto out_quiesce;
 	}
 	/* Not the first window of the range the report gave: read it again. */
-	if (early && early != min_t(u64, bytes, CSD_EXEC_IO_BYTES)) {
+	if (early && early != min_t(u64, bytes, csd_exec_window(0))) {
 		csd_exec_quiesce(m, arg);
 		queued = 0;
 	}

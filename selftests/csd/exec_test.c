@@ -286,6 +286,11 @@ TEST_F(exec, count_and_checksum_match_userspace)
 	EXPECT_EQ(ucount, kcount);
 	EXPECT_NE(0, ucount);
 	EXPECT_EQ(crc32c(buf, 256 * 4096), kcrc);
+	/* A range that ends inside a window (they are 128, 128, 256, 512 KiB). */
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 2048, 203, "checksum", &kcrc,
+			     sizeof(kcrc)));
+	EXPECT_EQ(203 * 4096, e.bytes_scanned);
+	EXPECT_EQ(crc32c(buf, 203 * 4096), kcrc);
 	free(buf);
 
 	/* And over a whole zone (zone 12, filled from its start). */
