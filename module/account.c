@@ -599,6 +599,18 @@ void csd_complete_readers_put(void)
 	static_branch_dec(&csd_complete_readers);
 }
 
+/* Both completion paths' start: the admin count, RCU, the namespace. */
+static __always_inline struct csd_ns *csd_complete_ns(struct request *rq,
+						      bool *locked)
+{
+	struct request_queue *q = rq->q;
+
+	if (unlikely(!q->disk))
+		this_cpu_inc(csd_global->admin_completed);
+	*locked = csd_probe_rcu_lock();
+	return csd_ns_lookup(q);
+}
+
 /*
  * The completion probe while csd_complete_readers is on: its own frame,
  * so that the counting path keeps its registers. With a program (and no
@@ -607,14 +619,9 @@ void csd_complete_readers_put(void)
  */
 static noinline void csd_probe_complete_readers(struct request *rq)
 {
-	struct request_queue *q = rq->q;
-	struct csd_ns *ns;
 	bool locked;
+	struct csd_ns *ns = csd_complete_ns(rq, &locked);
 
-	if (unlikely(!q->disk))
-		this_cpu_inc(csd_global->admin_completed);
-	locked = csd_probe_rcu_lock();
-	ns = csd_ns_lookup(q);
 	if (likely(ns)) {
 		struct csd_ops *ops = csd_deref(ns->bpf_ops);
 
@@ -639,14 +646,9 @@ static noinline void csd_probe_complete_readers(struct request *rq)
 /* The completion probe while csd_complete_readers is off: counting only. */
 static noinline void csd_probe_complete_count(struct request *rq)
 {
-	struct request_queue *q = rq->q;
-	struct csd_ns *ns;
 	bool locked;
+	struct csd_ns *ns = csd_complete_ns(rq, &locked);
 
-	if (unlikely(!q->disk))
-		this_cpu_inc(csd_global->admin_completed);
-	locked = csd_probe_rcu_lock();
-	ns = csd_ns_lookup(q);
 	if (likely(ns))
 		csd_complete_count(ns, rq);
 	csd_probe_rcu_unlock(locked);
