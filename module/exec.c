@@ -25,10 +25,24 @@
 
 #include "csd.h"
 
-#define CSD_EXEC_IO_ORDER	7	/* read 512 KiB per bio */
+#define CSD_EXEC_IO_ORDER	7	/* a buffer: 512 KiB, the longest window */
 #define CSD_EXEC_IO_PAGES	BIT(CSD_EXEC_IO_ORDER)
 #define CSD_EXEC_IO_BYTES	((u64)CSD_EXEC_IO_PAGES << PAGE_SHIFT)
 #define CSD_EXEC_IO_FIRST	SZ_128K	/* the first read: csd_exec_window() */
+
+/*
+ * The length of the window that starts @queued bytes into a range: as long
+ * as the windows before it together, from CSD_EXEC_IO_FIRST up to
+ * CSD_EXEC_IO_BYTES (128 KiB, 128 KiB, 256 KiB, then 512 KiB each). The
+ * program waits only for the first read, which is short; the drives csd
+ * was measured on read about twice as fast as the example programs
+ * compute, so each longer window is read while the one before it is
+ * processed.
+ */
+static u64 csd_exec_window(u64 queued)
+{
+	return clamp_t(u64, queued, CSD_EXEC_IO_FIRST, CSD_EXEC_IO_BYTES);
+}
 
 /* The kernel's side of a context: what the kfuncs need. */
 struct csd_exec_kern {
@@ -475,8 +489,9 @@ static void csd_exec_cache_reclaim(struct work_struct *work)
 
 /*
  * Make @m ready for a range of @bytes and a result of @result_cap bytes:
- * the window pages the range needs (a second window only past the
- * first), a result buffer that large.
+ * the buffer pages the range's windows need (a second buffer only for a
+ * range longer than the first window: csd_exec_window()), a result
+ * buffer that large.
  */
 static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_cap)
 {
@@ -485,7 +500,7 @@ static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_ca
 	unsigned int w;
 	int ret;
 
-	for (w = 0; w < 2 && (!w || bytes > (u64)need << PAGE_SHIFT); w++) {
+	for (w = 0; w < 2 && (!w || bytes > csd_exec_window(0)); w++) {
 		ret = csd_exec_buf_fill(&m->bufs[w], need);
 		if (ret)
 			return ret;
@@ -546,20 +561,6 @@ static void csd_exec_read_start(struct block_device *bdev, sector_t sector,
 	reinit_completion(&b->done);
 	b->busy = true;
 	submit_bio(bio);
-}
-
-/*
- * The length of the window that starts @queued bytes into a range: as long
- * as the windows before it together, from CSD_EXEC_IO_FIRST up to
- * CSD_EXEC_IO_BYTES (128 KiB, 128 KiB, 256 KiB, then 512 KiB each). The
- * program waits only for the first read, which is short; the drives csd
- * was measured on read about twice as fast as the example programs
- * compute, so each longer window is read while the one before it is
- * processed.
- */
-static u64 csd_exec_window(u64 queued)
-{
-	return clamp_t(u64, queued, CSD_EXEC_IO_FIRST, CSD_EXEC_IO_BYTES);
 }
 
 /* Start reading the window at *@queued into @b, if one is left. */

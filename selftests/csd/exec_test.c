@@ -447,7 +447,7 @@ TEST_F(exec, zone_capacity_and_written)
  */
 TEST_F(exec, memory_is_reused_clean_and_freed)
 {
-	/* Two 512 KiB windows, the scratch, a 1 KiB result; the struct: a few KiB. */
+	/* Two 512 KiB buffers, the scratch, a 1 KiB result; the struct: a few KiB. */
 	const long long set = 2 * (512 << 10) + CSD_EXEC_SCRATCH + sizeof(__u32[256]);
 	__u32 kbins[256], ubins[256], zbins[256] = { [0] = 8192 };
 	struct csd_info info;
@@ -488,6 +488,20 @@ TEST_F(exec, memory_is_reused_clean_and_freed)
 	EXPECT_LE((__u64)held, info.mem_bytes);
 	ASSERT_EQ(0, csd_exec_mem_idle());
 	TH_LOG("an execution's memory: %lld bytes", held);
+
+	/*
+	 * With nothing kept, a range of two windows (128 + 128 KiB): a set
+	 * with both buffers, as long as the range.
+	 */
+	ASSERT_EQ(0, do_exec(self->fd, &e, self->conv.id, 0, 0, 100, 64, "entropy",
+			     kbins, sizeof(kbins)));
+	EXPECT_EQ(256 << 10, e.bytes_scanned);
+	held = csd_exec_mem();
+	EXPECT_LE(2 * (256 << 10) + CSD_EXEC_SCRATCH + sizeof(kbins), held);
+	EXPECT_GT(2 * (256 << 10) + CSD_EXEC_SCRATCH + sizeof(kbins) + 8192, held);
+	ASSERT_EQ(0, user_hist(csd_conv()->path, 100 * 4096, 256 << 10, ubins));
+	EXPECT_EQ(0, memcmp(kbins, ubins, sizeof(kbins)));
+	ASSERT_EQ(0, csd_exec_mem_idle());
 }
 
 TEST_F(exec, bad_requests)
