@@ -898,7 +898,10 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		goto out_srcu;
 	}
 	/* For the range asked: a zone's capacity is at most its size. */
-	/* Read early, the first window is whole: the program will not wait. */
+	/*
+	 * Read early, the first window is whole: the program will not wait
+	 * (but for a re-read after a report that shrank the range below it).
+	 */
 	ret = csd_exec_mem_prepare(m, bytes, early ? CSD_EXEC_IO_BYTES : CSD_EXEC_IO_FIRST,
 				   arg->result_len);
 	if (ret)
