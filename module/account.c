@@ -547,12 +547,12 @@ void csd_probe_setup(void *data, struct request *rq, struct nvme_command *cmd)
 
 /*
  * A matched completion that a trace reader reads too: out of line, with
- * the record in memory for it and the completion program, if any.
+ * the record in memory for it and for the completion program @ops, if any.
  */
-static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
+static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq,
+					 struct csd_ops *ops)
 {
 	struct csd_completion c __uninitialized;
-	struct csd_ops *ops;
 	int verdict = 0;
 
 	if (!csd_complete_match(ns, rq, &c))
@@ -561,22 +561,30 @@ static noinline void csd_complete_shared(struct csd_ns *ns, struct request *rq)
 	c.cgroup = ns->admin ? 0 : csd_rq_cgroup(rq);
 	/* Each consumer reads the one decoded record. */
 	csd_trace_complete(&c);
-	ops = csd_deref(ns->bpf_ops);
 	if (ops)
 		verdict = csd_bpf_run(ops, &c);
 	csd_account_complete(&c, verdict);
 }
 
-/* A matched completion that is only counted: the record never escapes. */
-static __always_inline void csd_complete_count(struct csd_ns *ns,
-					       struct request *rq)
+/*
+ * A matched completion that no trace reader reads, run through the
+ * completion program @ops if any (NULL, a constant, in the counting
+ * path): the record stays in registers, only the program's context is
+ * in memory (csd_bpf_run()).
+ */
+static __always_inline void csd_complete_run(struct csd_ns *ns,
+					     struct request *rq,
+					     struct csd_ops *ops)
 {
 	struct csd_completion c __uninitialized;
+	int verdict = 0;
 
-	if (csd_complete_match(ns, rq, &c)) {
-		c.cgroup = 0;	/* not read yet */
-		csd_account_complete(&c, 0);
-	}
+	if (!csd_complete_match(ns, rq, &c))
+		return;
+	if (ops)
+		verdict = csd_bpf_run(ops, &c);
+	c.cgroup = 0;	/* not read yet */
+	csd_account_complete(&c, verdict);
 }
 
 /*
@@ -613,9 +621,7 @@ static __always_inline struct csd_ns *csd_complete_ns(struct request *rq,
 
 /*
  * The completion probe while csd_complete_readers is on: its own frame,
- * so that the counting path keeps its registers. With a program (and no
- * trace reader), the record stays in registers; only the program's
- * context is in memory (csd_bpf_run()).
+ * so that the counting path keeps its registers.
  */
 static noinline void csd_probe_complete_readers(struct request *rq)
 {
@@ -625,20 +631,10 @@ static noinline void csd_probe_complete_readers(struct request *rq)
 	if (likely(ns)) {
 		struct csd_ops *ops = csd_deref(ns->bpf_ops);
 
-		if (csd_tracing()) {
-			csd_complete_shared(ns, rq);
-		} else if (ops) {
-			struct csd_completion c __uninitialized;
-			int verdict;
-
-			if (csd_complete_match(ns, rq, &c)) {
-				verdict = csd_bpf_run(ops, &c);
-				c.cgroup = 0;	/* not read yet */
-				csd_account_complete(&c, verdict);
-			}
-		} else {
-			csd_complete_count(ns, rq);
-		}
+		if (csd_tracing())
+			csd_complete_shared(ns, rq, ops);
+		else
+			csd_complete_run(ns, rq, ops);
 	}
 	csd_probe_rcu_unlock(locked);
 }
@@ -650,7 +646,7 @@ static noinline void csd_probe_complete_count(struct request *rq)
 	struct csd_ns *ns = csd_complete_ns(rq, &locked);
 
 	if (likely(ns))
-		csd_complete_count(ns, rq);
+		csd_complete_run(ns, rq, NULL);
 	csd_probe_rcu_unlock(locked);
 }
 
