@@ -57,6 +57,27 @@ static inline struct gendisk *csd_blk_alloc_disk(void)
 }
 
 /*
+ * What the block layer keeps of a zoned @disk's zones (6.10+): how many
+ * it found, the capacity (sectors) of all but the last, and the last
+ * one's, as it checked them in the drive's report when it last read the
+ * zones (it refuses zones of different capacities, but for the last).
+ * False where the kernel keeps no capacity. It changes them with the
+ * queue frozen: the caller holds a reference on the queue's usage.
+ */
+static inline bool csd_disk_zone_caps(struct gendisk *disk, unsigned int *nr_zones,
+				      unsigned int *cap, unsigned int *last_cap)
+{
+#ifdef CSD_HAVE_DISK_ZONE_CAPACITY
+	*nr_zones = READ_ONCE(disk->nr_zones);
+	*cap = READ_ONCE(disk->zone_capacity);
+	*last_cap = READ_ONCE(disk->last_zone_capacity);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
  * A class interface's add_dev(): CSD_CLASS_INTF_ADD_DEV(fn) defines
  * fn(struct device *dev) with the signature of this kernel (6.4 dropped
  * the interface argument).

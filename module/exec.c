@@ -31,21 +31,18 @@
 #define CSD_EXEC_IO_FIRST	SZ_128K	/* a first read waited for: csd_exec_window() */
 
 /*
- * The length of the window that starts @queued bytes into a range whose
- * first window is @first bytes long: as long as the windows before it
- * together, from @first up to CSD_EXEC_IO_BYTES. When the program would
- * wait for the first read, it is short, CSD_EXEC_IO_FIRST (128 KiB,
- * 128 KiB, 256 KiB, then 512 KiB each): the drives csd was measured on
- * read about twice as fast as the example programs compute, so each longer
- * window is read while the one before it is processed. A first read made
- * while the zone report is read (csd_exec_early_len()) is over by the time
- * the program starts: then every window is CSD_EXEC_IO_BYTES, for the
- * fewest bios (submitting one took 30 to 130 us of the CPU that runs the
- * program, in the TCG test guest).
+ * The length of the window that starts @queued bytes into a range: as
+ * long as the windows before it together, from CSD_EXEC_IO_FIRST up to
+ * CSD_EXEC_IO_BYTES (128 KiB, 128 KiB, 256 KiB, then 512 KiB each). The
+ * program waits for the first read, so it is short; the drives csd was
+ * measured on read about twice as fast as the example programs compute,
+ * so each longer window is read while the one before it is processed,
+ * and long windows mean few bios (submitting one took 30 to 130 us of the
+ * CPU that runs the program, in the TCG test guest).
  */
-static u64 csd_exec_window(u64 queued, u64 first)
+static u64 csd_exec_window(u64 queued)
 {
-	return clamp_t(u64, queued, first, CSD_EXEC_IO_BYTES);
+	return clamp_t(u64, queued, CSD_EXEC_IO_FIRST, CSD_EXEC_IO_BYTES);
 }
 
 /* The kernel's side of a context: what the kfuncs need. */
@@ -332,7 +329,6 @@ struct csd_exec_buf {
 struct csd_exec_mem {
 	struct list_head node;		/* in csd_exec_cache */
 	struct csd_exec_buf bufs[2];
-	u64 first;			/* this execution's first window */
 	u8 *scratch;			/* CSD_EXEC_SCRATCH bytes, zero between executions */
 	u8 *result;
 	u32 result_size;
@@ -495,19 +491,17 @@ static void csd_exec_cache_reclaim(struct work_struct *work)
 /*
  * Make @m ready for a range of @bytes and a result of @result_cap bytes:
  * the buffer pages the range's windows need (a second buffer only for a
- * range longer than the first window, @first bytes: csd_exec_window()), a
- * result buffer that large.
+ * range longer than the first window: csd_exec_window()), a result buffer
+ * that large.
  */
-static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u64 first,
-				u32 result_cap)
+static int csd_exec_mem_prepare(struct csd_exec_mem *m, u64 bytes, u32 result_cap)
 {
 	unsigned int need = min_t(u64, CSD_EXEC_IO_PAGES, DIV_ROUND_UP_ULL(bytes, PAGE_SIZE));
 	u32 size = max_t(u32, result_cap, 1);
 	unsigned int w;
 	int ret;
 
-	m->first = first;
-	for (w = 0; w < 2 && (!w || bytes > first); w++) {
+	for (w = 0; w < 2 && (!w || bytes > CSD_EXEC_IO_FIRST); w++) {
 		ret = csd_exec_buf_fill(&m->bufs[w], need);
 		if (ret)
 			return ret;
@@ -572,8 +566,7 @@ static void csd_exec_read_start(struct block_device *bdev, sector_t sector,
 
 /* Start reading the window at *@queued into @b, if one is left. */
 static void csd_exec_queue(struct block_device *bdev, sector_t start,
-			   u64 bytes, u64 first, u64 *queued,
-			   struct csd_exec_buf *b)
+			   u64 bytes, u64 *queued, struct csd_exec_buf *b)
 {
 	u64 len;
 
@@ -581,7 +574,7 @@ static void csd_exec_queue(struct block_device *bdev, sector_t start,
 		b->nr = 0;
 		return;
 	}
-	len = min_t(u64, bytes - *queued, csd_exec_window(*queued, first));
+	len = min_t(u64, bytes - *queued, csd_exec_window(*queued));
 	b->offset = *queued;
 	b->nr = DIV_ROUND_UP_ULL(len, PAGE_SIZE);
 	csd_exec_read_start(bdev, start + (*queued >> SECTOR_SHIFT), len, b);
@@ -647,26 +640,22 @@ static int csd_exec_process(struct csd_exec_ops *ops, struct csd_exec_buf *b,
  * The execution itself, with the program held by SRCU, in @m (prepared
  * for @bytes). Two buffers of CSD_EXEC_IO_PAGES pages: the next window is
  * read while the program runs over the current one, so reading and
- * computing overlap (csd_exec_window(), from @m->first). @queued: bytes
- * whose read is already under way in the first window
- * (csd_exec_early_len()), or 0.
+ * computing overlap (csd_exec_window()).
  */
 static int csd_exec_run(struct csd_exec_ops *ops, struct block_device *bdev,
-			sector_t start, u64 bytes, u64 queued,
-			struct csd_exec_mem *m, struct csd_exec_kern *k,
-			struct csd_exec *arg)
+			sector_t start, u64 bytes, struct csd_exec_mem *m,
+			struct csd_exec_kern *k, struct csd_exec *arg)
 {
 	struct csd_exec_buf *cur = &m->bufs[0], *next = &m->bufs[1];
+	u64 t, queued = 0;
 	int ret = 0, ret2;
-	u64 t;
 
-	if (!queued)
-		csd_exec_queue(bdev, start, bytes, m->first, &queued, cur);
+	csd_exec_queue(bdev, start, bytes, &queued, cur);
 	while (cur->nr) {
 		ret = csd_exec_read_wait(cur, arg);
 		if (ret)
 			break;
-		csd_exec_queue(bdev, start, bytes, m->first, &queued, next);
+		csd_exec_queue(bdev, start, bytes, &queued, next);
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -729,92 +718,84 @@ static int csd_exec_zone_cb(struct blk_zone *zone, unsigned int idx, void *data)
 }
 
 /*
- * On a zoned namespace, bound the execution by the drive's zone: a zone's
- * execution covers its capacity (or, with CSD_EXEC_F_WRITTEN, what was
- * written: up to the write pointer), and an LBA range must end within
- * the capacity of its zone (ERANGE). The zone comes from the drive's zone
- * report, never from the zone size: reading past the capacity fails, and
- * reading unwritten blocks returns data nobody wrote.
+ * Bound an execution by its zone's capacity, @cap sectors from @zstart: a
+ * zone's execution covers the capacity, and an LBA range must end within
+ * it (ERANGE). Reading past the capacity fails, and the blocks between
+ * the capacity and the zone size hold nothing.
+ */
+static int csd_exec_cap_limits(const struct csd_exec *arg, sector_t zstart, u64 cap,
+			       sector_t start, u64 *bytes, struct csd_exec_ctx *ctx)
+{
+	ctx->zone_capacity = cap << SECTOR_SHIFT;
+	if (!(arg->flags & CSD_EXEC_F_ZONE))
+		return start + (*bytes >> SECTOR_SHIFT) > zstart + cap ? -ERANGE : 0;
+	*bytes = ctx->zone_capacity;
+	return 0;
+}
+
+/*
+ * The capacity of the zone of @disk at @zstart, without asking the drive:
+ * the one the block layer checked when it last read the zones
+ * (csd_disk_zone_caps()). Linux's NVMe driver takes a zoned namespace
+ * only if its Zone Operation Characteristics are zero (no Variable Zone
+ * Capacity), and NVMe has no conventional zones: that is still the
+ * drive's answer. 0 when the drive must be asked: the block layer keeps
+ * no capacity, or zones of another geometry than csd's (@zone_sectors,
+ * @nr_zones, @capacity sectors: a rescan reads the zones after it changed
+ * the disk's size), or a capacity past the zone size. The caller holds
+ * @disk open.
+ */
+static u64 csd_exec_known_cap(struct gendisk *disk, sector_t zstart, u64 zone_sectors,
+			      u64 nr_zones, u64 capacity)
+{
+	struct request_queue *q = disk->queue;
+	unsigned int nr, cap, last;
+	bool same;
+
+	/* As blk_queue_enter() (not exported): no freeze under way. */
+	if (!percpu_ref_tryget_live(&q->q_usage_counter))
+		return 0;
+	same = csd_disk_zone_caps(disk, &nr, &cap, &last) && nr == nr_zones &&
+	       q->limits.chunk_sectors == zone_sectors && get_capacity(disk) == capacity;
+	percpu_ref_put(&q->q_usage_counter);
+	if (!same)
+		return 0;
+	if (zstart + zone_sectors < capacity)
+		last = cap;
+	return last <= zone_sectors ? last : 0;
+}
+
+/*
+ * Bound the execution by the drive's zone report of the zone at @zstart
+ * (csd_exec_cap_limits()) and, with CSD_EXEC_F_WRITTEN, by what was
+ * written: up to the write pointer.
  */
 static int csd_exec_zone_limits(struct block_device *bdev, u64 zone_sectors,
-				struct csd_exec *arg, sector_t start, u64 *bytes,
-				struct csd_exec_ctx *ctx)
+				struct csd_exec *arg, sector_t zstart, sector_t start,
+				u64 *bytes, struct csd_exec_ctx *ctx)
 {
 	struct blk_zone z = { };
 	u64 written;
 	int ret;
 
-	ret = blkdev_report_zones(bdev, rounddown(start, zone_sectors), 1,
-				  csd_exec_zone_cb, &z);
+	ret = blkdev_report_zones(bdev, zstart, 1, csd_exec_zone_cb, &z);
 	if (ret != 1)
 		return ret < 0 ? ret : -EIO;
 	/* The windows were sized for the zone: a capacity past it is the drive's error. */
 	if (z.cond == BLK_ZONE_COND_OFFLINE || z.capacity > zone_sectors)
 		return -EIO;
-	ctx->zone_capacity = (u64)z.capacity << SECTOR_SHIFT;
-	if (!(arg->flags & CSD_EXEC_F_ZONE))
-		return start + (*bytes >> SECTOR_SHIFT) > z.start + z.capacity ?
-			-ERANGE : 0;
-	*bytes = ctx->zone_capacity;
-	if (arg->flags & CSD_EXEC_F_WRITTEN) {
-		/* A full or read-only zone's write pointer is not valid. */
-		if (z.cond == BLK_ZONE_COND_FULL || z.cond == BLK_ZONE_COND_READONLY)
-			written = z.capacity;
-		else if (z.cond == BLK_ZONE_COND_EMPTY)
-			written = 0;
-		else
-			written = min_t(u64, z.wp - z.start, z.capacity);
-		*bytes = written << SECTOR_SHIFT;
-	}
+	ret = csd_exec_cap_limits(arg, z.start, z.capacity, start, bytes, ctx);
+	if (ret || !(arg->flags & CSD_EXEC_F_ZONE) || !(arg->flags & CSD_EXEC_F_WRITTEN))
+		return ret;
+	/* A full or read-only zone's write pointer is not valid. */
+	if (z.cond == BLK_ZONE_COND_FULL || z.cond == BLK_ZONE_COND_READONLY)
+		written = z.capacity;
+	else if (z.cond == BLK_ZONE_COND_EMPTY)
+		written = 0;
+	else
+		written = min_t(u64, z.wp - z.start, z.capacity);
+	*bytes = written << SECTOR_SHIFT;
 	return 0;
-}
-
-/*
- * The first window of a zoned namespace's range may be read while the
- * drive's zone report is read (about 250 us each under TCG, a twentieth
- * of a 4 MiB zone's execution): when the smallest zone capacity csd has
- * seen on the namespace covers it. Never with CSD_EXEC_F_WRITTEN: a
- * drive may fail reads of unwritten blocks (DULBE). If the report then
- * gives a range whose first window is another one (a zone whose capacity
- * shrank at a reset, on a drive with variable capacity), that read is
- * waited for, its data and status are dropped, and the window is read
- * again: the program never sees a byte past the range.
- *
- * Return: the bytes to read early from the range's start, or 0.
- */
-static u64 csd_exec_early_len(const struct csd_ns *ns, const struct csd_exec *arg,
-			      sector_t start, u64 bytes)
-{
-	u64 len = min_t(u64, bytes, CSD_EXEC_IO_BYTES);	/* the first window */
-
-	lockdep_assert_held(&ns->lock);
-	if (!ns->zoned || !ns->exec_cap_min || (arg->flags & CSD_EXEC_F_WRITTEN))
-		return 0;
-	/* Within the smallest capacity seen, and within a short last zone. */
-	if ((start % ns->zone_sectors) + (len >> SECTOR_SHIFT) > ns->exec_cap_min ||
-	    start + (len >> SECTOR_SHIFT) > ns->capacity)
-		return 0;
-	return len;
-}
-
-/*
- * Remember @cap (sectors), a zone capacity of namespace @id seen in a zone
- * report, if it is the smallest yet for the geometry of @zone_sectors.
- */
-static void csd_exec_learn_cap(u32 id, u64 zone_sectors, u64 cap)
-{
-	struct csd_ns *ns;
-
-	mutex_lock(&csd_ns_mutex);
-	ns = csd_ns_find_id(id);
-	if (ns && ns->zoned) {
-		mutex_lock(&ns->lock);
-		if (ns->zone_sectors == zone_sectors &&
-		    (!ns->exec_cap_min || cap < ns->exec_cap_min))
-			ns->exec_cap_min = cap;
-		mutex_unlock(&ns->lock);
-	}
-	mutex_unlock(&csd_ns_mutex);
 }
 
 /*
@@ -825,11 +806,12 @@ int csd_exec_ioctl(struct csd_exec *arg)
 {
 	struct csd_exec_kern k = { };
 	struct file *bdev_file = NULL;
-	u64 bytes = 0, zone_sectors = 0, early = 0, queued = 0, cap_min = 0;
+	u64 bytes = 0, zone_sectors = 0, nr_zones = 0, capacity = 0, known = 0;
 	struct csd_exec_mem *m = NULL;
+	sector_t start = 0, zstart = 0;
 	struct csd_exec_reg *r;
-	sector_t start = 0;
 	struct csd_ns *ns;
+	bool path = false;
 	int idx, ret;
 
 	mutex_lock(&csd_ns_mutex);
@@ -871,8 +853,9 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		if (ns->zoned) {
 			zone_sectors = ns->zone_sectors;
 			k.ctx.zone_size = zone_sectors << SECTOR_SHIFT;
-			cap_min = ns->exec_cap_min;
-			early = csd_exec_early_len(ns, arg, start, bytes);
+			zstart = rounddown(start, zone_sectors);
+			nr_zones = ns->nr_zones;
+			capacity = ns->capacity;
 		}
 	}
 	mutex_unlock(&ns->lock);
@@ -880,10 +863,19 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		bdev_file = csd_exec_open(ns);
 		if (IS_ERR(bdev_file))
 			ret = PTR_ERR(bdev_file);
+		path = ns->head_disk;
 	}
 	mutex_unlock(&csd_ns_mutex);
 	if (ret)
 		return ret;
+	/*
+	 * The write pointer is the drive's to tell. A path's own disk is not
+	 * the one held open (its multipath head, whose zones the block layer
+	 * does not read): ask the drive.
+	 */
+	if (zone_sectors && !path && !(arg->flags & CSD_EXEC_F_WRITTEN))
+		known = csd_exec_known_cap(file_bdev(bdev_file)->bd_disk, zstart, zone_sectors,
+					   nr_zones, capacity);
 
 	/* The program set stays registered until the end (unregistering waits). */
 	idx = srcu_read_lock(&csd_exec_srcu);
@@ -892,42 +884,22 @@ int csd_exec_ioctl(struct csd_exec *arg)
 		ret = -ENOENT;
 		goto out_srcu;
 	}
+	/* A zone report is I/O: outside the mutex, with the disk pinned. */
+	if (known)
+		ret = csd_exec_cap_limits(arg, zstart, known, start, &bytes, &k.ctx);
+	else if (zone_sectors)
+		ret = csd_exec_zone_limits(file_bdev(bdev_file), zone_sectors, arg, zstart,
+					   start, &bytes, &k.ctx);
+	if (ret)
+		goto out_srcu;
 	m = csd_exec_mem_get();
 	if (!m) {
 		ret = -ENOMEM;
 		goto out_srcu;
 	}
-	/* For the range asked: a zone's capacity is at most its size. */
-	/*
-	 * Read early, the first window is whole: the program will not wait
-	 * (but for a re-read after a report that shrank the range below it).
-	 */
-	ret = csd_exec_mem_prepare(m, bytes, early ? CSD_EXEC_IO_BYTES : CSD_EXEC_IO_FIRST,
-				   arg->result_len);
+	ret = csd_exec_mem_prepare(m, bytes, arg->result_len);
 	if (ret)
 		goto out_mem;
-	if (early)
-		csd_exec_queue(file_bdev(bdev_file), start, early, m->first, &queued,
-			       &m->bufs[0]);
-
-	/* The zone report is I/O: outside the mutex, with the disk pinned. */
-	if (zone_sectors) {
-		u64 cap;
-
-		ret = csd_exec_zone_limits(file_bdev(bdev_file), zone_sectors, arg,
-					   start, &bytes, &k.ctx);
-		cap = k.ctx.zone_capacity >> SECTOR_SHIFT;
-		/* A range past the capacity still tells the capacity. */
-		if ((!ret || ret == -ERANGE) && (!cap_min || cap < cap_min))
-			csd_exec_learn_cap(arg->ns_id, zone_sectors, cap);
-		if (ret)
-			goto out_quiesce;
-	}
-	/* Not the first window of the range the report gave: read it again. */
-	if (early && early != min_t(u64, bytes, m->first)) {
-		csd_exec_quiesce(m, arg);
-		queued = 0;
-	}
 	k.ctx.range_len = bytes;
 	k.ctx.arg = arg->arg;
 
@@ -936,7 +908,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	k.result_cap = arg->result_len;
 
 	arg->result_format = r->ops->result_format;
-	ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes, queued, m, &k, arg);
+	ret = csd_exec_run(r->ops, file_bdev(bdev_file), start, bytes, m, &k, arg);
 	/* What the program wrote of the scratch, for the set's next execution. */
 	memset(m->scratch, 0, k.scratch_dirty);
 
@@ -947,9 +919,6 @@ int csd_exec_ioctl(struct csd_exec *arg)
 				 k.result_len))
 			ret = -EFAULT;
 	}
-out_quiesce:
-	/* Never give pages back under a read in flight (a failed report). */
-	csd_exec_quiesce(m, arg);
 out_mem:
 	csd_exec_mem_put(m);
 out_srcu:

@@ -318,7 +318,6 @@ static void csd_ns_regeom(struct csd_ns *ns)
 	if (ns->zoned) {
 		WRITE_ONCE(ns->zone_sectors, zs);
 		ns->nr_zones = zs ? DIV_ROUND_UP_ULL(capacity, zs) : 0;
-		ns->exec_cap_min = 0;	/* zones of another geometry */
 	}
 	region = ns->region_sectors;
 	if (ns->zoned || !csd_region_fits(ns, region))

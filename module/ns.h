@@ -77,7 +77,6 @@ struct csd_ns {
 	struct mutex lock;		/* serializes table changes */
 	struct csd_ops __rcu *bpf_ops;	/* attached completion program */
 	struct dentry *dbg;
-	u64 exec_cap_min;		/* smallest zone capacity exec saw (sectors); lock */
 };
 
 /* What the text views call a namespace: its disk, or nvmeN for an admin queue. */

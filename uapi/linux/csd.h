@@ -772,11 +772,13 @@ struct csd_exec_ctx {
  *	block device cannot be opened, e.g. a hidden multipath path disk).
  * @zone: in, with CSD_EXEC_F_ZONE: the zone (ERANGE past the last one;
  *	EINVAL on a conventional namespace); else 0. The zone is read up
- *	to its capacity, as the drive's zone report gives it (a zone's
- *	capacity may be less than its size, and the last zone may be
- *	short); with CSD_EXEC_F_WRITTEN only up to its write pointer (all
- *	of a full or read-only zone, nothing of an empty one). EIO for an
- *	offline zone.
+ *	to its capacity, as the kernel's block layer checked it in the
+ *	drive's zone report (a zone's capacity may be less than its size,
+ *	and the last zone may be short); with CSD_EXEC_F_WRITTEN only up
+ *	to its write pointer, from a zone report at each call (all of a
+ *	full or read-only zone, nothing of an empty one). EIO for an
+ *	offline zone: before reading if a report said so, else from the
+ *	failed read.
  * @slba: in, without CSD_EXEC_F_ZONE: first LBA.
  * @nlb: in, without CSD_EXEC_F_ZONE: number of LBAs, at least 1; the range
  *	must lie within the namespace (ERANGE) and, on a zoned namespace,
