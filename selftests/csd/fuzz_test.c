@@ -349,19 +349,25 @@ static enum csd_call fuzz_one(struct fuzz_ctx *x, struct fuzz_figs *f)
 }
 
 /*
- * The output buffers, with 8 MiB of slack after them: a fuzzed count or
- * stride (up to 4096 bytes an entry) or a 1 MiB trace read() may make
- * the kernel write far past an array, legitimately, and that must land
- * in memory of this test's, not on its other globals.
+ * The output buffers, with 8 MiB of slack after them and an unmapped
+ * page after that: a fuzzed count or stride (up to 4097 bytes an entry)
+ * or a 1 MiB trace read() may make the kernel write far past an array,
+ * legitimately, and that must land in memory of this test's, not on its
+ * other globals. The kernel may be told to write further still (4096
+ * zones' entries of 4097 bytes: 16 MiB): that stops at the guard page,
+ * EFAULT, instead of writing on the mapping above (the shared figures,
+ * mapped before this).
  */
 static struct csd_bufs *bufs_new(void)
 {
-	void *p = mmap(NULL, sizeof(struct csd_bufs) + (8 << 20), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = sizeof(struct csd_bufs) + (8 << 20);
+	size_t map = (len + PAGE - 1) / PAGE * PAGE + PAGE;
+	unsigned char *p = mmap(NULL, map, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED || mprotect(p + map - PAGE, PAGE, PROT_NONE))
 		abort();
-	return p;
+	return (struct csd_bufs *)p;
 }
 
 static void ctx_init(struct fuzz_ctx *x, struct csd_bufs *b)
