@@ -741,12 +741,12 @@ static int csd_exec_cap_limits(const struct csd_exec *arg, sector_t zstart, u64 
  * Capacity), and NVMe has no conventional zones: that is still the
  * drive's answer. 0 when the drive must be asked: the block layer keeps
  * no capacity, or zones of another geometry than csd's (@zone_sectors,
- * @nr_zones, @capacity sectors: a rescan reads the zones after it changed
- * the disk's size), or a capacity past the zone size. The caller holds
- * @disk open.
+ * @capacity sectors and the number of zones they make: a rescan reads the
+ * zones after it changed the disk's size), or a capacity past the zone
+ * size. The caller holds @disk open.
  */
 static u64 csd_exec_known_cap(struct gendisk *disk, sector_t zstart, u64 zone_sectors,
-			      u64 nr_zones, u64 capacity)
+			      u64 capacity)
 {
 	struct request_queue *q = disk->queue;
 	unsigned int nr, cap, last;
@@ -755,7 +755,8 @@ static u64 csd_exec_known_cap(struct gendisk *disk, sector_t zstart, u64 zone_se
 	/* As blk_queue_enter() (not exported): no freeze under way. */
 	if (!percpu_ref_tryget_live(&q->q_usage_counter))
 		return 0;
-	same = csd_disk_zone_caps(disk, &nr, &cap, &last) && nr == nr_zones &&
+	same = csd_disk_zone_caps(disk, &nr, &cap, &last) &&
+	       nr == DIV_ROUND_UP_ULL(capacity, zone_sectors) &&
 	       q->limits.chunk_sectors == zone_sectors && get_capacity(disk) == capacity;
 	percpu_ref_put(&q->q_usage_counter);
 	if (!same)
@@ -806,7 +807,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 {
 	struct csd_exec_kern k = { };
 	struct file *bdev_file = NULL;
-	u64 bytes = 0, zone_sectors = 0, nr_zones = 0, capacity = 0, known = 0;
+	u64 bytes = 0, zone_sectors = 0, capacity = 0, known = 0;
 	struct csd_exec_mem *m = NULL;
 	sector_t start = 0, zstart = 0;
 	struct csd_exec_reg *r;
@@ -854,7 +855,6 @@ int csd_exec_ioctl(struct csd_exec *arg)
 			zone_sectors = ns->zone_sectors;
 			k.ctx.zone_size = zone_sectors << SECTOR_SHIFT;
 			zstart = rounddown(start, zone_sectors);
-			nr_zones = ns->nr_zones;
 			capacity = ns->capacity;
 		}
 	}
@@ -875,7 +875,7 @@ int csd_exec_ioctl(struct csd_exec *arg)
 	 */
 	if (zone_sectors && !path && !(arg->flags & CSD_EXEC_F_WRITTEN))
 		known = csd_exec_known_cap(file_bdev(bdev_file)->bd_disk, zstart, zone_sectors,
-					   nr_zones, capacity);
+					   capacity);
 
 	/* The program set stays registered until the end (unregistering waits). */
 	idx = srcu_read_lock(&csd_exec_srcu);
