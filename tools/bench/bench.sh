@@ -32,8 +32,9 @@
 #   --rounds N      rounds of whole runs of the zoned workloads, the first
 #                   one a warm-up (default 3; 0: none)
 #   --time S        seconds per run of loopz and zns in a round (default 4)
-#   --reps N        repetitions of each offload measurement (default 5:
-#                   medians, the order of the four tools rotating)
+#   --reps N        repetitions of each offload measurement (default 12:
+#                   each one's own ratios, their mean and 95% interval;
+#                   the order of the four tools rotating)
 #   --workloads "." workloads of the rounds (default "loopz zns"; "loop"
 #                   adds whole runs of the loop workload)
 #   --configs "..." configurations to run (default "a b c cs t d e f")
@@ -71,7 +72,7 @@ say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
 report='' profile=b build=1 cycles=12 peer_cycles=3 slice=2 settle=1 old_ko='' workloads="loopz zns"
-switch=attach reps=5
+switch=attach reps=12
 parts="slices profile rounds offload memory insns"
 while [ $# -gt 0 ]; do
 	case "$1" in
