@@ -33,8 +33,9 @@
 #                   one a warm-up (default 3; 0: none)
 #   --time S        seconds per run of loopz and zns in a round (default 4)
 #   --reps N        repetitions of each offload measurement (default 12:
-#                   each one's own ratios, their mean and 95% interval;
-#                   the order of the four tools rotating)
+#                   each one's own ratios, their geometric mean and 95%
+#                   interval; the order of the four tools rotating), and
+#                   turns of each csd.ko in the --old-ko before/after
 #   --workloads "." workloads of the rounds (default "loopz zns"; "loop"
 #                   adds whole runs of the loop workload)
 #   --configs "..." configurations to run (default "a b c cs t d e f")

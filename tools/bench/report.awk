@@ -153,6 +153,29 @@ function pm(m, h, f,    g) {
 	sub(/^%\+/, "%", g)
 	return sprintf(f " +- " g, m, h)
 }
+# The geometric mean GM of the n ratios in a[1..n] (n > 0 each), with its
+# 95% interval [GLO..GHI]: mstat of their logarithms, back through exp,
+# so that x/y and y/x give reciprocal figures. GLO and GHI are "" with
+# fewer than two ratios.
+function gstat(a, n,    i, l) {
+	GM = GLO = GHI = ""
+	for (i = 1; i <= n; i++)
+		l[i] = log(a[i])
+	if (!mstat(l, n))
+		return 0
+	GM = exp(MN)
+	if (HW != "") {
+		GLO = exp(MN - HW)
+		GHI = exp(MN + HW)
+	}
+	return n
+}
+# "m [lo..hi]", "m" (no interval) or "-".
+function gcell(m, lo, hi) {
+	if (m == "")
+		return "-"
+	return lo == "" ? sprintf("%.3f", m) : sprintf("%.3f [%.3f..%.3f]", m, lo, hi)
+}
 function cell(f, sgn,    s) {
 	if (MED == "")
 		return "-"
@@ -294,6 +317,10 @@ BEGIN {
 	OWALL[n, t, k] = F["wall_ns"] / 1e6
 	OPROG[n, t, k] = F["prog_ms"]
 	OIN[n, t, k] = F["inproc_ms"]
+	# The line of repetition rep, for the pairs (a tool's lines come in
+	# the order of the repetitions; this does not rely on it).
+	if (F["rep"] != "")
+		OK_[n, t, F["rep"] + 0] = k
 	ORET[n, t] = F["returned"]
 	OSCAN[n, t] = F["scanned"]
 }
@@ -675,29 +702,37 @@ END {
 		# run one after the other (the host's speed drifts between
 		# repetitions, by up to 2x here: a ratio of medians taken apart
 		# carries that drift, a repetition's own ratio does not); their
-		# mean with a 95% interval (mstat).
-		printf "  paired: each repetition's own ratios (its tools ran back to back), mean +- 95%% interval over the repetitions\n"
+		# geometric mean with its 95% interval (gstat).
+		printf "  paired: each repetition's own ratios (its tools ran back to back); their geometric mean [95%% interval]\n"
+		printf "  over the repetitions (10%%-trimmed mean of the logarithms, Yuen; under 10 repetitions the plain mean)\n"
 		for (i = 1; i <= nz; i++) {
 			n = ZN[i]
-			pj = n ~ /x/ ? substr(n, index(n, "x") + 1) : 1
+			nt = n ~ /x/ ? substr(n, index(n, "x") + 1) : 1	# threads
 			split("", RV); split("", RVI); split("", RO)
 			mv = mvi = mo = 0
-			for (k = 1; k <= OREP[n, "user"]; k++) {
-				if (OWALL[n, "csdctl", k] > 0)
-					RV[++mv] = OWALL[n, "user", k] / OWALL[n, "csdctl", k]
-				if (OWALL[n, "ioctl", k] > 0)
-					RVI[++mvi] = OWALL[n, "user", k] / OWALL[n, "ioctl", k]
-				b = OPROG[n, "ioctl", k] / pj
-				if (OIN[n, "read", k] + 0 > b)
-					b = OIN[n, "read", k] + 0
-				if (b > 0 && OIN[n, "ioctl", k] != "")
-					RO[++mo] = OIN[n, "ioctl", k] / b
+			for (r = 1; r <= OREP[n, "user"]; r++) {
+				ku = OK_[n, "user", r]; kc = OK_[n, "csdctl", r]
+				ki = OK_[n, "ioctl", r]; kr = OK_[n, "read", r]
+				if (ku == "")
+					continue
+				if (kc != "" && OWALL[n, "csdctl", kc] > 0 && OWALL[n, "user", ku] > 0)
+					RV[++mv] = OWALL[n, "user", ku] / OWALL[n, "csdctl", kc]
+				if (ki != "" && OWALL[n, "ioctl", ki] > 0 && OWALL[n, "user", ku] > 0)
+					RVI[++mvi] = OWALL[n, "user", ku] / OWALL[n, "ioctl", ki]
+				if (ki == "" || kr == "")
+					continue
+				b = OPROG[n, "ioctl", ki] / nt
+				if (OIN[n, "read", kr] + 0 > b)
+					b = OIN[n, "read", kr] + 0
+				if (b > 0 && OIN[n, "ioctl", ki] + 0 > 0)
+					RO[++mo] = OIN[n, "ioctl", ki] / b
 			}
-			mstat(RV, mv); PV[n] = MN; PVH[n] = HW
-			mstat(RVI, mvi); PVI[n] = MN; PVIH[n] = HW
-			mstat(RO, mo); PO[n] = MN; POH[n] = HW
-			printf "  %-5s vs user: csdctl %s, ioctl %s (%d repetition%s); time against the bound: ioctl %s\n", n,
-			       pm(PV[n], PVH[n], "%.3f"), pm(PVI[n], PVIH[n], "%.3f"), mv, mv == 1 ? "" : "s", pm(PO[n], POH[n], "%.3f")
+			gstat(RV, mv); PV[n] = GM; PVL[n] = GLO; PVU[n] = GHI
+			gstat(RVI, mvi); PVI[n] = GM; PVIL[n] = GLO; PVIU[n] = GHI
+			gstat(RO, mo); PO[n] = GM; POL[n] = GLO; POU[n] = GHI
+			printf "  %-5s vs user: csdctl %s, ioctl %s; time against the bound: ioctl %s (%d repetition%s%s)\n", n,
+			       gcell(PV[n], PVL[n], PVU[n]), gcell(PVI[n], PVIL[n], PVIU[n]), gcell(PO[n], POL[n], POU[n]),
+			       mv, mv == 1 ? "" : "s", mv == 1 ? ": no interval" : ""
 		}
 		if (NAB["old"] && NAB["new"]) {
 			printf "  before/after (--old-ko, the same run, in turns): CSD_IOC_EXEC over 16 zones, medians of %d and %d\n",
@@ -780,10 +815,10 @@ END {
 		line = ""
 		for (i = 1; i <= nz; i++) {
 			n = ZN[i]
-			if (PV[n] == "" || PVH[n] == "" || PV[n] - PVH[n] < 1.0 || OFRAC[n] > 0.001 || EMATCH[n] != 1)
+			if (PVL[n] == "" || PVL[n] < 1.0 || OFRAC[n] > 0.001 || EMATCH[n] != 1)
 				ok = 0
 			line = line sprintf("%s%s %s (ioctl %s), %.4f%%", i > 1 ? "; " : "", zlabel(n),
-					    pm(PV[n], PVH[n], "%.3f"), pm(PVI[n], PVIH[n], "%.3f"), 100 * OFRAC[n])
+					    gcell(PV[n], PVL[n], PVU[n]), gcell(PVI[n], PVIL[n], PVIU[n]), 100 * OFRAC[n])
 		}
 		printf "  %s offload entropy (csdctl exec) throughput >= 1.0 x userspace, <= 0.1%% of the bytes returned: %s\n",
 		       (ok ? "PASS" : "MISS"), line
@@ -791,10 +826,10 @@ END {
 		line = ""
 		for (i = 1; i <= nz; i++) {
 			n = ZN[i]
-			if (PO[n] == "" || POH[n] == "" || PO[n] + POH[n] > 1.1)
+			if (POU[n] == "" || POU[n] > 1.1)
 				ok = 0
 			line = line sprintf("%s%s %s", i > 1 ? "; " : "", zlabel(n),
-					    PO[n] == "" ? "not measured" : pm(PO[n], POH[n], "%.3f"))
+					    PO[n] == "" ? "not measured" : gcell(PO[n], POL[n], POU[n]))
 		}
 		printf "  %s offload time (CSD_IOC_EXEC) <= 1.1 x max(reads alone, program time): %s\n",
 		       (ok ? "PASS" : "MISS"), line
