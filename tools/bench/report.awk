@@ -320,7 +320,7 @@ BEGIN {
 	# The line of repetition rep, for the pairs (a tool's lines come in
 	# the order of the repetitions; this does not rely on it).
 	if (F["rep"] != "")
-		OK_[n, t, F["rep"] + 0] = k
+		OLINE[n, t, F["rep"] + 0] = k
 	ORET[n, t] = F["returned"]
 	OSCAN[n, t] = F["scanned"]
 }
@@ -711,8 +711,8 @@ END {
 			split("", RV); split("", RVI); split("", RO)
 			mv = mvi = mo = 0
 			for (r = 1; r <= OREP[n, "user"]; r++) {
-				ku = OK_[n, "user", r]; kc = OK_[n, "csdctl", r]
-				ki = OK_[n, "ioctl", r]; kr = OK_[n, "read", r]
+				ku = OLINE[n, "user", r]; kc = OLINE[n, "csdctl", r]
+				ki = OLINE[n, "ioctl", r]; kr = OLINE[n, "read", r]
 				if (ku == "")
 					continue
 				if (kc != "" && OWALL[n, "csdctl", kc] > 0 && OWALL[n, "user", ku] > 0)
