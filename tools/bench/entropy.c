@@ -163,10 +163,24 @@ static void count_bytes(const unsigned char *buf, size_t n, uint32_t *bins)
 		bins[buf[i]]++;
 }
 
+/*
+ * One range's result. Its line is formatted when it is printed, after
+ * the ranges' time was taken: formatting is the tool's, not the ranges'.
+ */
+struct range_res {
+	uint32_t bins[256];
+	uint64_t returned;
+	uint64_t scanned;
+	uint64_t pieces;	/* reads, or csd's chunks */
+	uint64_t prog_ns, io_ns;	/* csd's */
+	double ms;
+	int csd;
+	int failed;
+};
+
 /* One range, read here: the histogram, and the line about the data moved. */
 static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
-		      unsigned long long bs, unsigned char *buf, uint32_t *bins,
-		      uint64_t *returned, char *line, size_t size)
+		      unsigned long long bs, unsigned char *buf, struct range_res *x)
 {
 	uint64_t done = 0, reads = 0;
 	struct timespec t0;
@@ -182,21 +196,20 @@ static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
 			return -1;
 		}
 		if (!read_only)
-			count_bytes(buf, n, bins);
+			count_bytes(buf, n, x->bins);
 		done += n;
 		reads++;
 	}
-	*returned = done;
-	snprintf(line, size, "scanned %llu bytes in %llu reads of %llu, returned %llu (100.0000%%); %.3f ms",
-	       (unsigned long long)done, (unsigned long long)reads, bs,
-	       (unsigned long long)done, ms_since(&t0));
+	x->ms = ms_since(&t0);
+	x->returned = done;
+	x->scanned = done;
+	x->pieces = reads;
 	return 0;
 }
 
 /* One range, by csd's offload program "entropy" (CSD_IOC_EXEC). */
 static int range_csd(int csd, const char *disk, unsigned int ns_id, int zoned,
-		     uint64_t zone, uint64_t slba, uint64_t nlb, uint32_t *bins,
-		     uint64_t *returned, char *line, size_t size)
+		     uint64_t zone, uint64_t slba, uint64_t nlb, struct range_res *x)
 {
 	struct csd_exec e;
 	struct timespec t0;
@@ -212,35 +225,30 @@ static int range_csd(int csd, const char *disk, unsigned int ns_id, int zoned,
 		e.nlb = nlb;
 	}
 	snprintf(e.prog, sizeof(e.prog), "entropy");
-	e.result = (uint64_t)(uintptr_t)bins;
-	e.result_len = 256 * sizeof(*bins);
+	e.result = (uint64_t)(uintptr_t)x->bins;
+	e.result_len = sizeof(x->bins);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ioctl(csd, CSD_IOC_EXEC, &e)) {
 		fprintf(stderr, "%s: %s: CSD_IOC_EXEC: %s%s\n", prog, disk, strerror(errno),
 			errno == ENOENT ? " (csdctl prog load entropy.bpf.o first)" : "");
 		return -1;
 	}
-	if (e.result_len != 256 * sizeof(*bins)) {
+	x->ms = ms_since(&t0);
+	if (e.result_len != sizeof(x->bins)) {
 		fprintf(stderr, "%s: the offload program returned %u bytes, not a histogram\n",
 			prog, e.result_len);
 		return -1;
 	}
-	*returned = e.result_len;
-	snprintf(line, size, "scanned %llu bytes in %llu chunks, returned %u (%.4f%%); program %.3f ms, reading %.3f ms, %.3f ms",
-	       (unsigned long long)e.bytes_scanned, (unsigned long long)e.chunks, e.result_len,
-	       e.bytes_scanned ? 100.0 * e.result_len / e.bytes_scanned : 0,
-	       e.prog_ns / 1e6, e.io_ns / 1e6, ms_since(&t0));
+	x->csd = 1;
+	x->returned = e.result_len;
+	x->scanned = e.bytes_scanned;
+	x->pieces = e.chunks;
+	x->prog_ns = e.prog_ns;
+	x->io_ns = e.io_ns;
 	return 0;
 }
 
 /* The ranges, run by one thread or by --jobs threads at once. */
-struct range_res {
-	uint32_t bins[256];
-	uint64_t returned;
-	char line[256];
-	int failed;
-};
-
 static struct {
 	const char *disk;
 	int fd, csd, zoned, use_csd;
@@ -276,16 +284,29 @@ static void *range_worker(void *arg)
 		start = job.zoned ? (job.zone + r) * job.zb : job.slba * job.lbs;
 		len = job.zoned ? job.zb : job.nlb * job.lbs;
 		if (job.use_csd ? range_csd(job.csd, job.disk, job.ns_id, job.zoned, job.zone + r,
-					    job.slba, job.nlb, x->bins, &x->returned, x->line,
-					    sizeof(x->line)) :
-				  range_user(job.fd, job.disk, start, len, job.bs, buf, x->bins,
-					     &x->returned, x->line, sizeof(x->line))) {
+					    job.slba, job.nlb, x) :
+				  range_user(job.fd, job.disk, start, len, job.bs, buf, x)) {
 			x->failed = 1;
 			__atomic_store_n(&job.failed, 1, __ATOMIC_RELEASE);
 		}
 	}
 	free(buf);
 	return NULL;
+}
+
+/* @x's line about the data moved (and csd's times), as csdctl exec prints it. */
+static void print_line(const struct range_res *x)
+{
+	if (x->csd)
+		printf("scanned %llu bytes in %llu chunks, returned %llu (%.4f%%); program %.3f ms, reading %.3f ms, %.3f ms\n",
+		       (unsigned long long)x->scanned, (unsigned long long)x->pieces,
+		       (unsigned long long)x->returned,
+		       x->scanned ? 100.0 * x->returned / x->scanned : 0,
+		       x->prog_ns / 1e6, x->io_ns / 1e6, x->ms);
+	else
+		printf("scanned %llu bytes in %llu reads of %llu, returned %llu (100.0000%%); %.3f ms\n",
+		       (unsigned long long)x->scanned, (unsigned long long)x->pieces, job.bs,
+		       (unsigned long long)x->returned, x->ms);
 }
 
 int main(int argc, char **argv)
@@ -311,7 +332,7 @@ int main(int argc, char **argv)
 	struct timespec t0;
 	const char *disk;
 	int c;
-	double h;
+	double h, all_ms;
 
 	/* The options go straight into the job the threads share. */
 	job.count = 1;
@@ -376,6 +397,8 @@ int main(int argc, char **argv)
 	range_worker(NULL);
 	for (t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	/* The ranges' time: not the entropies' arithmetic, nor the printing. */
+	all_ms = ms_since(&t0);
 
 	for (r = 0; r < job.count; r++) {
 		struct range_res *x = &job.res[r];
@@ -398,12 +421,12 @@ int main(int argc, char **argv)
 			printf("]}\n");
 		} else {
 			printf("entropy: %.4f bits per byte over %llu bytes\n", h, (unsigned long long)total);
-			printf("%s\n", x->line);
+			print_line(x);
 		}
 	}
 	if (job.count > 1)
 		printf("all %llu: scanned %llu bytes, returned %llu, %.3f ms\n", job.count,
-		       (unsigned long long)all_scanned, (unsigned long long)all_returned, ms_since(&t0));
+		       (unsigned long long)all_scanned, (unsigned long long)all_returned, all_ms);
 	free(job.res);
 	close(job.fd);
 	return 0;
