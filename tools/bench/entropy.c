@@ -178,7 +178,7 @@ struct range_res {
 	int failed;
 };
 
-/* One range, read here: the histogram, and the line about the data moved. */
+/* One range, read here: the histogram, and the numbers for its line. */
 static int range_user(int fd, const char *disk, uint64_t start, uint64_t len,
 		      unsigned long long bs, unsigned char *buf, struct range_res *x)
 {
@@ -294,7 +294,7 @@ static void *range_worker(void *arg)
 	return NULL;
 }
 
-/* @x's line about the data moved (and csd's times), as csdctl exec prints it. */
+/* @x's line: the data moved and the time (and csd's own times). */
 static void print_line(const struct range_res *x)
 {
 	if (x->csd)
