@@ -20,8 +20,8 @@
 #                   configurations taking turns with (a) while it runs, in
 #                   a guest whose clock counts instructions (QEMU icount)
 #   --peer-cycles N of those, the cycles that run the peers (d, e, f)
-#                   too (default 3): their costs are far above their
-#                   intervals
+#                   too (default 4): their costs are far above their
+#                   intervals; one slice set aside still leaves three pairs
 #   --slice S       seconds per slice (default 2)
 #   --settle S      seconds in a configuration before its slice, and in
 #                   (a) after it (twice that after a tracer; default 1)
@@ -72,7 +72,7 @@ VM=$TOP/tools/vm
 say() { echo "csd-bench: $*" >&2; }
 
 quick=0 rounds=3 t_loop=4 configs="a b c cs t d e f" doc=$TOP/Documentation/performance.rst
-report='' profile=b build=1 cycles=12 peer_cycles=3 slice=2 settle=1 old_ko='' workloads="loopz zns"
+report='' profile=b build=1 cycles=12 peer_cycles=4 slice=2 settle=1 old_ko='' workloads="loopz zns"
 switch=attach reps=12
 parts="slices profile rounds offload memory insns"
 while [ $# -gt 0 ]; do

@@ -47,7 +47,7 @@ B=/csd/bench
 export PATH=$B:$PATH
 
 rounds=4 warmup=1 t_loop=8 t_loopz=4 t_zns=4 reps=12 quick=0 profile=
-cycles=0 peer_cycles=3 slice=2 settle=1 parts="slices profile rounds offload memory" switch=attach
+cycles=0 peer_cycles=4 slice=2 settle=1 parts="slices profile rounds offload memory" switch=attach
 configs="a b c cs t d e f"
 workloads="loop loopz zns"
 for kv in "$@"; do
