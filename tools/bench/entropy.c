@@ -174,7 +174,6 @@ struct range_res {
 	uint64_t pieces;	/* reads, or csd's chunks */
 	uint64_t prog_ns, io_ns;	/* csd's */
 	double ms;
-	int csd;
 	int failed;
 };
 
@@ -239,7 +238,6 @@ static int range_csd(int csd, const char *disk, unsigned int ns_id, int zoned,
 			prog, e.result_len);
 		return -1;
 	}
-	x->csd = 1;
 	x->returned = e.result_len;
 	x->scanned = e.bytes_scanned;
 	x->pieces = e.chunks;
@@ -297,7 +295,7 @@ static void *range_worker(void *arg)
 /* @x's line: the data moved and the time (and csd's own times). */
 static void print_line(const struct range_res *x)
 {
-	if (x->csd)
+	if (job.use_csd)
 		printf("scanned %llu bytes in %llu chunks, returned %llu (%.4f%%); program %.3f ms, reading %.3f ms, %.3f ms\n",
 		       (unsigned long long)x->scanned, (unsigned long long)x->pieces,
 		       (unsigned long long)x->returned,
