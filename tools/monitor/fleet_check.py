@@ -13,10 +13,12 @@ csd reported:
 - counts: sum by (op) of csd_commands_total, csd_bytes_total and
   csd_latency_seconds_count equal the sums of the two files exactly, and
   each run's increase equals fio's own count;
-- latency: histogram_quantile(0.99, ...) over the merged histograms, of
-  the counters and of their rate() over the workload, falls in the
-  bucket where the p99 of the merged histograms lies (the bucket error:
-  Prometheus interpolates inside a bucket, csd's buckets are exact).
+- latency: histogram_quantile(0.99, ...) over the merged histograms of
+  the counters falls in the bucket where the p99 of csd's merged
+  histograms lies (the bucket error: Prometheus interpolates inside a
+  bucket, csd's buckets are exact); over their rate() in a window of the
+  workload, it is the value csd's counts give at Prometheus' scrape
+  times, by Prometheus' own extrapolation.
 
 Prints TAP-like "ok"/"not ok" lines and "N passed, N failed, N skipped".
 """
@@ -159,27 +161,111 @@ def buckets(samples, op, sub=None):
     return sorted(b.items())
 
 
-def p99_buckets(per_run, weights):
-    """The range [lo, hi] of the buckets where the p99 of the runs' merged
-    histograms lies, over the weightings of the runs in @weights (the
-    bucket moves monotonically with the weight, so the extremes bound it)."""
-    out = set()
-    for w in weights:
-        merged = {}
-        for run, wt in zip(per_run, w):
-            for le, c in run:
-                merged[le] = merged.get(le, 0) + wt * c
-        cum = sorted(merged.items())
-        total = cum[-1][1]
-        rank = 0.99 * total
-        lo = 0.0
-        for le, c in cum:
-            if c >= rank:
-                out.add((lo, le))
-                break
-            lo = le
-    return min(b[0] for b in out), max(b[1] for b in out)
+def p99_bucket(per_run):
+    """The bucket (lo, hi] where the p99 of the runs' merged cumulative
+    histograms lies."""
+    merged = {}
+    for run in per_run:
+        for le, c in run:
+            merged[le] = merged.get(le, 0) + c
+    cum = sorted(merged.items())
+    rank = 0.99 * cum[-1][1]
+    lo = 0.0
+    for le, c in cum:
+        if c >= rank:
+            return lo, le
+        lo = le
+    return lo, lo
 
+
+def extrapolated_rate(points, t, window):
+    """Prometheus 2's rate() of one counter series: @points [(time ms,
+    value)] in the window of @window s that ends at @t ms, as
+    promql/functions.go's extrapolatedRate computes it (times in whole
+    milliseconds, as Prometheus keeps them)."""
+    if len(points) < 2:
+        return None
+    first_t, first_v = points[0]
+    last_t, last_v = points[-1]
+    inc = last_v - first_v
+    prev = first_v
+    for _, v in points[1:]:
+        if v < prev:
+            inc += prev
+        prev = v
+    to_start = (first_t - (t - window * 1000)) / 1000
+    to_end = (t - last_t) / 1000
+    sampled = (last_t - first_t) / 1000
+    avg = sampled / (len(points) - 1)
+    if inc > 0 and first_v >= 0:
+        to_start = min(to_start, sampled * (first_v / inc))
+    threshold = avg * 1.1
+    span = sampled
+    span += to_start if to_start < threshold else avg / 2
+    span += to_end if to_end < threshold else avg / 2
+    return inc * (span / sampled) / window
+
+
+def histogram_quantile(q, cum):
+    """Prometheus' histogram_quantile() over cumulative buckets [(le,
+    count)]: the value, and the bucket (lo, hi) it lies in."""
+    cum = sorted(cum)
+    best = 0.0
+    mono = []
+    for le, c in cum:
+        best = max(best, c)
+        mono.append((le, best))
+    total = mono[-1][1]
+    if len(mono) < 2 or total == 0:
+        return None, (0.0, 0.0)
+    rank = q * total
+    b = next(i for i in range(len(mono)) if i == len(mono) - 1 or mono[i][1] >= rank)
+    if b == len(mono) - 1:
+        return mono[-2][0], (mono[-2][0], mono[-2][0])
+    lo, below = (mono[b - 1][0], mono[b - 1][1]) if b > 0 else (0.0, 0.0)
+    hi, c = mono[b]
+    return lo + (hi - lo) * ((rank - below) / (c - below)), (lo, hi)
+
+
+def rate_p99(matrix, t, runs):
+    """The p99 of rate() over both hosts that csd's counts give: each
+    series' scrape times from Prometheus' range query @matrix, its values
+    from csd's two files. Returns (value, bucket, mismatches)."""
+    t = round(float(f"{t:.3f}") * 1000)   # the query's time, as sent
+    files = {name: {k: (v0, v1) for k, v0, v1 in zip_snapshots(out)}
+             for (name, *_), out in zip(RUNS, runs)}
+    merged, bad = {}, []
+    for series in matrix:
+        lab = dict(series["metric"])
+        host = lab.pop("instance", "")
+        for drop in ("__name__", "job"):
+            lab.pop(drop, None)
+        key = frozenset(lab.items())
+        vals = [float(v) for _, v in series["values"]]
+        v0, v1 = files.get(host, {}).get(key, (None, None))
+        if v1 is None or vals[-1] != v1 or any(v not in (v0, v1) for v in vals):
+            bad.append(f"{host} {sorted(lab.items())}: {vals[0]:g}..{vals[-1]:g}, csd {v0}..{v1}")
+            continue
+        # Prometheus' samples (csd's values, as checked) at their scrape times.
+        pts = [(round(float(ts) * 1000), float(v)) for ts, v in series["values"]]
+        r = extrapolated_rate(pts, t, WINDOW_S)
+        if r is not None:
+            le = float(lab["le"])
+            merged[le] = merged.get(le, 0.0) + r
+    if not merged:
+        return None, (0.0, 0.0), bad or ["no samples"]
+    val, b = histogram_quantile(0.99, merged.items())
+    return val, b, bad
+
+
+def zip_snapshots(out):
+    """(labels, value in snapshot 0, value in snapshot 1) of each
+    csd_latency_seconds_bucket series of a run."""
+    s0 = {frozenset(lab.items()): v for n, lab, v in out["s0"] if n == "csd_latency_seconds_bucket"}
+    for n, lab, v in out["s1"]:
+        if n == "csd_latency_seconds_bucket":
+            key = frozenset(lab.items())
+            yield key, s0.get(key), v
 
 class Prom:
     def __init__(self, port):
@@ -343,34 +429,33 @@ def main():
             # Since load: the counters themselves.
             q = f'histogram_quantile(0.99, sum by (le, op) (csd_latency_seconds_bucket{{op="{op}"}}))'
             got = prom.by(q, "op", t).get(op)
-            want_b = p99_buckets([buckets(out["s1"], op) for out in runs], [(1, 1)])
+            want_b = p99_bucket([buckets(out["s1"], op) for out in runs])
             say(f"{op}: p99 since load: prometheus {got}, csd's bucket {want_b}")
             check(got is not None and want_b[0] <= got <= want_b[1],
                   f"{op}: p99 over both hosts since load is in csd's merged p99 bucket",
                   f"prometheus {got}, csd's bucket {want_b}")
-            # The workload's rate(). Prometheus extrapolates each series'
-            # increase towards the window's edges, by how much depends on
-            # when its samples were scraped (a busy host delays scrapes):
-            # each host's weight in the merged histogram is its rate()'s
-            # count over the count csd gave, as Prometheus computed it.
-            # A host's buckets are scraped together, so they share it.
-            q = ('histogram_quantile(0.99, sum by (le, op) '
-                 f'(rate(csd_latency_seconds_bucket{{op="{op}"}}[{WINDOW_S}s])))')
+            # The workload's rate(): Prometheus extrapolates each series'
+            # increase towards the window's edges, by an amount that depends
+            # on when its samples were scraped and, near the window's start,
+            # on the series' own first value (it never extrapolates a counter
+            # below zero). So the buckets of one host do not share a factor,
+            # and the p99 may cross a bucket edge that the true increases do
+            # not. The check: the raw samples in the window are csd's values,
+            # and Prometheus' quantile is the one csd's counts give at those
+            # scrape times, by Prometheus' documented rate() and
+            # histogram_quantile().
+            sel = f'csd_latency_seconds_bucket{{op="{op}"}}[{WINDOW_S}s]'
+            q = f'histogram_quantile(0.99, sum by (le, op) (rate({sel})))'
             got = prom.by(q, "op", t).get(op)
-            rates = prom.by(f'sum by (instance) (rate(csd_latency_seconds_count{{op="{op}"}}'
-                            f'[{WINDOW_S}s]))', "instance", t)
-            w = []
-            for (name, *_), out in zip(RUNS, runs):
-                true = (sums(out["s1"], "csd_latency_seconds_count", "op").get(op, 0) -
-                        sums(out["s0"], "csd_latency_seconds_count", "op").get(op, 0))
-                w.append(rates.get(name, 0) * WINDOW_S / true if true else 1)
-            say(f"{op}: each host's rate() over its true increase: {w}")
-            want_b = p99_buckets([buckets(out["s1"], op, out["s0"]) for out in runs],
-                                 [tuple(w), (w[0] * 1.01, w[1] * 0.99), (w[0] * 0.99, w[1] * 1.01)])
-            say(f"{op}: p99 of rate(): prometheus {got}, csd's buckets {want_b}")
-            check(got is not None and want_b[0] <= got <= want_b[1],
-                  f"{op}: p99 of rate()[{WINDOW_S}s] over both hosts is in csd's merged p99 bucket",
-                  f"prometheus {got}, csd's buckets {want_b}")
+            want, want_b, bad = rate_p99(prom.query(sel, t), t, runs)
+            check(not bad, f"{op}: the samples in rate()'s window are csd's values", "; ".join(bad[:3]))
+            true_b = p99_bucket([buckets(out["s1"], op, out["s0"]) for out in runs])
+            say(f"{op}: p99 of rate(): prometheus {got}, from csd's counts {want} in bucket {want_b}; "
+                f"p99 bucket of the true increases {true_b}")
+            check(got is not None and want is not None and want_b[0] <= got <= want_b[1] and
+                  abs(got - want) <= 1e-9 * want,
+                  f"{op}: p99 of rate()[{WINDOW_S}s] over both hosts is the one csd's counts give",
+                  f"prometheus {got}, from csd's counts {want} in bucket {want_b}")
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
