@@ -164,19 +164,12 @@ def buckets(samples, op, sub=None):
 
 def p99_bucket(per_run):
     """The bucket (lo, hi] where the p99 of the runs' merged cumulative
-    histograms lies."""
+    histograms lies, as histogram_quantile() finds it."""
     merged = {}
     for run in per_run:
         for le, c in run:
             merged[le] = merged.get(le, 0) + c
-    cum = sorted(merged.items())
-    rank = 0.99 * cum[-1][1]
-    lo = 0.0
-    for le, c in cum:
-        if c >= rank:
-            return lo, le
-        lo = le
-    return lo, lo
+    return histogram_quantile(0.99, merged.items())[1]
 
 
 def extrapolated_rate(points, t, window):
@@ -237,8 +230,7 @@ def rate_p99(matrix, t, runs):
     series' scrape times from Prometheus' range query @matrix, its values
     from csd's two files. Returns (value, bucket, mismatches)."""
     t = round(float(f"{t:.3f}") * 1000)   # the query's time, as sent
-    files = {name: {k: (v0, v1) for k, v0, v1 in zip_snapshots(out)}
-             for (name, *_), out in zip(RUNS, runs)}
+    files = {name: snapshot_pairs(out) for (name, *_), out in zip(RUNS, runs)}
     merged, bad = {}, []
     for series in matrix:
         lab = dict(series["metric"])
@@ -246,13 +238,13 @@ def rate_p99(matrix, t, runs):
         for drop in ("__name__", "job"):
             lab.pop(drop, None)
         key = series_key(lab)
-        vals = [float(v) for _, v in series["values"]]
+        pts = [(round(float(ts) * 1000), float(v)) for ts, v in series["values"]]
+        vals = [v for _, v in pts]
         v0, v1 = files.get(host, {}).get(key, (None, None))
         if v1 is None or vals[-1] != v1 or any(v not in (v0, v1) for v in vals):
             bad.append(f"{host} {sorted(lab.items())}: {vals[0]:g}..{vals[-1]:g}, csd {v0}..{v1}")
             continue
         # Prometheus' samples (csd's values, as checked) at their scrape times.
-        pts = [(round(float(ts) * 1000), float(v)) for ts, v in series["values"]]
         r = extrapolated_rate(pts, t, WINDOW_S)
         if r is not None:
             le = float(lab["le"])
@@ -263,14 +255,12 @@ def rate_p99(matrix, t, runs):
     return val, b, bad
 
 
-def zip_snapshots(out):
-    """(labels, value in snapshot 0, value in snapshot 1) of each
+def snapshot_pairs(out):
+    """{labels: (value in snapshot 0, value in snapshot 1)} of each
     csd_latency_seconds_bucket series of a run."""
     s0 = {series_key(lab): v for n, lab, v in out["s0"] if n == "csd_latency_seconds_bucket"}
-    for n, lab, v in out["s1"]:
-        if n == "csd_latency_seconds_bucket":
-            key = series_key(lab)
-            yield key, s0.get(key), v
+    return {series_key(lab): (s0.get(series_key(lab)), v)
+            for n, lab, v in out["s1"] if n == "csd_latency_seconds_bucket"}
 
 
 def series_key(lab):
@@ -446,6 +436,7 @@ def main():
             check(got == exp, f"sum by (op) ({metric}) over both hosts is exact",
                   f"prometheus {got}, csd {exp}")
 
+        version = prom.version()
         for op in ("read", "write"):
             # Since load: the counters themselves.
             q = f'histogram_quantile(0.99, sum by (le, op) (csd_latency_seconds_bucket{{op="{op}"}}))'
@@ -466,9 +457,9 @@ def main():
             # scrape times, by rate() and histogram_quantile() as Prometheus
             # 2.42 computes them (promql/functions.go, promql/quantile.go).
             what = f"{op}: p99 of rate()[{WINDOW_S}s] over both hosts is the one csd's counts give"
-            if not prom.version().startswith("2.42."):
+            if not version.startswith("2.42."):
                 skipped += 1
-                print(f"ok - {what} # SKIP computed as Prometheus 2.42 does, this is {prom.version()}")
+                print(f"ok - {what} # SKIP computed as Prometheus 2.42 does, this is {version}")
                 continue
             sel = f'csd_latency_seconds_bucket{{op="{op}"}}[{WINDOW_S}s]'
             q = f'histogram_quantile(0.99, sum by (le, op) (rate({sel})))'
